@@ -1,0 +1,1 @@
+"""Dev tooling shared by the tests and the main job: cfn-lint and cdk-nag runners. Not shipped."""

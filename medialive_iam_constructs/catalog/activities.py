@@ -1,0 +1,285 @@
+"""User activities: rows S1-S42 of "Reference: summary of non-administrator user access requirements"
+(CUR-SUM, reference §1.3) and F3 of "Requirements for MediaLive features" (CUR-FEAT, §1.2).
+
+Action names are the ones IAM uses; where the AWS page misspells one, the row's notes cite the error id
+of reference §8 (E1 ``ListRole`` -> ``iam:ListRoles``, E2 ``CreateTag`` -> ``medialive:CreateTags``, E3
+``ListTagsForResources`` -> ``medialive:ListTagsForResource``, E4 ``DescribeDistribution`` ->
+``cloudfront:GetDistribution``). Wildcards the doc uses (``List*``, ``Describe*``, ...) are spelled out as
+today's actions from the Service Authorization Reference, so a future action is never granted unseen.
+
+Resources: actions that take a resource type are scoped to it (an account/region ARN with ``*`` in the
+identifier unless the construct binds given resources); ``*`` only where SAR has no resource type.
+"""
+
+from __future__ import annotations
+
+from .model import Grant, Row
+from .resources import (
+    CFN_STACK,
+    CLOUDFRONT_DISTRIBUTION,
+    EVENTS_RULE,
+    IAM_ROLE,
+    INFERENCE_FEED,
+    LOG_GROUP,
+    LOG_STREAM,
+    MC_BRIDGE,
+    MC_FLOW,
+    MC_GATEWAY,
+    MC_GATEWAY_INSTANCE,
+    MC_OFFERING,
+    MC_RESERVATION,
+    MC_ROUTER_INPUT,
+    MC_ROUTER_NETWORK_INTERFACE,
+    MC_ROUTER_OUTPUT,
+    ML_CHANNEL,
+    ML_INPUT,
+    ML_INPUT_DEVICE,
+    ML_INPUT_SECURITY_GROUP,
+    ML_MULTIPLEX,
+    ML_OFFERING,
+    ML_RESERVATION,
+    MP_CHANNEL,
+    MP_HARVEST_JOB,
+    MP_ORIGIN_ENDPOINT,
+    MS_CONTAINER,
+    MS_FOLDER,
+    MS_OBJECT,
+    SNS_TOPIC,
+    SSM_PARAMETER,
+)
+
+
+def _a(service: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{service}:{n}" for n in names)
+
+
+def ml(*names: str) -> tuple[str, ...]:
+    return _a("medialive", *names)
+
+
+MEDIALIVE_SERVICE = "medialive.amazonaws.com"
+#: The simple option's role (CUR-SIMPLE, SEED role-and-remember-arn): always this name, one per account.
+SIMPLE_ROLE_NAME = "MediaLiveAccessRole"
+#: The managed policy the console template attaches to that role (T23; printed "AmazonSSMRead OnlyAccess", E8).
+SSM_READ_ONLY_POLICY_ARN = "arn:${Partition}:iam::aws:policy/AmazonSSMReadOnlyAccess"
+
+_SUM = "CUR-SUM"
+_S = "user"
+
+USER_ROWS: tuple[Row, ...] = (
+    Row("S1", "Create, modify and delete channels, devices, inputs and input security groups", _SUM, (
+        Grant(ml("CreateChannel", "UpdateChannel", "DeleteChannel"), (ML_CHANNEL, ML_INPUT)),
+        Grant(ml("CreateInput", "UpdateInput", "DeleteInput"), (ML_INPUT, ML_INPUT_SECURITY_GROUP)),
+        Grant(ml("CreateInputSecurityGroup", "UpdateInputSecurityGroup", "DeleteInputSecurityGroup"),
+              (ML_INPUT_SECURITY_GROUP,)),
+        Grant(ml("UpdateInputDevice"), (ML_INPUT_DEVICE,)),
+    ), _S, ("= F1 (10 actions). SAR: CreateChannel needs channel and input ARNs, CreateInput input and input-security-group ARNs.",)),
+    Row("S2", "View channels, devices, inputs and input security groups", _SUM, (
+        Grant(ml("ListChannels", "ListInputDevices", "ListInputs", "ListInputSecurityGroups")),
+        Grant(ml("DescribeChannel"), (ML_CHANNEL,)),
+        Grant(ml("DescribeInput"), (ML_INPUT,)),
+        Grant(ml("DescribeInputDevice", "DescribeInputDeviceThumbnail"), (ML_INPUT_DEVICE,)),
+        Grant(ml("DescribeInputSecurityGroup"), (ML_INPUT_SECURITY_GROUP,)),
+    ), _S, ("= F2 (9 actions).",)),
+    Row("S2.thumbnails", "View a running channel's input thumbnails on the console", "SAR", (
+        Grant(ml("DescribeThumbnails"), (ML_CHANNEL,)),
+    ), _S, ("[inferred] Not in AWS's table; SAR action medialive:DescribeThumbnails (Read, channel) backs the console's thumbnail view.",)),
+    Row("F3", "View alerts for running channels, multiplexes and MediaLive Anywhere clusters", "CUR-FEAT", (
+        Grant(ml("ListAlerts", "ListClusterAlerts", "ListMultiplexAlerts")),
+    ), _S, ("E13: ListAlerts is now in SAR (the older page said it had to be typed into the JSON).",)),
+    Row("S3.run", "Batch start and batch stop of several channels or multiplexes", _SUM, (
+        Grant(ml("BatchStart", "BatchStop")),
+    ), _S, ("E12: the page prints `Batch Start`.",)),
+    Row("S3.delete", "Batch delete of channels, inputs, input security groups, multiplexes", _SUM, (
+        Grant(ml("BatchDelete")),
+    ), _S),
+    Row("S4", "Device transfers: create or cancel outgoing, accept or reject incoming, view pending", _SUM, (
+        Grant(ml("AcceptInputDeviceTransfer", "CancelInputDeviceTransfer", "RejectInputDeviceTransfer",
+                 "TransferInputDevice"), (ML_INPUT_DEVICE,)),
+        Grant(ml("ListInputDeviceTransfers")),
+    ), _S, ("= F5.",)),
+    Row("S5.view", "View a channel's schedule", _SUM, (
+        Grant(ml("DescribeSchedule"), (ML_CHANNEL,)),
+    ), _S),
+    Row("S5.edit", "Add, change and delete schedule actions", _SUM, (
+        Grant(ml("BatchUpdateSchedule", "DeleteSchedule"), (ML_CHANNEL,)),
+    ), _S, ("medialive:DeleteSchedule (SAR, Write) deletes all schedule actions; the page lists only BatchUpdateSchedule.",)),
+    Row("S6", "Create or modify multiplexes and their programs", _SUM, (
+        Grant(ml("CreateMultiplex", "UpdateMultiplex", "DescribeMultiplex", "CreateMultiplexProgram",
+                 "UpdateMultiplexProgram", "DeleteMultiplexProgram", "DescribeMultiplexProgram"), (ML_MULTIPLEX,)),
+        Grant(ml("ListMultiplexes", "ListMultiplexPrograms")),
+    ), _S, ("= F7. Program actions [inferred]: SAR scopes them to the multiplex; a multiplex is configured through its programs.",)),
+    Row("S6b", "List Availability Zones so the user can pick two for a multiplex", _SUM, (
+        Grant(_a("ec2", "DescribeAvailabilityZones")),
+    ), _S),
+    Row("S7", "Delete multiplexes", _SUM, (
+        Grant(ml("DeleteMultiplex", "DescribeMultiplex"), (ML_MULTIPLEX,)),
+        Grant(ml("ListMultiplexes")),
+    ), _S, ("= F8.",)),
+    Row("S8", "View multiplexes", _SUM, (
+        Grant(ml("DescribeMultiplex", "DescribeMultiplexProgram"), (ML_MULTIPLEX,)),
+        Grant(ml("ListMultiplexes", "ListMultiplexPrograms")),
+    ), _S, ("= F9; program views [inferred].",)),
+    Row("S9", "Change the class of a channel", _SUM, (
+        Grant(ml("UpdateChannelClass"), (ML_CHANNEL,)),
+    ), _S, ("= F10.",)),
+    Row("S10", "Run channels (start and stop)", _SUM, (
+        Grant(ml("StartChannel", "StopChannel"), (ML_CHANNEL,)),
+    ), _S, ("= F11.",)),
+    Row("S11", "Pause channels (a schedule action)", _SUM, (
+        Grant(ml("BatchUpdateSchedule"), (ML_CHANNEL,)),
+    ), _S, ("= F12: pause has no action of its own; it is a schedule action (S5).",)),
+    Row("S12", "Run multiplexes (start and stop)", _SUM, (
+        Grant(ml("StartMultiplex", "StopMultiplex"), (ML_MULTIPLEX,)),
+    ), _S, ("= F13.",)),
+    Row("S13", "Tag channels, inputs, input security groups and multiplexes", _SUM, (
+        Grant(ml("CreateTags", "DeleteTags", "ListTagsForResource"),
+              (ML_CHANNEL, ML_INPUT, ML_INPUT_SECURITY_GROUP, ML_MULTIPLEX)),
+    ), _S, ("E2: the page says `CreateTag`, IAM's action is medialive:CreateTags.",
+            "E3: the page says `ListTagsForResources`, IAM's action is medialive:ListTagsForResource.")),
+    Row("S14", "Create, modify, delete and view reservations and offerings", _SUM, (
+        Grant(ml("DescribeReservation", "UpdateReservation", "DeleteReservation"), (ML_RESERVATION,)),
+        Grant(ml("DescribeOffering"), (ML_OFFERING,)),
+        Grant(ml("PurchaseOffering"), (ML_OFFERING, ML_RESERVATION)),
+        Grant(ml("ListOfferings", "ListReservations")),
+    ), _S, ("E19: the page omits medialive:UpdateReservation although the row says 'modify'.",)),
+    Row("S15", "Workflow wizard: create and delete its CloudFormation stack", _SUM, (
+        Grant(_a("cloudformation", "ListStacks")),
+        Grant(_a("cloudformation", "DescribeStacks", "DescribeStackResources", "CreateStack", "DeleteStack"),
+              (CFN_STACK,)),
+    ), _S),
+    Row("S16", "Workflow wizard: create and delete a CloudFront distribution (MediaPackage destination)", _SUM, (
+        Grant(_a("cloudfront", "ListDistributions", "CreateDistribution")),
+        Grant(_a("cloudfront", "GetDistribution", "DeleteDistribution"), (CLOUDFRONT_DISTRIBUTION,)),
+    ), _S, ("E4: the page says `DescribeDistribution` (and a stray `\\`); IAM's action is cloudfront:GetDistribution.",)),
+    Row("S17", "VPC input: list subnets and security groups on the console", _SUM, (
+        Grant(_a("ec2", "DescribeSubnets", "DescribeSecurityGroups")),
+    ), _S),
+    Row("S18", "VPC output delivery: list subnets and security groups", _SUM, (
+        Grant(_a("ec2", "DescribeSubnets", "DescribeSecurityGroups")),
+    ), _S),
+    Row("S19", "VPC output delivery: list Elastic IPs allocated in the account", _SUM, (
+        Grant(_a("ec2", "DescribeAddresses")),
+    ), _S),
+    Row("S20", "Workflow wizard: create and delete a MediaConnect flow", _SUM, (
+        Grant(_a("mediaconnect", "ListBridges", "ListEntitlements", "ListFlows", "ListGatewayInstances",
+                 "ListGateways", "ListOfferings", "ListReservations", "ListRouterInputs",
+                 "ListRouterNetworkInterfaces", "ListRouterOutputs", "ListTagsForResource")),
+        Grant(_a("mediaconnect", "DescribeFlow", "DescribeFlowSourceMetadata", "DescribeFlowSourceThumbnail",
+                 "CreateFlow", "DeleteFlow"), (MC_FLOW,)),
+        Grant(_a("mediaconnect", "DescribeBridge", "CreateBridge", "DeleteBridge"), (MC_BRIDGE,)),
+        Grant(_a("mediaconnect", "DescribeGateway", "CreateGateway", "DeleteGateway"), (MC_GATEWAY,)),
+        Grant(_a("mediaconnect", "DescribeGatewayInstance"), (MC_GATEWAY_INSTANCE,)),
+        Grant(_a("mediaconnect", "DescribeOffering"), (MC_OFFERING,)),
+        Grant(_a("mediaconnect", "DescribeReservation"), (MC_RESERVATION,)),
+        Grant(_a("mediaconnect", "CreateRouterInput", "DeleteRouterInput"), (MC_ROUTER_INPUT,)),
+        Grant(_a("mediaconnect", "CreateRouterNetworkInterface", "DeleteRouterNetworkInterface"),
+              (MC_ROUTER_NETWORK_INTERFACE,)),
+        Grant(_a("mediaconnect", "CreateRouterOutput", "DeleteRouterOutput"), (MC_ROUTER_OUTPUT,)),
+    ), _S, ("The page grants `List* Describe* Create* Delete*`; spelled out here as SAR's actions of 2026-04.",)),
+    Row("S21", "MediaPackage channels in the console's output-group dropdown", _SUM, (
+        Grant(_a("mediapackage", "ListChannels")),
+        Grant(_a("mediapackage", "DescribeChannel"), (MP_CHANNEL,)),
+        Grant(_a("mediapackage", "DescribeHarvestJob"), (MP_HARVEST_JOB,)),
+        Grant(_a("mediapackage", "DescribeOriginEndpoint"), (MP_ORIGIN_ENDPOINT,)),
+    ), _S, ("The page grants `Describe*` (spelled out). mediapackage:ListChannels [inferred]: a dropdown must list the channels.",)),
+    Row("S22", "Workflow wizard: create and delete a MediaPackage channel", _SUM, (
+        Grant(_a("mediapackage", "ListChannels", "ListHarvestJobs", "ListOriginEndpoints", "CreateChannel",
+                 "CreateHarvestJob", "CreateOriginEndpoint")),
+        Grant(_a("mediapackage", "DescribeChannel", "DeleteChannel", "ListTagsForResource"), (MP_CHANNEL,)),
+        Grant(_a("mediapackage", "DescribeHarvestJob"), (MP_HARVEST_JOB,)),
+        Grant(_a("mediapackage", "DescribeOriginEndpoint", "DeleteOriginEndpoint"), (MP_ORIGIN_ENDPOINT,)),
+    ), _S, ("The page grants `List* Describe* Create* Delete*`; spelled out here as SAR's actions of 2026-04.",)),
+    Row("S23", "Workflow wizard: create and delete a MediaStore container", _SUM, (
+        Grant(_a("mediastore", "ListContainers", "CreateContainer")),
+        Grant(_a("mediastore", "DescribeContainer", "DeleteContainer", "DeleteContainerPolicy", "DeleteCorsPolicy",
+                 "DeleteLifecyclePolicy", "DeleteMetricPolicy", "ListTagsForResource"), (MS_CONTAINER,)),
+        Grant(_a("mediastore", "ListItems"), (MS_FOLDER,)),
+        Grant(_a("mediastore", "DescribeObject", "DeleteObject"), (MS_OBJECT,)),
+    ), _S, ("The page grants `List* Describe* Create* Delete*`; spelled out. MediaStore reached end of support on 2025-11-13.",)),
+    Row("S24", "Secrets Manager dropdown for an SRT passphrase secret", _SUM, (
+        Grant(_a("secretsmanager", "ListSecrets")),
+    ), _S),
+    Row("S25", "Monitor channel health: CloudWatch metrics", _SUM, (
+        Grant(_a("cloudwatch", "ListMetrics", "GetMetricData", "GetMetricStatistics")),
+    ), _S),
+    Row("S26", "Set up EventBridge (CloudWatch Events) rules for MediaLive events", _SUM, (
+        Grant(_a("events", "ListRules")),
+        Grant(_a("events", "PutRule", "DescribeRule", "DeleteRule", "EnableRule", "DisableRule", "PutTargets",
+                 "RemoveTargets", "ListTargetsByRule"), (EVENTS_RULE,), must_bind=True),
+    ), _S, ("Deviation: the page grants all actions through CloudWatchEventsFullAccess, which today also grants "
+            "schemas:*, scheduler:*, pipes:* and PassRole (E18). We grant the nine rule actions of the "
+            "email-notification procedure (reference §3.2 events) on rules under a name prefix the construct binds.",)),
+    Row("S27", "View channel logs", _SUM, (
+        Grant(_a("logs", "FilterLogEvents", "DescribeLogStreams"), (LOG_GROUP,)),
+        Grant(_a("logs", "GetLogEvents"), (LOG_STREAM,)),
+        Grant(_a("logs", "DescribeLogGroups")),
+    ), _S, ("Scoped to the log group ElementalMediaLive. logs:DescribeLogStreams and logs:DescribeLogGroups [inferred]: "
+            "the CloudWatch console lists groups and streams before it shows events.",)),
+    Row("S28", "Set the retention policy of channel logs", _SUM, (
+        Grant(_a("logs", "PutRetentionPolicy", "DeleteRetentionPolicy"), (LOG_GROUP,)),
+    ), _S),
+    Row("S29", "Simple option: create MediaLiveAccessRole from the console template", _SUM, (
+        Grant(_a("iam", "CreateRole", "PutRolePolicy"), (IAM_ROLE,), {"RoleNameWithPath": SIMPLE_ROLE_NAME}),
+        Grant(_a("iam", "AttachRolePolicy"), (IAM_ROLE,), {"RoleNameWithPath": SIMPLE_ROLE_NAME},
+              {"ArnEquals": {"iam:PolicyARN": SSM_READ_ONLY_POLICY_ARN}}),
+    ), _S, ("Scoped to role/MediaLiveAccessRole; AttachRolePolicy only for AmazonSSMReadOnlyAccess (iam:PolicyARN), the one "
+            "managed policy the template attaches (T23).",)),
+    Row("S30", "Simple option: choose MediaLiveAccessRole", _SUM, (
+        Grant(_a("iam", "ListRoles")),
+        Grant(_a("iam", "PassRole"), (IAM_ROLE,), {"RoleNameWithPath": SIMPLE_ROLE_NAME},
+              {"StringEquals": {"iam:PassedToService": MEDIALIVE_SERVICE}}),
+    ), _S, ("E1: the page says `ListRole`; IAM's action is iam:ListRoles. PassRole only to medialive.amazonaws.com.",)),
+    Row("S31", "Simple option: update MediaLiveAccessRole (the console's Update button)", _SUM, (
+        Grant(_a("iam", "GetRolePolicy", "PutRolePolicy"), (IAM_ROLE,), {"RoleNameWithPath": SIMPLE_ROLE_NAME}),
+        Grant(_a("iam", "AttachRolePolicy"), (IAM_ROLE,), {"RoleNameWithPath": SIMPLE_ROLE_NAME},
+              {"ArnEquals": {"iam:PolicyARN": SSM_READ_ONLY_POLICY_ARN}}),
+    ), _S),
+    Row("S32", "Complex option: pass a trusted-entity role (typed ARN) to MediaLive", _SUM, (
+        Grant(_a("iam", "PassRole"), (IAM_ROLE,), {}, {"StringEquals": {"iam:PassedToService": MEDIALIVE_SERVICE}},
+              must_bind=True),
+    ), _S, ("The construct binds the role ARNs the group may pass (or a role path); never ListRoles/CreateRole/"
+            "PutRolePolicy/AttachRolePolicy (reference §6).",)),
+    Row("S33", "Configure a channel to work with an AWS Elemental Inference feed", _SUM, (
+        Grant(_a("elemental-inference", "CreateFeed", "ListFeeds")),
+        Grant(_a("elemental-inference", "GetFeed", "UpdateFeed", "DeleteFeed"), (INFERENCE_FEED,)),
+    ), _S),
+    Row("S34", "Let MediaLive use forward access sessions to associate a channel with a feed", _SUM, (
+        Grant(_a("elemental-inference", "AssociateFeed", "DisassociateFeed", "GetFeed"), (INFERENCE_FEED,)),
+    ), _S),
+    Row("S35", "Deploy, configure and view Link devices", _SUM, (
+        Grant(ml("DescribeInputDevice", "DescribeInputDeviceThumbnail", "RebootInputDevice",
+                 "StartInputDeviceMaintenanceWindow", "StartInputDevice", "StopInputDevice", "UpdateInputDevice"),
+              (ML_INPUT_DEVICE,)),
+        Grant(ml("ListInputDevices")),
+    ), _S),
+    Row("S36", "Handle Link device transfers", _SUM, (
+        Grant(ml("AcceptInputDeviceTransfer", "CancelInputDeviceTransfer", "ClaimDevice", "RejectInputDeviceTransfer",
+                 "TransferInputDevice"), (ML_INPUT_DEVICE,)),
+        Grant(ml("ListInputDeviceTransfers")),
+    ), _S),
+    Row("S37", "Link device as a MediaConnect flow source: Flow ARN dropdown", _SUM, (
+        Grant(_a("mediaconnect", "ListFlows")),
+    ), _S),
+    Row("S38", "Link device as a MediaConnect flow source: Role ARN dropdown", _SUM, (
+        Grant(_a("iam", "ListRoles")),
+    ), _S, ("Conflicts with the complex option, which must not grant iam:ListRoles (reference §6): tiers drop it there.",)),
+    Row("S39", "Link device as a MediaConnect flow source: Secret ARN dropdown", _SUM, (
+        Grant(_a("secretsmanager", "ListSecrets")),
+    ), _S),
+    Row("S40", "Set up email notification (SNS topics for MediaLive events)", _SUM, (
+        Grant(_a("sns", "ListTopics", "ListSubscriptions", "Unsubscribe")),
+        Grant(_a("sns", "CreateTopic", "DeleteTopic", "GetTopicAttributes", "SetTopicAttributes", "Subscribe",
+                 "ListSubscriptionsByTopic", "TagResource"), (SNS_TOPIC,), must_bind=True),
+    ), _S, ("Deviation: the page grants all actions through AmazonSNSFullAccess (sns:* on *). We grant topic "
+            "management on topics under a name prefix the construct binds; sns:Unsubscribe has no resource type in SAR.",)),
+    Row("S41", "Create, modify and delete password parameters in Parameter Store", _SUM, (
+        Grant(_a("ssm", "PutParameter", "DeleteParameter", "DeleteParameters", "GetParameter", "GetParameters",
+                 "GetParameterHistory", "GetParametersByPath"), (SSM_PARAMETER,), must_bind=True),
+        Grant(_a("ssm", "DescribeParameters")),
+    ), _S, ("Scoped to a parameter path the construct binds (default /medialive/).",)),
+    Row("S42", "Choose a password parameter from the console dropdown", _SUM, (
+        Grant(_a("ssm", "DescribeParameters")),
+    ), _S, ("E11: requirements-for-EC2 says GetParameters; the summary says DescribeParameters, which lists names "
+            "without reading values. We follow the summary.",)),
+)

@@ -1,0 +1,84 @@
+"""Narrow cdk-nag acknowledgements, each on the construct that causes the finding and each citing the
+catalog row (S.., T.., F.., A..) or doc error (E..) that forces it.
+
+cdk-nag 3.x reports granular findings such as ``AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:...]``;
+an acknowledgement must name that exact id (the bare rule id acknowledges nothing), so a future wildcard
+is never covered by an old acknowledgement. :func:`acknowledge_wildcards` derives the ids from the
+statements a managed policy holds, the way cdk-nag prints them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any, Iterable
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from constructs import IConstruct
+
+from . import catalog
+from .statements import Statement
+
+CITATION = re.compile(r"\b(?:[STFA]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
+
+
+def acknowledge(construct: IConstruct, finding_id: str, reason: str) -> None:
+    """Acknowledge one granular cdk-nag finding on ``construct``. The reason must cite a row or doc error."""
+    if "[" not in finding_id and not finding_id.startswith(("HIPAA", "PCI", "NIST")):
+        raise ValueError(f"{finding_id!r}: acknowledge granular AwsSolutions findings by their exact id")
+    if not CITATION.search(reason):
+        raise ValueError(f"the reason for {finding_id} must cite a catalog row (S13, T18, A2) or doc error (E14)")
+    Validations.of(construct).acknowledge(Acknowledgment(id=finding_id, reason=reason))
+
+
+def nag_text(value: Any) -> str:
+    """A resolved template value as cdk-nag prints it in finding ids (``{"Ref": "X"}`` -> ``<X>``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref":
+            return f"<{arg}>"
+        if key == "Fn::GetAtt":
+            return f"<{arg[0]}.{arg[1]}>" if isinstance(arg, list) else f"<{arg}>"
+        if key == "Fn::Join":
+            return arg[0].join(nag_text(p) for p in arg[1])
+        if key == "Fn::ImportValue":
+            return f"<{nag_text(arg)}>"
+    return str(value)
+
+
+def _why_star(stmt: Statement) -> str:
+    reasons = set()
+    for rid in stmt.rows:
+        row = catalog.ROWS.get(rid)
+        for grant in row.grants if row else ():
+            if grant.on_star and set(grant.actions) & set(stmt.actions):
+                reasons.add(grant.star_reason or "")
+    explicit = sorted(r for r in reasons if r)
+    base = f"{', '.join(sorted(stmt.actions))} have no resource-level permissions in the Service Authorization Reference"
+    return "; ".join(explicit) if explicit else base
+
+
+def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement]) -> None:
+    """Acknowledge the AwsSolutions-IAM5 findings that ``statements`` cause on ``policy``, one per finding id."""
+    stack = Stack.of(policy)
+    reasons: dict[str, set[str]] = defaultdict(set)
+    for stmt in statements:
+        rows = ", ".join(sorted(stmt.rows)) or "custom statement"
+        for resource in stmt.resources:
+            text = nag_text(stack.resolve(resource))
+            if "*" not in text:
+                continue
+            if text == "*":
+                why = _why_star(stmt)
+            else:
+                why = ("the identifier wildcard scopes the grant to this resource type in this account"
+                       + ("" if ":::" in text or ":iam::" in text else " and region")
+                       + " because the persona works on all of them")
+            reasons[f"AwsSolutions-IAM5[Resource::{text}]"].add(f"{rows}: {why}")
+        for action in stmt.actions:
+            if "*" in action:
+                reasons[f"AwsSolutions-IAM5[Action::{action}]"].add(f"{rows}: wildcard action from the catalog")
+    for finding, why in sorted(reasons.items()):
+        acknowledge(policy, finding, " | ".join(sorted(why)))

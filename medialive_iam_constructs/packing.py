@@ -1,0 +1,271 @@
+"""Statements -> customer managed policies that fit IAM's quotas (reference §7.1).
+
+* deterministic: statements are merged where that is lossless, then sorted, so a synth is stable;
+* each managed policy stays within 6,144 characters (white space not counted, as IAM counts);
+  a statement too large on its own is split by resources, then by actions;
+* a principal that would need more managed policies than its quota (group 10, not adjustable; role and
+  user 10 by default) fails at synth with an error that names the construct, the prop and the fix;
+* a synth-time validation re-counts what is attached to the principal in the whole stack (policies a user
+  adds later included) and checks the inline budgets (user 2,048, group 5,120, role 10,240).
+
+Sizes are measured on the resolved template value. CloudFormation pseudo parameters count at their longest
+real value (partition ``aws-us-gov`` 10, region 14, account 12, URL suffix ``amazonaws.com.cn`` 16); any
+other unresolved token (a role ARN from ``Fn::GetAtt``, a parameter) counts as
+:data:`UNRESOLVED_TOKEN_CHARS`, enough for an ARN with a 64-character name and a short path.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, Iterable, Sequence
+
+import jsii
+from aws_cdk import CfnResource, Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct, IConstruct, IValidation
+
+from .errors import QuotaExceededError, describe
+from .nag import acknowledge_wildcards
+from .statements import Statement
+
+#: IAM quotas (reference §7.1).
+MANAGED_POLICY_MAX_CHARS = 6144
+MAX_MANAGED_POLICIES = {"group": 10, "role": 10, "user": 10}
+MAX_MANAGED_POLICIES_ADJUSTED = {"group": 10, "role": 25, "user": 20}
+INLINE_BUDGET = {"user": 2048, "group": 5120, "role": 10240}
+
+PSEUDO_LENGTHS = {
+    "AWS::Partition": 10,
+    "AWS::Region": 14,
+    "AWS::AccountId": 12,
+    "AWS::URLSuffix": 16,
+    "AWS::StackName": 128,
+    "AWS::StackId": 128,
+    "AWS::NoValue": 0,
+}
+UNRESOLVED_TOKEN_CHARS = 128
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+def _estimate(value: Any) -> Any:
+    """Replace CloudFormation intrinsics by strings of their (worst-case) length."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref":
+                return "x" * PSEUDO_LENGTHS.get(arg, UNRESOLVED_TOKEN_CHARS)
+            if key == "Fn::Join":
+                sep, parts = arg
+                return sep.join(_as_str(_estimate(p)) for p in parts)
+            if key.startswith("Fn::"):
+                return "x" * UNRESOLVED_TOKEN_CHARS
+        return {k: _estimate(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_estimate(v) for v in value]
+    return value
+
+
+def _as_str(value: Any) -> str:
+    return value if isinstance(value, str) else "x" * UNRESOLVED_TOKEN_CHARS
+
+
+def document_size(document: dict) -> int:
+    """Characters IAM counts for a policy document (a resolved template value): white space excluded."""
+    text = json.dumps(_estimate(document), separators=(",", ":"))
+    return sum(1 for c in text if not c.isspace())
+
+
+def _doc(statements: Sequence[dict]) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+# --- merging and ordering ------------------------------------------------------------------------
+
+def _sort_key(s: Statement) -> tuple:
+    return (s.effect != "Allow", s.actions[0].lower(), s.actions, s.resources, s.conditions)
+
+
+def merge(statements: Iterable[Statement]) -> list[Statement]:
+    """Lossless merges, to a fixed point: same effect, conditions and resources -> one statement with the
+    union of the actions; same effect, conditions and actions -> union of the resources. Sorted."""
+    current = list(statements)
+    while True:
+        before = len(current)
+        for key_of, combine in (
+            (lambda s: (s.effect, s.conditions, s.resources), lambda a, b: Statement.of(
+                a.actions + b.actions, a.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows)),
+            (lambda s: (s.effect, s.conditions, s.actions), lambda a, b: Statement.of(
+                a.actions, a.resources + b.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows)),
+        ):
+            grouped: dict[tuple, Statement] = {}
+            for s in current:
+                k = key_of(s)
+                grouped[k] = combine(grouped[k], s) if k in grouped else s
+            current = list(grouped.values())
+        if len(current) == before:
+            return sorted(current, key=_sort_key)
+
+
+# --- splitting -----------------------------------------------------------------------------------
+
+def _split_oversized(stmt: Statement, resolve, limit: int) -> list[Statement]:
+    if document_size(_doc([resolve(stmt)])) <= limit:
+        return [stmt]
+    if len(stmt.resources) > 1:
+        half = len(stmt.resources) // 2
+        parts = [replace(stmt, resources=stmt.resources[:half]), replace(stmt, resources=stmt.resources[half:])]
+    elif len(stmt.actions) > 1:
+        half = len(stmt.actions) // 2
+        parts = [replace(stmt, actions=stmt.actions[:half]), replace(stmt, actions=stmt.actions[half:])]
+    else:
+        raise ValueError(f"statement {stmt.sid} alone exceeds {limit} characters")
+    return [p for part in parts for p in _split_oversized(part, resolve, limit)]
+
+
+def pack(statements: Iterable[Statement], resolve, *, limit: int = MANAGED_POLICY_MAX_CHARS) -> list[list[Statement]]:
+    """Merge, sort and split statements into documents of at most ``limit`` characters each.
+
+    ``resolve(statement) -> dict`` gives the statement as the template will hold it (tokens resolved).
+    Sids are made unique within each document (the second statement of rows S1 becomes ``S1No2``)
+    before it is measured.
+    """
+    chunks: list[list[Statement]] = []
+    current: list[dict] = []
+    for stmt in merge(statements):
+        for part in _split_oversized(stmt, resolve, limit):
+            candidate = _unique_in(part, chunks[-1] if chunks else [])
+            if chunks and document_size(_doc(current + [resolve(candidate)])) > limit:
+                chunks.append([])
+                current = []
+                candidate = _unique_in(part, [])
+            if not chunks:
+                chunks.append([])
+            chunks[-1].append(candidate)
+            current.append(resolve(candidate))
+    return chunks
+
+
+def _unique_in(stmt: Statement, chunk: list[Statement]) -> Statement:
+    stmt = replace(stmt, sid_suffix="")
+    taken = {s.sid for s in chunk}
+    n = 1
+    while stmt.sid in taken:
+        n += 1
+        stmt = replace(stmt, sid_suffix=f"No{n}")
+    return stmt
+
+
+# --- creating managed policies --------------------------------------------------------------------
+
+def statement_resolver(scope: IConstruct):
+    stack = Stack.of(scope)
+    return lambda s: stack.resolve(s.to_json())
+
+
+def policy_names(prefix: str | None, count: int) -> list[str | None]:
+    """``prefix``, ``prefix2``, ``prefix3``...: the first name never changes when a policy is added."""
+    if prefix is None:
+        return [None] * count
+    return [prefix if i == 0 else f"{prefix}{i + 1}" for i in range(count)]
+
+
+def create_managed_policies(
+    scope: Construct,
+    statements: Iterable[Statement],
+    *,
+    principal_kind: str,
+    name_prefix: str | None,
+    path: str | None = None,
+    groups: Sequence[iam.IGroup] = (),
+    roles: Sequence[iam.IRole] = (),
+    users: Sequence[iam.IUser] = (),
+    max_policies: int | None = None,
+    already_attached: int = 0,
+    prop: str = "rows",
+    description: str | None = None,
+    id_prefix: str = "Policy",
+) -> list[iam.ManagedPolicy]:
+    """Customer managed policies holding ``statements``, attached to the given principals.
+
+    Construct ids are ``Policy1``, ``Policy2``... under ``scope`` (stable logical ids). The cdk-nag
+    findings that the catalog's wildcards cause are acknowledged on each policy, citing their rows.
+    """
+    limit = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
+    chunks = pack(statements, statement_resolver(scope))
+    needed = len(chunks) + already_attached
+    if needed > limit:
+        raise QuotaExceededError(
+            describe(scope), prop,
+            f"the {principal_kind} needs {len(chunks)} managed policies of {MANAGED_POLICY_MAX_CHARS} characters"
+            + (f" plus {already_attached} already attached" if already_attached else "")
+            + f", over the quota of {limit} per {principal_kind}",
+            "grant fewer rows or resources, split the principals over two constructs, or pass roles by path "
+            "(pass_roles_by_path) so the PassRole statement does not grow with every role"
+            + ("; for a role, raise the account quota and max_managed_policies (up to 25)" if principal_kind == "role" else ""),
+        )
+    names = policy_names(name_prefix, len(chunks))
+    out = []
+    for i, (chunk, name) in enumerate(zip(chunks, names), start=1):
+        policy = iam.ManagedPolicy(
+                scope,
+                f"{id_prefix}{i}",
+                managed_policy_name=name,
+                path=path,
+                description=description,
+                document=iam.PolicyDocument(statements=[iam.PolicyStatement.from_json(s.to_json()) for s in chunk]),
+                groups=list(groups) or None,
+                roles=list(roles) or None,
+                users=list(users) or None,
+            )
+        acknowledge_wildcards(policy, chunk)
+        out.append(policy)
+    return out
+
+
+# --- synth-time validation of the whole principal -------------------------------------------------
+
+def _refs(stack: Stack, value: Any) -> list:
+    resolved = stack.resolve(value) if value is not None else None
+    return resolved if isinstance(resolved, list) else []
+
+
+@jsii.implements(IValidation)
+class PrincipalQuotaValidation:
+    """Counts, at synth, every managed policy attached to a principal anywhere in its stack and the size of
+    its inline policies, and reports what exceeds IAM's quotas."""
+
+    def __init__(self, owner: IConstruct, principal: CfnResource, principal_kind: str, max_policies: int | None = None):
+        self._owner = owner
+        self._principal = principal
+        self._kind = principal_kind
+        self._max = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
+
+    def validate(self) -> list[str]:
+        stack = Stack.of(self._principal)
+        me = stack.resolve(self._principal.ref)
+        prop = {"group": "groups", "role": "roles", "user": "users"}[self._kind]
+        attached = len(_refs(stack, getattr(self._principal, "managed_policy_arns", None)))
+        inline = 0
+        for inline_policy in _refs(stack, getattr(self._principal, "policies", None)):
+            inline += document_size(inline_policy.get("PolicyDocument", inline_policy))
+        for child in stack.node.find_all():
+            if isinstance(child, iam.CfnManagedPolicy) and me in _refs(stack, getattr(child, prop)):
+                attached += 1
+            elif isinstance(child, iam.CfnPolicy) and me in _refs(stack, getattr(child, prop)):
+                inline += document_size(stack.resolve(child.policy_document))
+        errors = []
+        if attached > self._max:
+            errors.append(
+                f"{describe(self._owner)}: the {self._kind} has {attached} managed policies attached, over IAM's quota "
+                f"of {self._max}. Fix: attach fewer policies (each of ours holds up to {MANAGED_POLICY_MAX_CHARS} "
+                "characters), or merge your own statements into one policy."
+            )
+        budget = INLINE_BUDGET[self._kind]
+        if inline > budget:
+            errors.append(
+                f"{describe(self._owner)}: the {self._kind}'s inline policies total {inline} characters, over IAM's "
+                f"budget of {budget}. Fix: use customer managed policies instead of add_to_policy / inline policies."
+            )
+        return errors

@@ -1,0 +1,168 @@
+"""Catalog rows + the user's resources -> policy statements. The only place ARNs are built.
+
+A :class:`Statement` is a small immutable value (effect, actions, resources, conditions, and the row ids
+it traces to) so that :mod:`packing` can merge, sort and measure statements before CDK sees them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from aws_cdk import Stack, Token
+from constructs import IConstruct
+
+from . import catalog
+from .catalog.model import Grant, Row
+from .catalog.resources import Kind
+from .errors import MediaLiveIamError, describe
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One IAM statement and the catalog rows it comes from."""
+
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    conditions: str = "{}"  # canonical JSON, so that statements hash and compare
+    effect: str = "Allow"
+    rows: frozenset[str] = field(default_factory=frozenset)
+    #: Set by the packer when two statements of one document trace to the same rows (Sids must be unique).
+    sid_suffix: str = ""
+
+    @staticmethod
+    def of(
+        actions: Iterable[str],
+        resources: Iterable[str],
+        conditions: Mapping[str, Any] | None = None,
+        *,
+        effect: str = "Allow",
+        rows: Iterable[str] = (),
+    ) -> "Statement":
+        return Statement(
+            actions=tuple(sorted(set(actions), key=str.lower)),
+            resources=tuple(sorted(set(resources))),
+            conditions=_canon(conditions or {}),
+            effect=effect,
+            rows=frozenset(rows),
+        )
+
+    @property
+    def condition_block(self) -> dict:
+        return json.loads(self.conditions)
+
+    @property
+    def sid(self) -> str:
+        """Traceable statement id: the row ids, alphanumeric only (``S3.run`` -> ``S3run``)."""
+        base = "".join(sorted("".join(c for c in r if c.isalnum()) for r in self.rows)) or "Custom"
+        return base + self.sid_suffix
+
+    def to_json(self) -> dict:
+        doc: dict[str, Any] = {"Sid": self.sid, "Effect": self.effect}
+        doc["Action"] = list(self.actions) if len(self.actions) > 1 else self.actions[0]
+        doc["Resource"] = list(self.resources) if len(self.resources) > 1 else self.resources[0]
+        if self.conditions != "{}":
+            doc["Condition"] = self.condition_block
+        return doc
+
+
+def _env(scope: IConstruct) -> dict[str, str]:
+    stack = Stack.of(scope)
+    return {"partition": stack.partition, "region": stack.region, "account": stack.account}
+
+
+def render_kind(scope: IConstruct, kind: Kind, **identifiers: str) -> str:
+    """The ARN of ``kind`` in ``scope``'s stack (partition/region/account), identifiers filled or ``*``."""
+    return kind.render(**_env(scope), **identifiers)
+
+
+def _fill(value: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return (
+            value.replace("${Partition}", env["partition"])
+            .replace("${Region}", env["region"])
+            .replace("${Account}", env["account"])
+        )
+    if isinstance(value, Mapping):
+        return {k: _fill(v, env) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_fill(v, env) for v in value]
+    return value
+
+
+def _merge_conditions(a: Mapping[str, Any], b: Mapping[str, Any] | None) -> dict:
+    out: dict[str, dict] = {op: dict(keys) for op, keys in a.items()}
+    for op, keys in (b or {}).items():
+        for key, val in keys.items():
+            if key in out.get(op, {}):
+                raise ValueError(f"condition {op} {key} given twice")
+            out.setdefault(op, {})[key] = val
+    return out
+
+
+#: A hook that adds conditions to a grant (tag scoping of channel operations, for example).
+ConditionHook = Callable[[Row, Grant], Mapping[str, Any] | None]
+
+
+def row_statements(
+    scope: IConstruct,
+    row_ids: Iterable[str | Row],
+    *,
+    bindings: Mapping[Kind, Sequence[str]] | None = None,
+    extra_conditions: ConditionHook | None = None,
+    prop: str = "rows",
+) -> list[Statement]:
+    """Statements for catalog rows.
+
+    :param bindings: for each kind, the ARNs the construct scopes it to (given buckets, role ARNs, a
+        parameter path). A kind without a binding is rendered from the catalog (fixed identifiers, SAR
+        defaults, ``*`` elsewhere); a grant marked ``must_bind`` without a binding raises.
+    :param extra_conditions: called per grant; what it returns is added to the grant's conditions.
+    """
+    env = _env(scope)
+    bindings = bindings or {}
+    resolved: list[Row] = []
+    for r in row_ids:
+        if isinstance(r, Row):
+            resolved.append(r)
+            continue
+        try:
+            resolved.extend(catalog.rows([r]))
+        except KeyError:
+            raise MediaLiveIamError(
+                describe(scope), prop, f"unknown catalog row {r!r}",
+                "use a row id of medialive-iam-requirements.md (S1..S42, F3, T5..T23, A1..) as listed in docs/catalog.md",
+            ) from None
+    out: list[Statement] = []
+    for row in resolved:
+        for grant in row.grants:
+            if grant.on_star:
+                resources: list[str] = ["*"]
+            else:
+                resources = []
+                for kind in grant.kinds:
+                    if kind in bindings:
+                        resources.extend(bindings[kind])
+                    elif grant.must_bind:
+                        raise MediaLiveIamError(
+                            describe(scope), prop,
+                            f"row {row.id} ({row.title}) needs the {kind.key} resources it may use",
+                            "name them in the construct's props (the catalog never grants them on '*')",
+                        )
+                    else:
+                        resources.append(kind.render(**env, **grant.identifiers))
+                if not resources:
+                    continue  # bound to nothing: the workflow uses none of these resources
+            conditions = _merge_conditions(_fill(dict(grant.conditions), env),
+                                           extra_conditions(row, grant) if extra_conditions else None)
+            out.append(Statement.of(grant.actions, resources, conditions, rows=[row.id]))
+    return out
+
+
+def is_token(value: str) -> bool:
+    return Token.is_unresolved(value)

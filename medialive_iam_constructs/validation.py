@@ -1,0 +1,141 @@
+"""Prop checks that raise :class:`MediaLiveIamError` at synth, before anything is created.
+
+Rules come from the IAM API (botocore service model, reference §7.2) and S3's bucket naming rules.
+Values that are CDK tokens (unknown until deploy) are not checked as strings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from aws_cdk import Token
+
+from .errors import MediaLiveIamError, describe
+
+_NAME = re.compile(r"^[\w+=,.@-]+$")
+_PATH = re.compile(r"^(/|/[\u0021-\u007E]+/)$")
+_POLICY_PATH = re.compile(r"^((/[A-Za-z0-9\.,\+@=_-]+)*)/$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)$")
+_SSM_NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
+
+NAME_LIMITS = {"role": 64, "user": 64, "group": 128, "policy": 128}
+
+
+def _token(value) -> bool:
+    return isinstance(value, str) and Token.is_unresolved(value)
+
+
+def check_name(scope, prop: str, value: str | None, kind: str) -> None:
+    """IAM names: ``[\\w+=,.@-]``, 1..64 (role, user) or 1..128 (group, policy) characters."""
+    if value is None or _token(value):
+        return
+    limit = NAME_LIMITS[kind]
+    if not 1 <= len(value) <= limit:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{kind} name {value!r} has {len(value)} characters; IAM allows 1 to {limit}",
+            f"use a shorter name (at most {limit} characters)",
+        )
+    if not _NAME.match(value):
+        bad = sorted({c for c in value if not re.match(r"[\w+=,.@-]", c)})
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{kind} name {value!r} has characters IAM does not allow: {''.join(bad)!r}",
+            "use only letters, digits and + = , . @ _ -",
+        )
+
+
+def check_path(scope, prop: str, value: str | None, *, policy: bool = False) -> None:
+    """IAM paths: ``/`` or ``/a/b/``, at most 512 characters; policy paths are stricter."""
+    if value is None or _token(value):
+        return
+    pattern = _POLICY_PATH if policy else _PATH
+    if len(value) > 512 or not pattern.match(value):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is not a valid IAM {'policy ' if policy else ''}path",
+            "a path starts and ends with '/', e.g. '/medialive/' (at most 512 characters"
+            + (", letters, digits and . , + @ = _ - between the slashes)" if policy else ", printable ASCII)"),
+        )
+
+
+def check_bucket_name(scope, prop: str, value: str) -> None:
+    """S3 general purpose bucket naming rules."""
+    if _token(value):
+        return
+    problem = None
+    if not 3 <= len(value) <= 63:
+        problem = f"has {len(value)} characters (3 to 63 allowed)"
+    elif not _BUCKET.match(value):
+        problem = "may hold only lowercase letters, digits, '.' and '-', and must begin and end with a letter or digit"
+    elif ".." in value:
+        problem = "has two adjacent periods"
+    elif _IPV4.match(value):
+        problem = "is formatted as an IP address"
+    elif value.startswith(("xn--", "sthree-", "amzn-s3-demo-")) or value.endswith(("-s3alias", "--ol-s3", "--x-s3", ".mrap")):
+        problem = "uses a prefix or suffix S3 reserves"
+    if problem:
+        raise MediaLiveIamError(describe(scope), prop, f"bucket name {value!r} {problem}", "give the name of an existing S3 bucket")
+
+
+def check_prefix(scope, prop: str, value: str | None) -> None:
+    """Key prefixes and name prefixes are literal: a ``*`` or ``?`` would widen the grant."""
+    if value is None or _token(value):
+        return
+    if "*" in value or "?" in value:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"prefix {value!r} contains a wildcard ('*' or '?')",
+            "give a literal prefix; the construct appends the '*' itself",
+        )
+
+
+def parse_arn(scope, prop: str, value: str, *, service: str | None = None, partition: str | None = None) -> dict | None:
+    """Checks an ARN's form (and service / partition when known); returns its parts, or None for a token."""
+    if _token(value):
+        return None
+    m = _ARN.match(value)
+    if not m:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is not an ARN",
+            "give an ARN of the form arn:<partition>:<service>:<region>:<account>:<resource>",
+        )
+    parts = m.groupdict()
+    if service and parts["service"] != service:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is a {parts['service']} ARN, not a {service} ARN",
+            f"give the ARN of a {service} resource",
+        )
+    if partition and not _token(partition) and parts["partition"] != partition:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is in partition {parts['partition']!r}, the stack is in {partition!r}",
+            "give an ARN in the stack's partition (a role cannot be granted resources of another partition)",
+        )
+    return parts
+
+
+def check_parameter_name(scope, prop: str, value: str) -> None:
+    """SSM parameter names and path prefixes: letters, digits and ``_ . - /``; paths start with ``/``."""
+    if _token(value):
+        return
+    if not value or not _SSM_NAME.match(value) or len(value) > 2048:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is not a Parameter Store name or path",
+            "use letters, digits and _ . - /, e.g. '/medialive/news/'",
+        )
+
+
+def check_ssm_path(scope, prop: str, value: str) -> None:
+    """A parameter path prefix: starts and ends with ``/``."""
+    if _token(value):
+        return
+    check_parameter_name(scope, prop, value)
+    if not value.startswith("/") or not value.endswith("/"):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"parameter path {value!r} must start and end with '/'",
+            f"write it as '/{value.strip('/')}/'",
+        )
+
+
+def require_some(scope, prop: str, values: Iterable, what: str, fix: str) -> None:
+    if not list(values):
+        raise MediaLiveIamError(describe(scope), prop, what, fix)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up everything from nothing, synthesizes the sample app with all checks (cdk-nag packs registered in
+# app.py: synth fails on any unacknowledged finding; cfn-lint on every template), regenerates the
+# per-group handout (docs/permissions.md) from the synthesized template and prints it as a compact table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+bash scripts/setup.sh
+rm -rf cdk.out
+node_modules/.bin/cdk synth --quiet "$@"
+.venv/bin/python -m checks.lint_out cdk.out
+.venv/bin/python -m handout cdk.out --write docs/permissions.md --print

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything the project needs from nothing: a Python virtualenv (.venv) with the pinned
+# requirements and this package in editable mode, and node_modules from package-lock.json
+# (the CDK CLI pinned to v2 and the test-only IAM evaluator). Needs only python3.11, node and npm.
+# Re-running is cheap: each step is skipped when its inputs have not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+stamp() { cat "$@" | sha256sum | cut -c1-16; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $("$PYTHON" --version)"
+  "$PYTHON" -m venv .venv
+fi
+want=$(stamp requirements-dev.txt pyproject.toml)
+if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing Python requirements"
+  .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install --quiet -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import aws_cdk, cdk_nag, medialive_iam_constructs" 
+  echo "$want" > .venv/.setup-stamp
+fi
+want=$(stamp package-lock.json)
+if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing node_modules (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config' || true
+  test -x node_modules/.bin/cdk
+  echo "$want" > node_modules/.setup-stamp
+fi

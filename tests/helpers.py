@@ -1,0 +1,36 @@
+"""Helpers shared by the construct tests: a fixed environment, synth, cdk-nag and cfn-lint checks."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
+from checks.cfn import lint_template
+from checks.nag import nag_findings
+
+ACCOUNT = "111122223333"
+REGION = "us-west-2"
+PARTITION = "aws"
+ENV = cdk.Environment(account=ACCOUNT, region=REGION)
+
+
+def new_stack(name: str = "Test") -> tuple[cdk.App, cdk.Stack]:
+    """An app and a stack in the fixed test environment, without the bootstrap-version rule (stable snapshots)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, name, env=ENV, synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
+    return app, stack
+
+
+def template_of(stack: cdk.Stack) -> dict:
+    return Template.from_stack(stack).to_json()
+
+
+def assert_nag_clean(app: cdk.App, stack: cdk.Stack) -> None:
+    """No unacknowledged finding of AwsSolutions, NIST 800-53 R5, HIPAA or PCI on the stack."""
+    findings = nag_findings(app, stack)
+    assert findings == [], "\n".join(findings)
+
+
+def assert_cfn_lint_clean(template: dict) -> None:
+    findings = lint_template(template)
+    assert findings == [], "\n".join(findings)
