@@ -1,0 +1,193 @@
+"""Fixes for three IAM defects of LocalStack community 2026.3.0, loaded by ``launcher.py`` (Python 3.13 venv only).
+
+1. ``AWS::IAM::UserToGroupAddition`` has no resource provider: the CloudFormation engine reports
+   CREATE_COMPLETE ("deployed as a fallback") and adds nobody. ``UserToGroupAdditionProviderPlugin`` is a
+   resource provider plugin for the ``localstack.cloudformation.resource_providers`` entry point group; the
+   launcher registers it as an entry point (a generated ``.dist-info`` on ``sys.path``), which is how
+   LocalStack discovers resource providers.
+2. ``DeleteUser`` leaves the user's name in every group it belonged to, so a later ``DeleteGroup`` fails with
+   ``DeleteConflict`` and ``cdk destroy`` leaves the group behind while reporting success.
+   ``patch_delete_user`` wraps ``IamProvider.delete_user`` so that a successful delete also removes the
+   user from every group's member list (what AWS itself does implicitly: a deleted user is in no group).
+3. The ``AWS::IAM::ManagedPolicy`` provider drops ``Path`` and ``Description``; ``patch_managed_policy_create``
+   passes them to CreatePolicy.
+
+Nothing here is imported by the project's Python 3.11 code.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from localstack.services.cloudformation.resource_provider import (
+    CloudFormationResourceProviderPlugin,
+    OperationStatus,
+    ProgressEvent,
+    ResourceProvider,
+    ResourceRequest,
+)
+
+LOG = logging.getLogger("localdeploy.fixes")
+
+RESOURCE_TYPE = "AWS::IAM::UserToGroupAddition"
+
+# Same shape as the AWS registry schema for the type; the primary identifier is what the engine uses as
+# the physical resource id.
+USER_TO_GROUP_ADDITION_SCHEMA: dict = {
+    "typeName": RESOURCE_TYPE,
+    "description": "Resource Type definition for AWS::IAM::UserToGroupAddition",
+    "additionalProperties": False,
+    "properties": {
+        "Id": {"type": "string"},
+        "GroupName": {"type": "string"},
+        "Users": {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
+    },
+    "required": ["GroupName", "Users"],
+    "readOnlyProperties": ["/properties/Id"],
+    "primaryIdentifier": ["/properties/Id"],
+}
+
+
+def _is_no_such_entity(exc: Exception) -> bool:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    return code in ("NoSuchEntity", "NoSuchEntityException")
+
+
+class UserToGroupAdditionProvider(ResourceProvider[dict]):
+    TYPE = RESOURCE_TYPE
+    SCHEMA = USER_TO_GROUP_ADDITION_SCHEMA
+
+    def create(self, request: ResourceRequest[dict]) -> ProgressEvent[dict]:
+        from localstack.services.cloudformation import provider_utils as util
+
+        model = request.desired_state
+        iam = request.aws_client_factory.iam
+        group = model["GroupName"]
+        for user in model.get("Users") or []:
+            # raises NoSuchEntity (-> CREATE_FAILED) when the group or the user does not exist, as AWS does
+            iam.add_user_to_group(GroupName=group, UserName=user)
+        if not model.get("Id"):
+            model["Id"] = util.generate_default_name(request.stack_name, request.logical_resource_id)
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
+
+    def update(self, request: ResourceRequest[dict]) -> ProgressEvent[dict]:
+        model = request.desired_state
+        previous = request.previous_state or {}
+        iam = request.aws_client_factory.iam
+        new_group, new_users = model["GroupName"], set(model.get("Users") or [])
+        old_group, old_users = previous.get("GroupName"), set(previous.get("Users") or [])
+        if old_group:
+            stale = old_users if old_group != new_group else old_users - new_users
+            for user in sorted(stale):
+                self._remove(iam, old_group, user)
+        for user in sorted(new_users):
+            iam.add_user_to_group(GroupName=new_group, UserName=user)
+        model["Id"] = previous.get("Id") or model.get("Id")
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
+
+    def delete(self, request: ResourceRequest[dict]) -> ProgressEvent[dict]:
+        model = request.desired_state or {}
+        iam = request.aws_client_factory.iam
+        for user in model.get("Users") or []:
+            self._remove(iam, model.get("GroupName"), user)
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model={})
+
+    @staticmethod
+    def _remove(iam, group: str | None, user: str) -> None:
+        if not group:
+            return
+        try:
+            iam.remove_user_from_group(GroupName=group, UserName=user)
+        except Exception as exc:  # user or group already gone: nothing left to remove
+            if not _is_no_such_entity(exc):
+                raise
+
+    def read(self, request: ResourceRequest[dict]) -> ProgressEvent[dict]:
+        raise NotImplementedError
+
+    def list(self, request: ResourceRequest[dict]) -> ProgressEvent[dict]:
+        raise NotImplementedError
+
+
+class UserToGroupAdditionProviderPlugin(CloudFormationResourceProviderPlugin):
+    name = RESOURCE_TYPE
+
+    def __init__(self):
+        self.factory: type[ResourceProvider] | None = None
+
+    def load(self):
+        self.factory = UserToGroupAdditionProvider
+
+
+def patch_delete_user() -> None:
+    """Make a successful DeleteUser also drop the user from every group's member list (defect 2)."""
+    from localstack.services.iam.provider import IamProvider
+
+    original = IamProvider.delete_user
+    if getattr(original, "_localdeploy_patched", False):
+        return
+    if not hasattr(IamProvider, "_get_store"):
+        raise RuntimeError("localdeploy: IamProvider._get_store missing; LocalStack internals changed")
+
+    @functools.wraps(original)
+    def delete_user(self, context, user_name, **kwargs):
+        result = original(self, context, user_name, **kwargs)
+        store = self._get_store(context)
+        with self._group_lock:
+            for group_entity in store.GROUPS.values():
+                members = group_entity.member_user_names
+                if user_name in members:
+                    members.remove(user_name)
+                    LOG.info("localdeploy: removed deleted user %s from a group", user_name)
+        return result
+
+    delete_user._localdeploy_patched = True
+    IamProvider.delete_user = delete_user
+
+
+def patch_managed_policy_create() -> None:
+    """Pass ``Path`` and ``Description`` of ``AWS::IAM::ManagedPolicy`` to CreatePolicy (defect 3, found by
+    the verifier: 2026.3.0 drops both, so a policy declared under ``/medialive/`` lands under ``/``)."""
+    import json
+
+    from localstack.services.cloudformation import provider_utils as util
+    from localstack.services.iam.resource_providers.aws_iam_managedpolicy import (
+        IAMManagedPolicyProvider,
+    )
+
+    if getattr(IAMManagedPolicyProvider.create, "_localdeploy_patched", False):
+        return
+
+    def create(self, request):
+        model = request.desired_state
+        iam = request.aws_client_factory.iam
+        if not model.get("ManagedPolicyName"):
+            model["ManagedPolicyName"] = util.generate_default_name(
+                request.stack_name, request.logical_resource_id
+            )
+        document = model["PolicyDocument"]
+        if not isinstance(document, str):
+            document = json.dumps(util.remove_none_values(document))
+        kwargs = {"PolicyName": model["ManagedPolicyName"], "PolicyDocument": document}
+        if model.get("Path"):
+            kwargs["Path"] = model["Path"]
+        if model.get("Description"):
+            kwargs["Description"] = model["Description"]
+        arn = iam.create_policy(**kwargs)["Policy"]["Arn"]
+        model["Id"] = arn
+        for role in model.get("Roles", []):
+            iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+        for user in model.get("Users", []):
+            iam.attach_user_policy(UserName=user, PolicyArn=arn)
+        for group in model.get("Groups", []):
+            iam.attach_group_policy(GroupName=group, PolicyArn=arn)
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
+
+    create._localdeploy_patched = True
+    IAMManagedPolicyProvider.create = create
+
+
+def apply_all() -> None:
+    patch_delete_user()
+    patch_managed_policy_create()
