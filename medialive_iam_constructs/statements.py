@@ -160,7 +160,7 @@ def row_statements(
                     continue  # bound to nothing: the workflow uses none of these resources
             conditions = _merge_conditions(_fill(dict(grant.conditions), env),
                                            extra_conditions(row, grant) if extra_conditions else None)
-            out.append(Statement.of(grant.actions, resources, conditions, rows=[row.id]))
+            out.append(Statement.of(grant.actions, resources, conditions, effect=grant.effect, rows=[row.id]))
     return out
 
 

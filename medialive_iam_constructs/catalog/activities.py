@@ -26,7 +26,6 @@ from .resources import (
     MC_FLOW,
     MC_GATEWAY,
     MC_GATEWAY_INSTANCE,
-    MC_OFFERING,
     MC_RESERVATION,
     MC_ROUTER_INPUT,
     MC_ROUTER_NETWORK_INTERFACE,
@@ -62,6 +61,14 @@ MEDIALIVE_SERVICE = "medialive.amazonaws.com"
 SIMPLE_ROLE_NAME = "MediaLiveAccessRole"
 #: The managed policy the console template attaches to that role (T23; printed "AmazonSSMRead OnlyAccess", E8).
 SSM_READ_ONLY_POLICY_ARN = "arn:${Partition}:iam::aws:policy/AmazonSSMReadOnlyAccess"
+
+#: MediaConnect offerings are AWS's price list, not resources of the account: SAR's format for them,
+#: arn:${Partition}:mediaconnect:${Region}:offering:${OfferingId}, has no account field, and CloudFormation's
+#: ARN check (cfn-lint W1032) rejects it in a policy.
+OFFERING_STAR_REASON = (
+    "MediaConnect offerings are AWS's catalog of prices, not account resources; SAR's ARN format for them has no "
+    "account field and is rejected by CloudFormation's ARN check (cfn-lint W1032)"
+)
 
 _SUM = "CUR-SUM"
 _S = "user"
@@ -170,7 +177,7 @@ USER_ROWS: tuple[Row, ...] = (
         Grant(_a("mediaconnect", "DescribeBridge", "CreateBridge", "DeleteBridge"), (MC_BRIDGE,)),
         Grant(_a("mediaconnect", "DescribeGateway", "CreateGateway", "DeleteGateway"), (MC_GATEWAY,)),
         Grant(_a("mediaconnect", "DescribeGatewayInstance"), (MC_GATEWAY_INSTANCE,)),
-        Grant(_a("mediaconnect", "DescribeOffering"), (MC_OFFERING,)),
+        Grant(_a("mediaconnect", "DescribeOffering"), star_reason=OFFERING_STAR_REASON),
         Grant(_a("mediaconnect", "DescribeReservation"), (MC_RESERVATION,)),
         Grant(_a("mediaconnect", "CreateRouterInput", "DeleteRouterInput"), (MC_ROUTER_INPUT,)),
         Grant(_a("mediaconnect", "CreateRouterNetworkInterface", "DeleteRouterNetworkInterface"),

@@ -1,13 +1,125 @@
 """Restricted administrator rows (``A`` ids): reconstructed, because AWS's table for
 setting-up-restricted-admin is lost (reference §1.1). Each row cites the chapter text that assigns the
-duty to "an administrator"; the IAM actions for user and role administration come from SAR.
+duty to "an administrator"; the IAM actions for user and role administration come from SAR (reference
+§3.2 iam), since the chapter names none.
 
-Filled by the RestrictedAdmin construct's issue; the user and trusted-entity rows it also gets live in
-``activities`` and ``trusted_entity``.
+The restricted administrator also gets everything the ``ADVANCED`` tier has (S rows, the set-up duties
+S14, S26, S28, S40, S41 included); those rows live in ``activities`` and ``trusted_entity``.
+
+Values only the construct knows are written as placeholders that the construct fills:
+
+* :data:`ROLE_BOUNDARY` in a condition: the ARN of the permissions boundary every role the administrator
+  creates must carry (T5-T23, the :class:`~medialive_iam_constructs.restricted_admin.RestrictedAdmin`'s
+  ``permissions_boundary``);
+* :data:`USER_BOUNDARY` in a condition: the ARN of the boundary required on created users (only with
+  ``require_user_boundary``);
+* :data:`POLICY_PATH_ARN` in a condition: the ARN pattern of the policies under the MediaLive policy path.
+
+Grants marked ``must_bind`` are scoped by the construct: users under its user path, the operator groups it
+was given, roles under its role path, policies under its policy path, its own group and policies.
+Rows with ``effect="Deny"`` (A8) are guard rails: explicit denials that hold even if someone later
+attaches a broader policy to the administrators' group.
 """
 
 from __future__ import annotations
 
-from .model import Row
+from .activities import MEDIALIVE_SERVICE, _a
+from .model import Grant, Row
+from .resources import IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
 
-ADMIN_ROWS: tuple[Row, ...] = ()
+#: Placeholder for the trusted-role permissions boundary ARN (filled by the construct).
+ROLE_BOUNDARY = "${MediaLiveRoleBoundaryArn}"
+#: Placeholder for the user permissions boundary ARN (filled by the construct).
+USER_BOUNDARY = "${MediaLiveUserBoundaryArn}"
+#: Placeholder for the ARN pattern of the policies under the MediaLive policy path (``...:policy/medialive/*``).
+POLICY_PATH_ARN = "${MediaLivePolicyPathArn}"
+PLACEHOLDERS = (ROLE_BOUNDARY, USER_BOUNDARY, POLICY_PATH_ARN)
+
+_SRA = "SEED setting-up-restricted-admin"
+_A = "admin"
+_RECON = "[inferred] Reconstructed (reference §1.1): the chapter names no IAM action for this duty; actions from SAR."
+
+_WITH_ROLE_BOUNDARY = {"StringEquals": {"iam:PermissionsBoundary": ROLE_BOUNDARY}}
+_NOT_ROLE_BOUNDARY = {"StringNotEquals": {"iam:PermissionsBoundary": ROLE_BOUNDARY}}
+
+ADMIN_ROWS: tuple[Row, ...] = (
+    Row("A1", "Create, update and delete IAM users under the MediaLive user path", _SRA, (
+        Grant(_a("iam", "CreateUser"), (IAM_USER,), must_bind=True),
+        Grant(_a("iam", "UpdateUser", "DeleteUser", "GetUser", "TagUser", "UntagUser", "ListUserTags",
+                 "ListGroupsForUser", "ListUserPolicies", "ListAttachedUserPolicies"), (IAM_USER,), must_bind=True),
+        Grant(_a("iam", "ListUsers", "ListGroups")),
+    ), _A, ("The page: the restricted administrator 'can create non-administrative users'.", _RECON,
+            "List*Policies are read-only: DeleteUser fails while policies remain, so the administrator must see them.")),
+    Row("A1.boundary", "Require a permissions boundary on the users the administrator creates", _SRA, (
+        Grant(_a("iam", "PutUserPermissionsBoundary"), (IAM_USER,),
+              conditions={"StringEquals": {"iam:PermissionsBoundary": USER_BOUNDARY}}, must_bind=True),
+    ), _A, ("[inferred] Issue 5: optional (require_user_boundary). The construct adds the same condition to iam:CreateUser.",)),
+    Row("A2", "Manage the console login profile (password) of users under the path", _SRA, (
+        Grant(_a("iam", "CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile", "GetLoginProfile"),
+              (IAM_USER,), must_bind=True),
+    ), _A, (_RECON,)),
+    Row("A3", "Manage access keys of users under the path (only when the construct allows it)", _SRA, (
+        Grant(_a("iam", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey", "ListAccessKeys",
+                 "GetAccessKeyLastUsed"), (IAM_USER,), must_bind=True),
+    ), _A, (_RECON, "Off by default: MediaLive's users work on the console (the chapter's procedures are console ones).")),
+    Row("A4", "Add users to, and remove them from, the given operator groups only", _SRA, (
+        Grant(_a("iam", "AddUserToGroup", "RemoveUserFromGroup", "GetGroup", "ListGroupPolicies",
+                 "ListAttachedGroupPolicies"), (IAM_GROUP,), must_bind=True),
+    ), _A, (_RECON, "iam:AddUserToGroup is scoped by group only: IAM has no condition key for the user being added, "
+            "so any existing user can be put into a given operator group (bounded by that group's permissions).")),
+    Row("A5", "Create, update and delete trusted-entity roles under the path, only with the MediaLive boundary", "SEED complex-scenario-identify-permissions", (
+        Grant(_a("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription", "UpdateAssumeRolePolicy",
+                 "PutRolePolicy", "DeleteRolePolicy"), (IAM_ROLE,), conditions=_WITH_ROLE_BOUNDARY, must_bind=True),
+        Grant(_a("iam", "AttachRolePolicy", "DetachRolePolicy"), (IAM_ROLE,), must_bind=True,
+              conditions={**_WITH_ROLE_BOUNDARY, "ArnLike": {"iam:PolicyARN": POLICY_PATH_ARN}}),
+        Grant(_a("iam", "TagRole", "UntagRole", "GetRole", "GetRolePolicy", "ListRolePolicies",
+                 "ListAttachedRolePolicies", "ListRoleTags"), (IAM_ROLE,), must_bind=True),
+        Grant(_a("iam", "ListRoles")),
+    ), _A, ("Complex option (reference §6): 'An administrator creates the roles' in IAM, one per unique combination "
+            "of policies, and gives users the list of role ARNs (Step 6), hence iam:ListRoles.", _RECON,
+            "Every write is conditioned on iam:PermissionsBoundary = the library's boundary (T5-T23): the role "
+            "must be created with it, and roles without it (made by someone else) cannot be changed.")),
+    Row("A6", "Manage customer managed policies under the MediaLive policy path", "SEED complex-scenario-identify-permissions", (
+        Grant(_a("iam", "CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+                 "DeletePolicy", "GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "ListEntitiesForPolicy",
+                 "TagPolicy", "UntagPolicy", "ListPolicyTags"), (IAM_POLICY,), must_bind=True),
+        Grant(_a("iam", "ListPolicies")),
+    ), _A, ("Complex option step 1: design each policy, 'reuse managed policies where possible'.", _RECON,
+            "Policies under this path can be attached only to roles carrying the boundary (A5), so their content "
+            "is capped by T5-T23. Never keep policies of human principals under this path (the construct refuses "
+            "operator groups whose policies are there).")),
+    Row("A7", "Pass roles under the path to MediaLive only", "SEED complex-scenario-identify-permissions", (
+        Grant(_a("iam", "PassRole"), (IAM_ROLE,), conditions={"StringEquals": {"iam:PassedToService": MEDIALIVE_SERVICE}},
+              must_bind=True),
+    ), _A, ("The administrator creates channels too (it has everything ADVANCED has, S32).",)),
+    Row("A8.boundary", "Guard rail: never remove or replace a permissions boundary", _SRA, (
+        Grant(_a("iam", "DeleteRolePermissionsBoundary"), (IAM_ROLE,), effect="Deny"),
+        Grant(_a("iam", "DeleteUserPermissionsBoundary"), (IAM_USER,), effect="Deny"),
+    ), _A, ("[inferred] Explicit Deny: 'less than full-access administrators' means the administrator must never "
+            "lift the cap of a role or user. Denied on every role and user of the account.",)),
+    Row("A8.create", "Guard rail: roles under the path only ever carry the MediaLive boundary", _SRA, (
+        Grant(_a("iam", "CreateRole", "PutRolePermissionsBoundary"), (IAM_ROLE,), must_bind=True,
+              conditions=_NOT_ROLE_BOUNDARY, effect="Deny"),
+    ), _A, ("[inferred] Explicit Deny of CreateRole and PutRolePermissionsBoundary with another boundary, or none, "
+            "on every role under the path (A5 allows them only with the boundary; this holds even if a broader "
+            "policy is attached to the group later). MediaLiveAccessRole (simple option, S29) is outside the path.",)),
+    Row("A8.self", "Guard rail: never change the administrators' own group, own policies or the boundary", _SRA, (
+        Grant(_a("iam", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion", "DeletePolicy",
+                 "TagPolicy", "UntagPolicy"), (IAM_POLICY,), must_bind=True, effect="Deny"),
+        Grant(_a("iam", "AddUserToGroup", "RemoveUserFromGroup", "AttachGroupPolicy", "DetachGroupPolicy",
+                 "PutGroupPolicy", "DeleteGroupPolicy", "UpdateGroup", "DeleteGroup"), (IAM_GROUP,), must_bind=True,
+              effect="Deny"),
+    ), _A, ("[inferred] Explicit Deny on the policies under the administrators' own policy path (its policies, the "
+            "boundaries) and on the operator groups' policies, and on its own group: editing any of them would "
+            "lift every other limit.",)),
+    Row("A8.assume", "Guard rail: never assume a role under the MediaLive role path", _SRA, (
+        Grant(_a("sts", "AssumeRole"), (IAM_ROLE,), must_bind=True, effect="Deny"),
+    ), _A, ("[inferred] A trust policy's content has no IAM condition key: a role the administrator creates may "
+            "name the administrator as principal, and a same-account trust policy naming a user needs no identity "
+            "permission. The explicit Deny closes that route to the roles' (boundary-capped) permissions.",)),
+    Row("A9", "Users change their own console password (forced reset at first sign-in)", "inferred", (
+        Grant(_a("iam", "ChangePassword"), (IAM_USER,), must_bind=True),
+        Grant(_a("iam", "GetAccountPasswordPolicy")),
+    ), _A, ("[inferred] Part of the user boundary (require_user_boundary): a user created with a password to "
+            "reset must be able to reset it within the boundary.",)),
+)

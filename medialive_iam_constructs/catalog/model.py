@@ -36,6 +36,8 @@ class Grant:
     #: The kinds' identifiers must come from the construct (bucket names, role ARNs); rendering the grant
     #: without them is an error rather than a silent ``*`` (which would grant every bucket or role).
     must_bind: bool = False
+    #: ``"Allow"`` or ``"Deny"``: a Deny grant is a guard rail (the restricted administrator's A rows).
+    effect: str = "Allow"
 
     @property
     def on_star(self) -> bool:

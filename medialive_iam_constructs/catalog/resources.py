@@ -128,7 +128,6 @@ MC_GATEWAY = _k("mediaconnect", "Gateway", _MC + "gateway:${GatewayId}:${Gateway
 MC_GATEWAY_INSTANCE = _k(
     "mediaconnect", "GatewayInstance", _MC + "gateway:${GatewayId}:${GatewayName}:instance:${InstanceId}"
 )
-MC_OFFERING = _k("mediaconnect", "Offering", "arn:${Partition}:mediaconnect:${Region}:offering:${OfferingId}")
 MC_RESERVATION = _k("mediaconnect", "Reservation", _MC + "reservation:${ReservationId}:${ReservationName}")
 MC_ROUTER_INPUT = _k("mediaconnect", "RouterInput", _MC + "routerInput:${RouterInputId}")
 MC_ROUTER_NETWORK_INTERFACE = _k(

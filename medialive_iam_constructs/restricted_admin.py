@@ -1,0 +1,344 @@
+"""``RestrictedAdmin``: the guide's restricted administrator (setting-up-restricted-admin, reference §1.1),
+and ``MediaLivePermissionsBoundary``, the boundary that caps every role the administrator creates.
+
+The administrator has everything the ``ADVANCED`` tier has, plus the A rows of
+:mod:`medialive_iam_constructs.catalog.admin`: IAM users under a path, their console passwords, membership
+of the operator groups it is given, trusted-entity roles under a path that must carry the boundary,
+customer managed policies under a policy path, PassRole to MediaLive only, and explicit Deny guard rails
+(A8) that keep it from lifting its own limits. See ``docs/restricted-admin.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+from aws_cdk import Stack, Token
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from . import catalog
+from .catalog.admin import PLACEHOLDERS, POLICY_PATH_ARN, ROLE_BOUNDARY, USER_BOUNDARY
+from .catalog.model import Grant, Row
+from .catalog.resources import EVENTS_RULE, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER, SNS_TOPIC, SSM_PARAMETER
+from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
+from .errors import MediaLiveIamError, describe
+from .nag import acknowledge, nag_text
+from .packing import MANAGED_POLICY_MAX_CHARS, PrincipalQuotaValidation, create_managed_policies, pack, statement_resolver
+from .statements import Statement, render_kind, row_statements
+from .validation import check_name, check_notification_prefix, check_path, check_ssm_path
+
+#: The trusted-entity rows whose grants make up the role boundary (reference §1.4).
+BOUNDARY_ROWS: tuple[str, ...] = tuple(
+    r.id for r in catalog.TRUSTED_ROWS if r.grants and 5 <= int(r.base_id[1:]) <= 23
+)
+
+_BOUNDARY_DESCRIPTION = (
+    "Permissions boundary of MediaLive trusted-entity roles: at most what MediaLive needs at run time "
+    "(rows T5-T23 of the trusted-entity table), on any resource of this account."
+)
+_USER_BOUNDARY_DESCRIPTION = (
+    "Permissions boundary of the MediaLive users the restricted administrator creates: at most the ADVANCED "
+    "operator tier (any resource of this account), plus changing their own password (A9)."
+)
+_ADMIN_DESCRIPTION = "MediaLive restricted administrator (setting-up-restricted-admin; rows of the ADVANCED tier and A1-A8)."
+
+
+def _wildcard_bindings(scope: Construct, row_ids: Sequence[str]) -> dict:
+    """Every kind the rows use, rendered with ``*`` identifiers (SAR defaults kept: log group ElementalMediaLive)."""
+    kinds = {k for r in catalog.rows(row_ids) for g in r.grants for k in g.kinds}
+    return {k: [render_kind(scope, k)] for k in kinds}
+
+
+def _one_policy(scope: Construct, statements: list[Statement], *, name: str | None, path: str, prop: str,
+                description: str, id_prefix: str) -> iam.ManagedPolicy:
+    """A single customer managed policy (a boundary is exactly one policy), or a clear error."""
+    return create_managed_policies(
+        scope, statements, principal_kind="role", name_prefix=name, path=path, max_policies=1, prop=prop,
+        description=description, id_prefix=id_prefix,
+    )[0]
+
+
+class MediaLivePermissionsBoundary(Construct):
+    """A customer managed policy that caps a MediaLive trusted-entity role at the union of T5-T23.
+
+    Built from the catalog's trusted rows with every resource kind's identifiers on ``*`` in this account and
+    region (the log group stays ``ElementalMediaLive``); an identity policy on the role still decides which
+    buckets, secrets or parameters the role really gets. Attach it with ``permissions_boundary=`` on roles.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, managed_policy_name: str | None = None, path: str = "/") -> None:
+        super().__init__(scope, id)
+        check_name(self, "managed_policy_name", managed_policy_name, "policy")
+        check_path(self, "path", path, policy=True)
+        #: The trusted-entity rows the boundary allows.
+        self.rows: tuple[str, ...] = BOUNDARY_ROWS
+        #: The IAM path of the boundary policy.
+        self.path: str = path
+        statements = row_statements(self, BOUNDARY_ROWS, bindings=_wildcard_bindings(self, BOUNDARY_ROWS))
+        #: The boundary policy.
+        self.policy: iam.ManagedPolicy = _one_policy(
+            self, statements, name=managed_policy_name, path=path, prop="permissions_boundary",
+            description=_BOUNDARY_DESCRIPTION, id_prefix="Policy",
+        )
+
+
+def _group_of(item) -> iam.IGroup:
+    group = getattr(item, "group", item)
+    if not hasattr(group, "group_arn"):
+        raise TypeError(f"{item!r} is neither an iam.IGroup nor an object with a .group attribute")
+    return group
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Two IAM paths overlap when the ARN pattern ``<path>*`` of one covers names under the other."""
+    return a.startswith(b) or b.startswith(a)
+
+
+class RestrictedAdmin(Construct):
+    """The guide's restricted administrator: more than regular users, less than full-access administrators.
+
+    :param operator_groups: the groups (``iam.IGroup`` or ``MediaLiveOperatorGroup``) the administrator may
+        add users to and remove them from (A4). Their customer managed policies (when the construct knows
+        them) are protected by an explicit Deny (A8.self).
+    :param trusted_entity: ``COMPLEX`` (default) or ``SIMPLE``: selects the trusted-entity rows of the
+        ADVANCED tier (reference §6).
+    :param group_name: name of the administrators' group (the guide's ``MediaLiveAdministrators``).
+    :param policy_name_prefix: names of the administrators' policies (``MediaLiveAdminAccess``,
+        ``MediaLiveAdminAccess2``...).
+    :param user_path: IAM path of the users the administrator manages (A1-A3).
+    :param role_path: IAM path of the trusted-entity roles it creates and passes (A5, A7).
+    :param policy_path: IAM path of the customer managed policies it manages for those roles (A6). Must not
+        overlap ``admin_policy_path`` nor the path of any operator group's policies: policies under it are
+        editable by the administrator.
+    :param admin_policy_path: IAM path of the administrators' own policies, the boundaries and its group;
+        denied to the administrator (A8.self).
+    :param parameter_path: Parameter Store path of password parameters (S41).
+    :param notification_prefix: name prefix of EventBridge rules (S26) and SNS topics (S40).
+    :param allow_access_keys: also manage access keys of users under the path (A3).
+    :param require_user_boundary: users may only be created with ``user_permissions_boundary`` (A1.boundary);
+        see docs/restricted-admin.md for the trade-off.
+    :param users: existing IAM users to add to the administrators' group.
+    :param boundary_name: name of the role boundary policy.
+    :param user_boundary_name: name of the user boundary policy (``require_user_boundary``).
+    :param permissions_boundary: an existing ``MediaLivePermissionsBoundary`` to use instead of creating one
+        (so roles created in the same stack before the administrator can carry it). Its path must lie under
+        ``admin_policy_path``, where the administrator cannot edit it (A8.self).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        operator_groups: Sequence[iam.IGroup | object],
+        trusted_entity: TrustedEntityOption = TrustedEntityOption.COMPLEX,
+        group_name: str = "MediaLiveAdministrators",
+        policy_name_prefix: str = "MediaLiveAdminAccess",
+        user_path: str = "/medialive/",
+        role_path: str = "/medialive/",
+        policy_path: str = "/medialive/trusted-entity/",
+        admin_policy_path: str = "/medialive-admin/",
+        parameter_path: str = "/medialive/",
+        notification_prefix: str = "medialive",
+        allow_access_keys: bool = False,
+        require_user_boundary: bool = False,
+        users: Sequence[iam.IUser] = (),
+        boundary_name: str = "MediaLiveTrustedRoleBoundary",
+        user_boundary_name: str = "MediaLiveUserBoundary",
+        permissions_boundary: MediaLivePermissionsBoundary | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        option = TrustedEntityOption(trusted_entity)
+        self.trusted_entity: TrustedEntityOption = option
+
+        # --- validate ---------------------------------------------------------------------------------
+        check_name(self, "group_name", group_name, "group")
+        check_name(self, "policy_name_prefix", policy_name_prefix, "policy")
+        check_name(self, "boundary_name", boundary_name, "policy")
+        check_name(self, "user_boundary_name", user_boundary_name, "policy")
+        for prop, value in (("user_path", user_path), ("role_path", role_path)):
+            check_path(self, prop, value)
+        for prop, value in (("policy_path", policy_path), ("admin_policy_path", admin_policy_path)):
+            check_path(self, prop, value, policy=True)
+        for prop, value in (("user_path", user_path), ("role_path", role_path), ("policy_path", policy_path),
+                            ("admin_policy_path", admin_policy_path)):
+            if value == "/" or "*" in value or "?" in value:
+                raise MediaLiveIamError(
+                    describe(self), prop, f"{value!r} would scope the administrator to every IAM entity of the account",
+                    "give a dedicated path, e.g. '/medialive/'",
+                )
+        if _overlap(policy_path, admin_policy_path):
+            raise MediaLiveIamError(
+                describe(self), "policy_path", f"{policy_path!r} overlaps admin_policy_path {admin_policy_path!r}: the "
+                "administrator could edit its own policies or the boundary", "use two separate paths",
+            )
+        check_ssm_path(self, "parameter_path", parameter_path)
+        if parameter_path == "/":
+            raise MediaLiveIamError(
+                describe(self), "parameter_path", "'/' would scope the password parameters (S41) to every parameter",
+                "give the path of MediaLive's password parameters, e.g. '/medialive/'",
+            )
+        check_notification_prefix(self, "notification_prefix", notification_prefix)
+        if not list(operator_groups):
+            raise MediaLiveIamError(
+                describe(self), "operator_groups", "no operator group given: the administrator could add users to none",
+                "give the MediaLiveOperatorGroup (or iam.Group) objects its users may join",
+            )
+        groups = [_group_of(g) for g in operator_groups]
+        protected_policies: list[str] = []
+        for item in operator_groups:
+            for policy in getattr(item, "managed_policies", ()) or ():
+                path = getattr(policy, "path", None)
+                if isinstance(path, str) and not Token.is_unresolved(path) and path.startswith(policy_path):
+                    raise MediaLiveIamError(
+                        describe(self), "policy_path",
+                        f"the operator group {describe(_group_of(item))} keeps its policies under {path!r}, inside policy_path "
+                        f"{policy_path!r}: the administrator could rewrite an operator group's policy and join it",
+                        "give the administrator a policy_path of its own (default '/medialive/trusted-entity/')",
+                    )
+                protected_policies.append(policy.managed_policy_arn)
+
+        # --- the boundaries -------------------------------------------------------------------------------
+        #: The boundary every role the administrator creates must carry (T5-T23).
+        if permissions_boundary is None:
+            self.boundary = MediaLivePermissionsBoundary(self, "RoleBoundary", managed_policy_name=boundary_name,
+                                                         path=admin_policy_path)
+        else:
+            if not permissions_boundary.path.startswith(admin_policy_path):
+                raise MediaLiveIamError(
+                    describe(self), "permissions_boundary",
+                    f"the boundary's path {permissions_boundary.path!r} is outside admin_policy_path {admin_policy_path!r}, "
+                    "where the administrator could edit it",
+                    f"create the MediaLivePermissionsBoundary with path={admin_policy_path!r}",
+                )
+            self.boundary = permissions_boundary
+        self.permissions_boundary: iam.ManagedPolicy = self.boundary.policy
+        #: The boundary users must be created with (``require_user_boundary``), else None.
+        self.user_permissions_boundary: iam.ManagedPolicy | None = None
+        if require_user_boundary:
+            if option is not TrustedEntityOption.COMPLEX:
+                raise MediaLiveIamError(
+                    describe(self), "require_user_boundary", "the user boundary (ADVANCED's actions, A9, A8.assume) "
+                    "does not fit one policy of 6,144 characters with the simple option's role rows S29-S31",
+                    "use trusted_entity=COMPLEX (the default) with require_user_boundary, or attach your own boundary",
+                )
+            self.user_permissions_boundary = self._user_boundary(option, user_boundary_name, admin_policy_path, user_path,
+                                                                 role_path)
+
+        # --- rows and statements --------------------------------------------------------------------------
+        tier = tier_rows(OperatorTier.ADVANCED, option)
+        admin = ["A1", "A2", "A4", "A5", "A6", "A7"]
+        if allow_access_keys:
+            admin.insert(2, "A3")
+        if require_user_boundary:
+            admin.insert(1, "A1.boundary")
+        guards = ["A8.boundary", "A8.create", "A8.self", "A8.assume"]
+        #: Every catalog row the administrator's policies come from.
+        self.rows: tuple[str, ...] = tuple(tier) + tuple(admin) + tuple(guards)
+
+        self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
+
+        role_arns = [render_kind(self, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]
+        user_arns = [render_kind(self, IAM_USER, UserNameWithPath=user_path[1:] + "*")]
+        tier_bindings = {
+            SSM_PARAMETER: [render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=parameter_path[1:] + "*")],
+            EVENTS_RULE: [render_kind(self, EVENTS_RULE, RuleName=notification_prefix + "*")],
+            SNS_TOPIC: [render_kind(self, SNS_TOPIC, TopicName=notification_prefix + "*")],
+        }
+        if option is TrustedEntityOption.COMPLEX:  # S32: the roles it passes are the ones it makes (A7)
+            tier_bindings[IAM_ROLE] = role_arns
+
+        def user_boundary_condition(row: Row, grant: Grant) -> Mapping | None:
+            if require_user_boundary and row.id == "A1" and "iam:CreateUser" in grant.actions:
+                return {"StringEquals": {"iam:PermissionsBoundary": USER_BOUNDARY}}
+            return None
+
+        statements = row_statements(self, tier, bindings=tier_bindings)
+        statements += row_statements(self, admin, prop="operator_groups", extra_conditions=user_boundary_condition,
+                                     bindings={
+            IAM_USER: user_arns,
+            IAM_GROUP: [g.group_arn for g in groups],
+            IAM_ROLE: role_arns,
+            IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=policy_path[1:] + "*")],
+        })
+        statements += row_statements(self, ["A8.boundary"])  # every role and user of the account
+        statements += row_statements(self, ["A8.create", "A8.assume"], bindings={IAM_ROLE: role_arns})
+        statements += row_statements(self, ["A8.self"], bindings={
+            IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=admin_policy_path[1:] + "*")]
+            + protected_policies,
+            IAM_GROUP: [self.group.group_arn],
+        })
+        statements = self._fill(statements, {
+            ROLE_BOUNDARY: self.permissions_boundary.managed_policy_arn,
+            USER_BOUNDARY: self.user_permissions_boundary.managed_policy_arn if self.user_permissions_boundary else None,
+            POLICY_PATH_ARN: render_kind(self, IAM_POLICY, PolicyNameWithPath=policy_path[1:] + "*"),
+        })
+
+        # --- the group, its policies, its users -------------------------------------------------------
+        #: The administrators' customer managed policies (under ``admin_policy_path``).
+        self.managed_policies: tuple[iam.ManagedPolicy, ...] = tuple(create_managed_policies(
+            self, statements, principal_kind="group", name_prefix=policy_name_prefix, path=admin_policy_path,
+            groups=[self.group], prop="rows", description=_ADMIN_DESCRIPTION,
+        ))
+        self.group.node.add_validation(PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
+        for user in users:
+            self.group.add_user(user)
+        if not users:
+            reason = ("Restricted administrators are added by a full-access administrator after deploy "
+                      "(setting-up-restricted-admin, A1: they cannot add themselves: A8.self); give users= to add "
+                      "them here instead.")
+            for finding in ("HIPAA.Security-IAMGroupHasUsers", "PCI.DSS.321-IAMGroupHasUsers"):
+                acknowledge(self.group, finding, reason)
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    def _user_boundary(self, option, name, path, user_path, role_path) -> iam.ManagedPolicy:
+        """ADVANCED's actions (IAM's kept on their resources, every other service's on ``*``: a boundary caps
+        actions, the operator groups' policies scope resources), A9 and the A8.assume guard rail."""
+        rows = tier_rows(OperatorTier.ADVANCED, option)
+        scope = Construct(self, "UserBoundary")
+        statements = []
+        for s in row_statements(scope, rows, bindings=_wildcard_bindings(scope, rows)):
+            if not any(a.startswith("iam:") for a in s.actions):
+                s = Statement.of(s.actions, ["*"], s.condition_block, effect=s.effect, rows=s.rows)
+            statements.append(s)
+        statements += row_statements(scope, ["A9"], bindings={
+            IAM_USER: [render_kind(scope, IAM_USER, UserNameWithPath=user_path[1:] + "${aws:username}")]})
+        statements += row_statements(scope, ["A8.assume"], bindings={
+            IAM_ROLE: [render_kind(scope, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]})
+        chunks = pack(statements, statement_resolver(scope))
+        if len(chunks) != 1:
+            raise MediaLiveIamError(
+                describe(self), "require_user_boundary",
+                f"the user boundary needs {len(chunks)} policies of {MANAGED_POLICY_MAX_CHARS} characters; a boundary is one",
+                "set require_user_boundary=False, or attach your own boundary to the users",
+            )
+        policy = iam.ManagedPolicy(
+            scope, "Policy1", managed_policy_name=name, path=path, description=_USER_BOUNDARY_DESCRIPTION,
+            document=iam.PolicyDocument(statements=[iam.PolicyStatement.from_json(s.to_json()) for s in chunks[0]]),
+        )
+        stack = Stack.of(scope)
+        findings = sorted({f"AwsSolutions-IAM5[Resource::{nag_text(stack.resolve(r))}]"
+                           for st in chunks[0] if st.effect == "Allow" for r in st.resources
+                           if "*" in nag_text(stack.resolve(r))})
+        for finding in findings:
+            acknowledge(policy, finding,
+                        "A1.boundary: a permissions boundary caps actions (the ADVANCED rows' actions, S1-S42; IAM's on "
+                        "their own resource kind); the operator groups' policies scope the resources, and the "
+                        "effective permission is the intersection of both.")
+        return policy
+
+    def _fill(self, statements: list[Statement], values: Mapping[str, str | None]) -> list[Statement]:
+        """Replace the catalog's placeholders (boundary ARNs, the policy path pattern) in conditions."""
+        out = []
+        for s in statements:
+            conditions = s.conditions
+            for placeholder in PLACEHOLDERS:
+                if placeholder in conditions:
+                    value = values.get(placeholder)
+                    if value is None:  # pragma: no cover - guards the wiring of rows and options
+                        raise RuntimeError(f"{describe(self)}: no value for {placeholder} in rows {sorted(s.rows)}")
+                    conditions = conditions.replace(placeholder, value)
+            out.append(replace(s, conditions=conditions) if conditions != s.conditions else s)
+        return out
