@@ -49,15 +49,29 @@ def nag_text(value: Any) -> str:
 
 
 def _why_star(stmt: Statement) -> str:
-    reasons = set()
+    """Per action: the catalog's recorded reason, or SAR's lack of resource types."""
+    reasons: dict[str, set[str]] = defaultdict(set)
     for rid in stmt.rows:
         row = catalog.ROWS.get(rid)
         for grant in row.grants if row else ():
-            if grant.on_star and set(grant.actions) & set(stmt.actions):
-                reasons.add(grant.star_reason or "")
-    explicit = sorted(r for r in reasons if r)
-    base = f"{', '.join(sorted(stmt.actions))} have no resource-level permissions in the Service Authorization Reference"
-    return "; ".join(explicit) if explicit else base
+            if grant.on_star and grant.star_reason:
+                for action in set(grant.actions) & set(stmt.actions):
+                    reasons[grant.star_reason].add(action)
+    explained = {a for acts in reasons.values() for a in acts}
+    parts = [f"{', '.join(sorted(acts))}: {why}" for why, acts in sorted(reasons.items())]
+    rest = sorted(set(stmt.actions) - explained)
+    if rest:
+        parts.append(f"{', '.join(rest)}: no resource-level permissions in the Service Authorization Reference")
+    return "; ".join(parts)
+
+
+def _why_identifier_wildcard(stmt: Statement, text: str) -> str:
+    tables = {catalog.ROWS[r].table for r in stmt.rows if r in catalog.ROWS}
+    scope = "this account" + ("" if ":::" in text or ":iam::" in text else " and region")
+    if tables == {"trusted"}:
+        return (f"the identifier wildcard stays inside the resource the workflow names ({scope}); MediaLive "
+                "creates what lies under it per channel, with names not known in advance")
+    return f"the identifier wildcard scopes the grant to this resource type in {scope}: the persona works on all of them"
 
 
 def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement]) -> None:
@@ -73,9 +87,7 @@ def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement]) -
             if text == "*":
                 why = _why_star(stmt)
             else:
-                why = ("the identifier wildcard scopes the grant to this resource type in this account"
-                       + ("" if ":::" in text or ":iam::" in text else " and region")
-                       + " because the persona works on all of them")
+                why = _why_identifier_wildcard(stmt, text)
             reasons[f"AwsSolutions-IAM5[Resource::{text}]"].add(f"{rows}: {why}")
         for action in stmt.actions:
             if "*" in action:

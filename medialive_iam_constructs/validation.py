@@ -136,6 +136,77 @@ def check_ssm_path(scope, prop: str, value: str) -> None:
         )
 
 
+_NOTIFICATION_PREFIX = re.compile(r"^[A-Za-z0-9_-]+$")
+_TAG_KEY = re.compile(r"^[\w\s.:/=+@-]+$")
+_TAG_VALUE = re.compile(r"^[\w\s.:/=+@-]*$")
+
+
+def check_notification_prefix(scope, prop: str, value: str) -> None:
+    """A name prefix shared by EventBridge rule names (letters, digits, ``. - _``, 64) and SNS topic names
+    (letters, digits, ``- _``, 256): letters, digits, ``-`` and ``_``, 1 to 48 characters (room for a suffix)."""
+    if _token(value):
+        return
+    check_prefix(scope, prop, value)
+    if not value or len(value) > 48 or not _NOTIFICATION_PREFIX.match(value):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"name prefix {value!r} is not valid for both EventBridge rules and SNS topics",
+            "use 1 to 48 letters, digits, '-' or '_' (e.g. 'medialive')",
+        )
+
+
+def check_tag(scope, prop: str, key: str, value: str) -> None:
+    """A resource tag used in ``aws:ResourceTag/<key>``: key 1..128 characters, not ``aws:``; value 0..256."""
+    if _token(key) or _token(value):
+        raise MediaLiveIamError(
+            describe(scope), prop, "the tag key and value must be known at synth (they become a condition key)",
+            "give literal strings",
+        )
+    if not 1 <= len(key) <= 128 or not _TAG_KEY.match(key) or key.lower().startswith("aws:") or "*" in key:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"tag key {key!r} is not a valid tag key",
+            "use 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with 'aws:'",
+        )
+    if len(value) > 256 or not _TAG_VALUE.match(value):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"tag value {value!r} is not a valid tag value",
+            "use at most 256 letters, digits, spaces and _ . : / = + - @",
+        )
+
+
+def check_identifier(scope, prop: str, value: str, what: str, *, extra: str = "", starts_with: str | None = None,
+                     max_len: int = 256) -> None:
+    """A resource name or id that goes into an ARN (channel id, container name, subnet id, secret name):
+    letters, digits, ``_ . -`` plus ``extra``; never a wildcard or an ARN separator, which would widen the grant."""
+    if _token(value):
+        return
+    pattern = re.compile(r"^[A-Za-z0-9_.\-" + re.escape(extra) + r"]+$")
+    problem = None
+    if not isinstance(value, str) or not value:
+        problem = f"{what} {value!r} is empty or not a string"
+    elif len(value) > max_len:
+        problem = f"{what} {value!r} has {len(value)} characters (at most {max_len})"
+    elif not pattern.match(value):
+        problem = f"{what} {value!r} has characters that do not belong in it (wildcards, ':' or spaces)"
+    elif starts_with and not value.startswith(starts_with):
+        problem = f"{what} {value!r} does not start with {starts_with!r}"
+    if problem:
+        allowed = "letters, digits, _ . -" + (" " + " ".join(extra) if extra else "")
+        raise MediaLiveIamError(
+            describe(scope), prop, problem,
+            f"give the literal {what} ({allowed}" + (f", starting with {starts_with!r}" if starts_with else "")
+            + ") or its ARN",
+        )
+
+
+def partition_of_region(region: str) -> str | None:
+    """The partition of a concrete region (``cn-north-1`` -> ``aws-cn``); None for a token or an unknown region."""
+    if _token(region):
+        return None
+    from aws_cdk import region_info
+
+    return region_info.RegionInfo.get(region).partition
+
+
 def require_some(scope, prop: str, values: Iterable, what: str, fix: str) -> None:
     if not list(values):
         raise MediaLiveIamError(describe(scope), prop, what, fix)

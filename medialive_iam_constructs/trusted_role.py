@@ -1,0 +1,631 @@
+"""The role MediaLive assumes (the "trusted entity", reference §1.4, §2, §6), in both of AWS's options.
+
+* :class:`MediaLiveTrustedRole`, the complex option (recommended for production): one role per workflow,
+  granting only the trusted-entity rows (T5..T23) the workflow declares, each scoped to the resources it names.
+* :class:`MediaLiveAccessRole`, the simple option: the console's ``MediaLiveAccessRole`` exactly as its
+  "Create role from template" button makes it (reference §2.3): broad, everything on ``*``.
+
+Both are built from the catalog: the construct never spells an action name. Statements come from
+:func:`~medialive_iam_constructs.statements.row_statements` and become customer managed policies through
+:func:`~medialive_iam_constructs.packing.create_managed_policies` (complex option) or the console template
+(simple option). See ``docs/trusted-role.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence, Union
+
+from aws_cdk import Stack, Token
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from . import catalog
+from .catalog.console_template import (
+    CONSOLE_INLINE_POLICY_NAME,
+    CONSOLE_TEMPLATE_MANAGED_POLICIES,
+    CONSOLE_TEMPLATE_STATEMENTS,
+)
+from .catalog.resources import (
+    EC2_ELASTIC_IP,
+    EC2_NETWORK_INTERFACE,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    IAM_ROLE,
+    INFERENCE_FEED,
+    KMS_KEY,
+    ML_CHANNEL,
+    ML_INPUT,
+    MP_CHANNEL,
+    MPV2_CHANNEL,
+    MPV2_CHANNEL_GROUP,
+    MS_OBJECT,
+    S3_BUCKET,
+    S3_OBJECT,
+    SECRET,
+    SSM_PARAMETER,
+    Kind,
+)
+from .errors import MediaLiveIamError, describe
+from .nag import acknowledge, nag_text
+from .packing import PrincipalQuotaValidation, create_managed_policies
+from .statements import ConditionHook, Statement, render_kind, row_statements
+from . import validation as v
+
+__all__ = ["MediaLiveAccessRole", "MediaLiveTrustedRole", "S3Location", "VpcAccess"]
+
+#: Reserved for the simple option (reference §2.2, §6): complex-option roles must have another name.
+RESERVED_ROLE_NAME = catalog.SIMPLE_ROLE_NAME
+DEFAULT_PATH = "/medialive/"
+#: The row whose grant is "pass a trusted-entity role to MediaLive" (complex option).
+PASS_ROLE_ROW = "S32"
+#: The NIST 800-53 R5, HIPAA and PCI rules the console's inline policy breaks (acknowledged on MediaLiveAccessRole).
+SIMPLE_ROLE_INLINE_FINDINGS = (
+    "NIST.800.53.R5-IAMNoInlinePolicy",
+    "HIPAA.Security-IAMNoInlinePolicy",
+    "PCI.DSS.321-IAMNoInlinePolicy",
+)
+_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
+
+
+@dataclass(frozen=True)
+class S3Location:
+    """An S3 bucket, optionally narrowed to a key prefix.
+
+    :param bucket: an ``IBucket`` or a bucket name.
+    :param prefix: a literal key prefix (``"live/news/"``); objects under it are granted (``prefix*``) and
+        ``s3:ListBucket`` is limited to it with the ``s3:prefix`` condition. No wildcards: the construct appends
+        the ``*`` itself. ``None`` (default) grants the whole bucket.
+    """
+
+    bucket: Any
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class VpcAccess:
+    """Where MediaLive may create its network interfaces (ENIs).
+
+    :param subnets: ``ISubnet`` objects, subnet ids (``subnet-...``) or subnet ARNs.
+    :param security_groups: ``ISecurityGroup`` objects, ids (``sg-...``) or ARNs.
+    :param elastic_ip_allocations: VPC delivery only (T9): allocation ids (``eipalloc-...``) or ARNs of the
+        Elastic IPs MediaLive may associate with its ENIs.
+    """
+
+    subnets: Sequence[Any]
+    security_groups: Sequence[Any]
+    elastic_ip_allocations: Sequence[str] = field(default_factory=tuple)
+
+
+BucketLike = Union[Any, str, S3Location]
+#: (channel group name, channel name) or an ARN.
+MediaPackageV2Channel = Union[str, tuple]
+
+
+class MediaLiveTrustedRole(Construct):
+    """The role MediaLive assumes for one workflow (complex option, reference §6): only what it declares.
+
+    Each prop turns on one or more trusted-entity rows of the catalog (reference §1.4) scoped to the resources
+    it names; :attr:`rows` lists the rows granted. The policies are customer managed (``Policy1``, ``Policy2``...;
+    no inline policy) and fit IAM's quotas. The trust policy lets ``medialive.amazonaws.com`` assume the role
+    only for channels (and, with input features, inputs) of this account and region.
+
+    Pass :attr:`role` as ``role=`` of ``aws_medialive_alpha.Channel`` (which then grants nothing itself), or
+    :attr:`role_arn` as ``role_arn`` of ``CfnChannel`` / ``CfnInput``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        role_name: str | None = None,
+        path: str = DEFAULT_PATH,
+        description: str | None = None,
+        permissions_boundary: iam.IManagedPolicy | None = None,
+        logging: bool = True,
+        source_buckets: Sequence[BucketLike] = (),
+        destination_buckets: Sequence[BucketLike] = (),
+        thumbnail_buckets: Sequence[BucketLike] = (),
+        mediapackage_channels: Sequence[str] = (),
+        mediapackage_v2_channels: Sequence[MediaPackageV2Channel] = (),
+        mediaconnect_inputs: bool = False,
+        mediastore_source_containers: Sequence[str] = (),
+        mediastore_destination_containers: Sequence[str] = (),
+        password_parameters: Sequence[Any] = (),
+        password_parameter_paths: Sequence[str] = (),
+        parameter_keys: Sequence[Any] = (),
+        srt_secrets: Sequence[Any] = (),
+        irdeto_secrets: Sequence[Any] = (),
+        vpc_inputs: VpcAccess | None = None,
+        vpc_delivery: VpcAccess | None = None,
+        inference_feeds: Sequence[str] = (),
+        confused_deputy_conditions: bool = True,
+        max_managed_policies: int = 10,
+    ) -> None:
+        """
+        :param role_name: physical role name (default: generated by CloudFormation). 1-64 characters
+            ``[\\w+=,.@-]``; must not be ``MediaLiveAccessRole`` (reserved for the simple option). When given, the
+            managed policies are named ``<role_name>-policy``, ``<role_name>-policy2``...
+        :param path: IAM path of the role and its policies (default ``/medialive/``).
+        :param description: role description (default: lists the rows granted).
+        :param permissions_boundary: a managed policy set as the role's permissions boundary.
+        :param logging: T5, channel logs to CloudWatch Logs (log group ``ElementalMediaLive``). On by default.
+        :param source_buckets: T18 read: ``IBucket``, bucket name, or :class:`S3Location` (bucket + key prefix).
+        :param destination_buckets: T18 read/write, same forms.
+        :param thumbnail_buckets: T19 ``PutObject`` for input thumbnails, same forms.
+        :param mediapackage_channels: T14, MediaPackage v1 channel ids or ARNs (``DescribeChannel``).
+        :param mediapackage_v2_channels: T15, MediaPackage v2 channel ARNs or ``(channel_group, channel)`` pairs.
+        :param mediaconnect_inputs: T11/T12, MediaConnect inputs (``Managed*`` actions, on ``*`` by necessity, E14).
+        :param mediastore_source_containers: T16 read, container names or ARNs (MediaStore: end of support
+            2025-11-13; kept for existing workflows).
+        :param mediastore_destination_containers: T16 read/write, same forms.
+        :param password_parameters: T23, Parameter Store parameters holding passwords: ``IStringParameter``,
+            names (``/medialive/news/pw``) or ARNs.
+        :param password_parameter_paths: T23, path prefixes (``/medialive/news/``): every parameter below.
+        :param parameter_keys: T23.kms, customer managed KMS keys (``IKey`` or key ARN) of SecureString parameters.
+        :param srt_secrets: T20, Secrets Manager secrets with SRT passphrases: ``ISecret``, names or ARNs.
+        :param irdeto_secrets: T21, secrets with Irdeto watermarking licences, same forms.
+        :param vpc_inputs: T6/T7, CDI, RTP and RTMP-push VPC inputs: the subnets and security groups of the ENIs.
+        :param vpc_delivery: T8 (and T9 with ``elastic_ip_allocations``), output delivery through your VPC.
+        :param inference_feeds: T10, AWS Elemental Inference feed ids or ARNs.
+        :param confused_deputy_conditions: add ``aws:SourceAccount`` and ``aws:SourceArn`` to the trust policy
+            (default). Turning them off is weaker: any MediaLive resource of any account could then make
+            MediaLive assume the role if it learns the ARN.
+        :param max_managed_policies: managed policies the role may hold (IAM default quota 10; up to 25 if the
+            account's quota was raised). Synth fails with the fix when the workflow needs more.
+        """
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        self._partitions: dict[str, str] = {}  # partition -> (first) prop naming it
+        self._expected_partition = v.partition_of_region(stack.region)
+
+        # --- validate names and paths ------------------------------------------------------------
+        v.check_name(self, "role_name", role_name, "role")
+        if role_name is not None and not Token.is_unresolved(role_name) and role_name.lower() == RESERVED_ROLE_NAME.lower():
+            raise MediaLiveIamError(
+                describe(self), "role_name",
+                f"{role_name!r} is reserved for the simple option's console role (reference §6)",
+                "choose another name that includes 'medialive' and no sensitive data (e.g. 'medialiveWorkflow15'), "
+                "or use MediaLiveAccessRole for the simple option",
+            )
+        v.check_path(self, "path", path)
+        v.check_path(self, "path", path, policy=True)
+        if description is not None and not Token.is_unresolved(description) and len(description) > 1000:
+            raise MediaLiveIamError(describe(self), "description", f"has {len(description)} characters",
+                                    "use at most 1,000 characters")
+        if not 1 <= max_managed_policies <= 25:
+            raise MediaLiveIamError(describe(self), "max_managed_policies", f"{max_managed_policies} is out of range",
+                                    "IAM allows 10 managed policies per role by default, up to 25 by quota increase")
+
+        # --- features -> (rows, bindings, condition hook) ----------------------------------------
+        parts: list[tuple[tuple[str, ...], dict[Kind, list[str]], ConditionHook | None, str]] = []
+        if logging:
+            parts.append((("T5",), {}, None, "logging"))
+        for prop, row, entries in (
+            ("source_buckets", "T18.read", source_buckets),
+            ("destination_buckets", "T18.write", destination_buckets),
+            ("thumbnail_buckets", "T19", thumbnail_buckets),
+        ):
+            for entry in entries:
+                parts.append(self._s3_part(prop, row, entry))
+        if mediapackage_channels:
+            arns = [self._mp_channel(c) for c in mediapackage_channels]
+            parts.append((("T14",), {MP_CHANNEL: arns}, None, "mediapackage_channels"))
+        if mediapackage_v2_channels:
+            channels, groups = [], []
+            for c in mediapackage_v2_channels:
+                channel_arn, group_arn = self._mpv2_channel(c)
+                channels.append(channel_arn)
+                groups.append(group_arn)
+            parts.append((("T15",), {MPV2_CHANNEL: channels, MPV2_CHANNEL_GROUP: _unique(groups)}, None,
+                          "mediapackage_v2_channels"))
+        if mediaconnect_inputs:
+            parts.append((("T11", "T12"), {}, None, "mediaconnect_inputs"))
+        for prop, row, containers in (
+            ("mediastore_source_containers", "T16.read", mediastore_source_containers),
+            ("mediastore_destination_containers", "T16.write", mediastore_destination_containers),
+        ):
+            if containers:
+                parts.append(((row,), {MS_OBJECT: [self._ms_objects(prop, c) for c in containers]}, None, prop))
+        params = [self._parameter(p) for p in password_parameters]
+        params += [self._parameter_path(p) for p in password_parameter_paths]
+        if params:
+            parts.append((("T23",), {SSM_PARAMETER: params}, None, "password_parameters"))
+        if parameter_keys:
+            if not params:
+                raise MediaLiveIamError(
+                    describe(self), "parameter_keys", "KMS keys given without any password parameter",
+                    "name the parameters (password_parameters or password_parameter_paths) the keys encrypt, or drop "
+                    "parameter_keys",
+                )
+            parts.append((("T23.kms",), {KMS_KEY: [self._key(k) for k in parameter_keys]}, None, "parameter_keys"))
+        for prop, row, secrets in (("srt_secrets", "T20", srt_secrets), ("irdeto_secrets", "T21", irdeto_secrets)):
+            if secrets:
+                parts.append(((row,), {SECRET: [self._secret(prop, s) for s in secrets]}, None, prop))
+        if vpc_inputs is not None:
+            if vpc_inputs.elastic_ip_allocations:
+                raise MediaLiveIamError(
+                    describe(self), "vpc_inputs.elastic_ip_allocations",
+                    "Elastic IPs apply to VPC output delivery (T9), not to VPC inputs",
+                    "move them to vpc_delivery=VpcAccess(..., elastic_ip_allocations=[...])",
+                )
+            parts.append(self._vpc_part("vpc_inputs", ("T6", "T7"), vpc_inputs))
+        if vpc_delivery is not None:
+            parts.append(self._vpc_part("vpc_delivery", ("T8",), vpc_delivery))
+            if vpc_delivery.elastic_ip_allocations:
+                eips = [self._ec2_arn("vpc_delivery.elastic_ip_allocations", EC2_ELASTIC_IP, "AllocationId",
+                                      "elastic-ip/", "eipalloc-", a) for a in vpc_delivery.elastic_ip_allocations]
+                parts.append((("T9",), {EC2_ELASTIC_IP: eips, EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)]},
+                              None, "vpc_delivery.elastic_ip_allocations"))
+        if inference_feeds:
+            parts.append((("T10",), {INFERENCE_FEED: [self._feed(f) for f in inference_feeds]}, None, "inference_feeds"))
+
+        if not parts:
+            raise MediaLiveIamError(
+                describe(self), "logging",
+                "the role would grant nothing: logging is off and no feature (buckets, channels, inputs, "
+                "parameters, secrets, VPC, feeds) is declared",
+                "keep logging=True or declare the resources the workflow uses",
+            )
+        if len(self._partitions) > 1:
+            raise MediaLiveIamError(
+                describe(self), sorted(self._partitions.values())[-1],
+                f"the ARNs given are in several partitions ({', '.join(sorted(self._partitions))})",
+                "a role lives in one partition: give every ARN in the stack's partition",
+            )
+
+        statements: list[Statement] = []
+        for row_ids, bindings, hook, prop in parts:
+            statements.extend(row_statements(self, row_ids, bindings=bindings, extra_conditions=hook, prop=prop))
+        granted = catalog.expand(r for row_ids, *_ in parts for r in row_ids)
+        order = {r.id: i for i, r in enumerate(catalog.TRUSTED_ROWS)}
+        self._rows: tuple[str, ...] = tuple(sorted(granted, key=order.__getitem__))
+
+        # --- the role and its policies -----------------------------------------------------------
+        input_features = mediaconnect_inputs or vpc_inputs is not None
+        self._role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,
+            path=path,
+            description=description
+            or f"Role MediaLive assumes for one workflow (complex option); rows {', '.join(self._rows)}",
+            assumed_by=self._principal(confused_deputy_conditions, input_features),
+            permissions_boundary=permissions_boundary,
+        )
+        self._policies = create_managed_policies(
+            self,
+            statements,
+            principal_kind="role",
+            name_prefix=f"{role_name}-policy" if role_name and not Token.is_unresolved(role_name) else None,
+            path=path,
+            roles=[self._role],
+            max_policies=max_managed_policies,
+            prop="max_managed_policies",
+            description="Permissions MediaLive uses through its trusted-entity role; statement Sids name the catalog rows",
+        )
+        self.node.add_validation(
+            PrincipalQuotaValidation(self, self._role.node.default_child, "role", max_managed_policies)
+        )
+
+    # --- public API --------------------------------------------------------------------------------
+
+    @property
+    def role(self) -> iam.Role:
+        """The IAM role (pass it as ``role=`` to ``aws_medialive_alpha.Channel``)."""
+        return self._role
+
+    @property
+    def role_arn(self) -> str:
+        return self._role.role_arn
+
+    @property
+    def managed_policies(self) -> list[iam.ManagedPolicy]:
+        """The customer managed policies attached to the role (construct ids ``Policy1``, ``Policy2``...)."""
+        return list(self._policies)
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """The trusted-entity catalog rows granted (``("T5", "T18.read", ...)``), in catalog order."""
+        return self._rows
+
+    def grant_pass_role(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` pass this role to MediaLive, and to nothing else (row S32): ``iam:PassRole`` on this
+        role's ARN only, with ``iam:PassedToService = medialive.amazonaws.com``."""
+        return _grant_pass_role(self, grantee, self._role.role_arn)
+
+    # --- helpers: trust policy ---------------------------------------------------------------------
+
+    def _principal(self, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:
+        if not confused_deputy:
+            return iam.ServicePrincipal(catalog.MEDIALIVE_SERVICE)
+        source_arns = [render_kind(self, ML_CHANNEL)]
+        if input_features:
+            # MediaLive assumes an input's role when it creates/deletes a MediaConnect or VPC input (T6/T7,
+            # T11/T12); the official alpha L2 conditions input roles on input:* the same way.
+            source_arns.append(render_kind(self, ML_INPUT))
+        return iam.ServicePrincipal(
+            catalog.MEDIALIVE_SERVICE,
+            conditions={
+                "StringEquals": {"aws:SourceAccount": Stack.of(self).account},
+                "ArnLike": {"aws:SourceArn": source_arns[0] if len(source_arns) == 1 else source_arns},
+            },
+        )
+
+    # --- helpers: inputs -> ARNs -------------------------------------------------------------------
+
+    def _arn(self, prop: str, value: str, service: str, resource_prefix: str | None = None) -> dict | None:
+        parts = v.parse_arn(self, prop, value, service=service, partition=self._expected_partition)
+        if parts is None:
+            return None
+        if resource_prefix and not parts["resource"].startswith(resource_prefix):
+            raise MediaLiveIamError(
+                describe(self), prop, f"{value!r} is not a {service} {resource_prefix.rstrip(':/')} ARN",
+                f"give an ARN whose resource part starts with {resource_prefix!r}",
+            )
+        if "*" in parts["resource"] or "?" in parts["resource"]:
+            raise MediaLiveIamError(describe(self), prop, f"{value!r} contains a wildcard",
+                                    "name each resource; the construct never widens a grant with wildcards")
+        self._partitions.setdefault(parts["partition"], prop)
+        return parts
+
+    @staticmethod
+    def _is_arn(value: Any) -> bool:
+        return isinstance(value, str) and (value.startswith("arn:") or Token.is_unresolved(value))
+
+    def _s3_part(self, prop: str, row: str, entry: BucketLike):
+        location = entry if isinstance(entry, S3Location) else S3Location(entry)
+        prefix = location.prefix
+        v.check_prefix(self, f"{prop}.prefix", prefix)
+        bucket = location.bucket
+        pattern = f"{prefix or ''}*"
+        if isinstance(bucket, str):
+            if bucket.startswith("arn:"):
+                parts = self._arn(prop, bucket, "s3")
+                bucket = parts["resource"] if parts else bucket
+            v.check_bucket_name(self, prop, bucket)
+            bucket_arn = render_kind(self, S3_BUCKET, BucketName=bucket)
+            objects_arn = render_kind(self, S3_OBJECT, BucketName=bucket, ObjectName=pattern)
+        elif hasattr(bucket, "bucket_arn"):
+            bucket_arn = bucket.bucket_arn
+            objects_arn = bucket.arn_for_objects(pattern)
+        else:
+            raise MediaLiveIamError(describe(self), prop, f"{bucket!r} is neither an IBucket nor a bucket name",
+                                    "give an s3.IBucket, a bucket name or S3Location(bucket, prefix)")
+        hook = None
+        if prefix:
+            def hook(row_, grant, _p=pattern):
+                # s3:ListBucket is on the bucket: limit the listing to the prefix.
+                return {"StringLike": {"s3:prefix": [_p]}} if grant.kinds == (S3_BUCKET,) else None
+        return ((row,), {S3_BUCKET: [bucket_arn], S3_OBJECT: [objects_arn]}, hook, prop)
+
+    def _mp_channel(self, value: str) -> str:
+        prop = "mediapackage_channels"
+        if self._is_arn(value):
+            self._arn(prop, value, "mediapackage", "channels/")
+            return value
+        v.check_identifier(self, prop, value, "MediaPackage channel id", max_len=128)
+        return render_kind(self, MP_CHANNEL, ChannelIdentifier=value)
+
+    def _mpv2_channel(self, value: MediaPackageV2Channel) -> tuple[str, str]:
+        prop = "mediapackage_v2_channels"
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            group, name = value
+            v.check_identifier(self, prop, group, "channel group name", max_len=256)
+            v.check_identifier(self, prop, name, "channel name", max_len=256)
+            return (render_kind(self, MPV2_CHANNEL, ChannelGroupName=group, ChannelName=name),
+                    render_kind(self, MPV2_CHANNEL_GROUP, ChannelGroupName=group))
+        if isinstance(value, str) and self._is_arn(value):
+            parts = self._arn(prop, value, "mediapackagev2", "channelGroup/")
+            if parts is None:
+                from aws_cdk import Fn
+                return value, Fn.select(0, Fn.split("/channel/", value))
+            m = re.fullmatch(r"channelGroup/([^/]+)/channel/([^/]+)", parts["resource"])
+            if not m:
+                raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a MediaPackage v2 channel ARN",
+                                        "give arn:...:mediapackagev2:<region>:<account>:channelGroup/<group>/channel/<name>")
+            return value, value[: value.index("/channel/")]
+        raise MediaLiveIamError(describe(self), prop, f"{value!r} is neither an ARN nor a (group, channel) pair",
+                                "give the channel's ARN or ('<channel group>', '<channel>')")
+
+    def _ms_objects(self, prop: str, value: str) -> str:
+        if self._is_arn(value):
+            self._arn(prop, value, "mediastore", "container/")
+            return f"{value}/*"
+        v.check_identifier(self, prop, value, "MediaStore container name", max_len=255)
+        return render_kind(self, MS_OBJECT, ContainerName=value, ObjectPath="*")
+
+    def _parameter(self, value: Any) -> str:
+        prop = "password_parameters"
+        if hasattr(value, "parameter_arn"):
+            return value.parameter_arn
+        if not isinstance(value, str):
+            raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a parameter",
+                                    "give an ssm.IStringParameter, a parameter name or its ARN")
+        if self._is_arn(value):
+            self._arn(prop, value, "ssm", "parameter/")
+            return value
+        v.check_parameter_name(self, prop, value)
+        v.check_prefix(self, prop, value)
+        return render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=value.lstrip("/"))
+
+    def _parameter_path(self, value: str) -> str:
+        prop = "password_parameter_paths"
+        v.check_prefix(self, prop, value)
+        v.check_ssm_path(self, prop, value)
+        return render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=value.lstrip("/") + "*")
+
+    def _key(self, value: Any) -> str:
+        prop = "parameter_keys"
+        if hasattr(value, "key_arn"):
+            return value.key_arn
+        if isinstance(value, str) and self._is_arn(value):
+            self._arn(prop, value, "kms", "key/")
+            return value
+        raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a KMS key",
+                                "give a kms.IKey or the key's ARN (arn:...:kms:<region>:<account>:key/<id>)")
+
+    def _secret(self, prop: str, value: Any) -> str:
+        if hasattr(value, "secret_arn"):
+            full = value.secret_full_arn
+            return full if full is not None else f"{value.secret_arn}-??????"
+        if not isinstance(value, str):
+            raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a secret",
+                                    "give a secretsmanager.ISecret, a secret name or its ARN")
+        if self._is_arn(value):
+            parts = self._arn(prop, value, "secretsmanager", "secret:")
+            if parts is None or _SECRET_SUFFIX.search(parts["resource"]):
+                return value  # a complete ARN (with the 6-character suffix), or a token
+            return f"{value}-??????"  # a partial ARN (E21)
+        v.check_identifier(self, prop, value, "secret name", extra="/+=@", max_len=512)
+        return render_kind(self, SECRET, SecretId=f"{value}-??????")
+
+    def _feed(self, value: str) -> str:
+        prop = "inference_feeds"
+        if self._is_arn(value):
+            self._arn(prop, value, "elemental-inference", "feed/")
+            return value
+        v.check_identifier(self, prop, value, "Elemental Inference feed id", max_len=128)
+        return render_kind(self, INFERENCE_FEED, Id=value)
+
+    def _ec2_arn(self, prop: str, kind: Kind, ident: str, resource_prefix: str, id_prefix: str, value: Any) -> str:
+        attr = {"SubnetId": "subnet_id", "SecurityGroupId": "security_group_id"}.get(ident)
+        if attr and not isinstance(value, str) and hasattr(value, attr):
+            value = getattr(value, attr)
+        if not isinstance(value, str):
+            raise MediaLiveIamError(describe(self), prop, f"{value!r} is not an id or ARN",
+                                    f"give the {id_prefix}... id, its ARN or the CDK object")
+        if value.startswith("arn:"):
+            self._arn(prop, value, "ec2", resource_prefix)
+            return value
+        v.check_identifier(self, prop, value, f"{id_prefix.rstrip('-')} id", starts_with=id_prefix, max_len=64)
+        return render_kind(self, kind, **{ident: value})
+
+    def _vpc_part(self, prop: str, rows: tuple[str, ...], access: VpcAccess):
+        if not list(access.subnets) or not list(access.security_groups):
+            raise MediaLiveIamError(
+                describe(self), prop, "a VPC feature needs at least one subnet and one security group",
+                "give VpcAccess(subnets=[...], security_groups=[...]) with the ones MediaLive's ENIs use",
+            )
+        subnets = _unique(self._ec2_arn(f"{prop}.subnets", EC2_SUBNET, "SubnetId", "subnet/", "subnet-", s)
+                          for s in access.subnets)
+        groups = _unique(self._ec2_arn(f"{prop}.security_groups", EC2_SECURITY_GROUP, "SecurityGroupId",
+                                       "security-group/", "sg-", g) for g in access.security_groups)
+
+        def hook(row, grant, _subnets=tuple(subnets)):
+            # Grants on network interfaces alone (create permission, delete) are limited to ENIs in the given
+            # subnets; CreateNetworkInterface is already limited by its subnet and security-group resources.
+            if grant.kinds == (EC2_NETWORK_INTERFACE,):
+                return {"ArnEquals": {"ec2:Subnet": list(_subnets)}}
+            return None
+
+        bindings = {
+            EC2_SUBNET: subnets,
+            EC2_SECURITY_GROUP: groups,
+            EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)],
+        }
+        return (rows, bindings, hook, prop)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    out: dict[str, None] = {}
+    for value in values:
+        out.setdefault(value, None)
+    return list(out)
+
+
+def _grant_pass_role(scope: Construct, grantee: iam.IGrantable, role_arn: str) -> iam.Grant:
+    """``iam:PassRole`` of ``role_arn`` to MediaLive only, from catalog row S32."""
+    (stmt,) = row_statements(scope, [PASS_ROLE_ROW], bindings={IAM_ROLE: [role_arn]}, prop="grant_pass_role")
+    return iam.Grant.add_to_principal(
+        grantee=grantee,
+        actions=list(stmt.actions),
+        resource_arns=list(stmt.resources),
+        conditions=stmt.condition_block or None,
+    )
+
+
+def _fill_partition(value: Any, partition: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("${Partition}", partition)
+    if isinstance(value, dict):
+        return {k: _fill_partition(x, partition) for k, x in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_fill_partition(x, partition) for x in value]
+    return value
+
+
+class MediaLiveAccessRole(Construct):
+    """The simple option's ``MediaLiveAccessRole``, exactly as the console's "Create role from template" makes it
+    (reference §2.3): inline policy ``MediaLiveCustomPolicy`` (S3, MediaStore, CloudWatch Logs, MediaConnect,
+    EC2 and MediaPackage actions, all on ``*``) plus the AWS managed ``AmazonSSMReadOnlyAccess``, trusted by
+    ``medialive.amazonaws.com`` with the plain trust policy AWS documents (§2.1).
+
+    It is broad by design: every channel of the account can read and write every bucket and container through
+    it. For teams that chose the simple option and want the role in code, created by an administrator rather
+    than by the first console user. Production workflows should use :class:`MediaLiveTrustedRole`.
+    The role name is always ``MediaLiveAccessRole`` (one per account; the console looks for this name).
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        statements = _fill_partition([dict(s) for s in CONSOLE_TEMPLATE_STATEMENTS], stack.partition)
+        self._role = iam.Role(
+            self,
+            "Role",
+            role_name=catalog.SIMPLE_ROLE_NAME,
+            assumed_by=iam.ServicePrincipal(catalog.MEDIALIVE_SERVICE),
+            inline_policies={
+                CONSOLE_INLINE_POLICY_NAME: iam.PolicyDocument.from_json(
+                    {"Version": "2012-10-17", "Statement": statements}
+                )
+            },
+            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in CONSOLE_TEMPLATE_MANAGED_POLICIES],
+        )
+        self._acknowledge(stack, statements)
+
+    def _acknowledge(self, stack: Stack, statements: list[dict]) -> None:
+        """One acknowledgement per granular finding, on the role that causes it, citing the T rows."""
+        broad = ("this is the simple option's MediaLiveAccessRole, broad by design: it reproduces the console "
+                 "template (reference §2.3) exactly; use MediaLiveTrustedRole for least privilege")
+        reasons: dict[str, list[str]] = {}
+        for name in CONSOLE_TEMPLATE_MANAGED_POLICIES:
+            reasons[f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]"] = [
+                f"T23: the console template attaches {name}"]
+        for s in statements:
+            actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+            lowered = {a.lower() for a in actions}
+            services = "/".join(sorted({a.split(":", 1)[0] for a in actions}))
+            rows = sorted({r.id for r in catalog.TRUSTED_ROWS if lowered & {x.lower() for x in r.actions}}, key=_row_key)
+            resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+            for resource in resources:
+                text = nag_text(stack.resolve(resource))
+                if "*" in text:
+                    reasons.setdefault(f"AwsSolutions-IAM5[Resource::{text}]", []).append(
+                        f"{', '.join(rows)}: {services} on {text}")
+        inline = (f"T5, T6, T11, T14, T16, T18: the console template writes the inline policy "
+                  f"{CONSOLE_INLINE_POLICY_NAME} (reference §2.2, §2.3) and the console's Update button rewrites it")
+        for finding in SIMPLE_ROLE_INLINE_FINDINGS:
+            reasons[finding] = [inline]
+        for finding, why in sorted(reasons.items()):
+            acknowledge(self._role, finding, "; ".join(why) + "; " + broad)
+
+    @property
+    def role(self) -> iam.Role:
+        return self._role
+
+    @property
+    def role_arn(self) -> str:
+        return self._role.role_arn
+
+    def grant_pass_role(self, grantee: iam.IGrantable) -> iam.Grant:
+        """``iam:PassRole`` of this role to MediaLive only (S30/S32)."""
+        return _grant_pass_role(self, grantee, self._role.role_arn)
+
+
+def _row_key(row_id: str) -> tuple:
+    m = re.match(r"[A-Z](\d+)(.*)", row_id)
+    return (int(m.group(1)), m.group(2)) if m else (0, row_id)
