@@ -137,8 +137,8 @@ def check_ssm_path(scope, prop: str, value: str) -> None:
 
 
 _NOTIFICATION_PREFIX = re.compile(r"^[A-Za-z0-9_-]+$")
-_TAG_KEY = re.compile(r"^[\w\s.:/=+@-]+$")
-_TAG_VALUE = re.compile(r"^[\w\s.:/=+@-]*$")
+_TAG_KEY = re.compile(r"^[\w .:/=+@-]+$")
+_TAG_VALUE = re.compile(r"^[\w .:/=+@-]*$")
 
 
 def check_notification_prefix(scope, prop: str, value: str) -> None:

@@ -75,7 +75,8 @@ _S = "user"
 
 USER_ROWS: tuple[Row, ...] = (
     Row("S1", "Create, modify and delete channels, devices, inputs and input security groups", _SUM, (
-        Grant(ml("CreateChannel", "UpdateChannel", "DeleteChannel"), (ML_CHANNEL, ML_INPUT)),
+        Grant(ml("CreateChannel"), (ML_CHANNEL, ML_INPUT)),
+        Grant(ml("UpdateChannel", "DeleteChannel"), (ML_CHANNEL,)),
         Grant(ml("CreateInput", "UpdateInput", "DeleteInput"), (ML_INPUT, ML_INPUT_SECURITY_GROUP)),
         Grant(ml("CreateInputSecurityGroup", "UpdateInputSecurityGroup", "DeleteInputSecurityGroup"),
               (ML_INPUT_SECURITY_GROUP,)),
