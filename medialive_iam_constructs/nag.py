@@ -18,6 +18,7 @@ from constructs import IConstruct
 
 from . import catalog
 from .statements import Statement
+from .tokens import stack_tokens
 
 CITATION = re.compile(r"\b(?:[STFA]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
 
@@ -76,12 +77,12 @@ def _why_identifier_wildcard(stmt: Statement, text: str) -> str:
 
 def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement]) -> None:
     """Acknowledge the AwsSolutions-IAM5 findings that ``statements`` cause on ``policy``, one per finding id."""
-    stack = Stack.of(policy)
+    tokens = stack_tokens(Stack.of(policy))
     reasons: dict[str, set[str]] = defaultdict(set)
     for stmt in statements:
         rows = ", ".join(sorted(stmt.rows)) or "custom statement"
         for resource in stmt.resources:
-            text = nag_text(stack.resolve(resource))
+            text = nag_text(tokens.resolve(resource))
             if "*" not in text:
                 continue
             if text == "*":

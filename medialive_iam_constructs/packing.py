@@ -28,6 +28,7 @@ from constructs import Construct, IConstruct, IValidation
 from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
+from .tokens import stack_tokens
 
 #: IAM quotas (reference §7.1).
 MANAGED_POLICY_MAX_CHARS = 6144
@@ -160,8 +161,8 @@ def _unique_in(stmt: Statement, chunk: list[Statement]) -> Statement:
 # --- creating managed policies --------------------------------------------------------------------
 
 def statement_resolver(scope: IConstruct):
-    stack = Stack.of(scope)
-    return lambda s: stack.resolve(s.to_json())
+    tokens = stack_tokens(Stack.of(scope))
+    return lambda s: tokens.resolve(s.to_json())
 
 
 def policy_names(prefix: str | None, count: int) -> list[str | None]:
@@ -231,6 +232,33 @@ def _refs(stack: Stack, value: Any) -> list:
     return resolved if isinstance(resolved, list) else []
 
 
+_ATTACHMENTS: dict[int, tuple[Stack, dict[str, dict[str, int]]]] = {}
+
+
+def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
+    """For every principal a policy of the stack names: managed policies attached and inline characters.
+
+    One pass over the stack per synth (validations run on the finished tree; the last stack's table is kept,
+    with the stack itself so that its id is not reused), so that hundreds of principals with a validation
+    each do not walk the tree hundreds of times.
+    """
+    key = id(stack)
+    if key not in _ATTACHMENTS:
+        table: dict[str, dict[str, int]] = {}
+        for child in stack.node.find_all():
+            managed = isinstance(child, iam.CfnManagedPolicy)
+            if not (managed or isinstance(child, iam.CfnPolicy)):
+                continue
+            size = 0 if managed else document_size(stack.resolve(child.policy_document))
+            for prop in ("groups", "roles", "users"):
+                for ref in _refs(stack, getattr(child, prop)):
+                    entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
+                    entry["managed" if managed else "inline"] += 1 if managed else size
+        _ATTACHMENTS.clear()  # one stack at a time is enough; keeps memory flat across many apps
+        _ATTACHMENTS[key] = (stack, table)
+    return _ATTACHMENTS[key][1]
+
+
 @jsii.implements(IValidation)
 class PrincipalQuotaValidation:
     """Counts, at synth, every managed policy attached to a principal anywhere in its stack and the size of
@@ -244,17 +272,12 @@ class PrincipalQuotaValidation:
 
     def validate(self) -> list[str]:
         stack = Stack.of(self._principal)
-        me = stack.resolve(self._principal.ref)
-        prop = {"group": "groups", "role": "roles", "user": "users"}[self._kind]
-        attached = len(_refs(stack, getattr(self._principal, "managed_policy_arns", None)))
-        inline = 0
+        me = json.dumps(stack.resolve(self._principal.ref), sort_keys=True)
+        found = _attachments(stack).get(me, {"managed": 0, "inline": 0})
+        attached = len(_refs(stack, getattr(self._principal, "managed_policy_arns", None))) + found["managed"]
+        inline = found["inline"]
         for inline_policy in _refs(stack, getattr(self._principal, "policies", None)):
             inline += document_size(inline_policy.get("PolicyDocument", inline_policy))
-        for child in stack.node.find_all():
-            if isinstance(child, iam.CfnManagedPolicy) and me in _refs(stack, getattr(child, prop)):
-                attached += 1
-            elif isinstance(child, iam.CfnPolicy) and me in _refs(stack, getattr(child, prop)):
-                inline += document_size(stack.resolve(child.policy_document))
         errors = []
         if attached > self._max:
             errors.append(

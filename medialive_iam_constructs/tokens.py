@@ -1,0 +1,68 @@
+"""Token strings resolved on the Python side, one jsii call per distinct token.
+
+The packer measures every statement and the nag module names every wildcard finding; resolving each
+statement through jsii (``stack.resolve``) costs a round trip to the node runtime per call and dominated
+the synth of hundreds of workflows. Statements only ever hold literal text and a few distinct tokens (the
+stack's partition, region, account; a role ARN), so each distinct token is resolved once per stack and a
+string that mixes text and tokens becomes ``Fn::Join ["", [...]]`` exactly as CDK renders it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aws_cdk import Stack
+
+_TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
+_CACHES: dict[tuple[int, str], "StackTokens"] = {}
+
+
+class StackTokens:
+    """Resolves token strings of one stack (cached)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._stack = stack
+        self._cache: dict[str, Any] = {}
+
+    def _token(self, token: str) -> Any:
+        if token not in self._cache:
+            self._cache[token] = self._stack.resolve(token)
+        return self._cache[token]
+
+    def resolve(self, value: Any) -> Any:
+        """Like ``stack.resolve`` for the JSON values statements hold (strings, lists, dicts)."""
+        if isinstance(value, str):
+            if "${Token[" not in value:
+                return value
+            parts: list[Any] = []
+            pos = 0
+            for m in _TOKEN.finditer(value):
+                if m.start() > pos:
+                    parts.append(value[pos:m.start()])
+                parts.append(self._token(m.group(0)))
+                pos = m.end()
+            if pos < len(value):
+                parts.append(value[pos:])
+            if len(parts) == 1:
+                return parts[0]
+            merged: list[Any] = []
+            for p in parts:  # adjacent literals merge, as CDK's concatenation does
+                if merged and isinstance(p, str) and isinstance(merged[-1], str):
+                    merged[-1] += p
+                else:
+                    merged.append(p)
+            return merged[0] if len(merged) == 1 else {"Fn::Join": ["", merged]}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        return value
+
+
+def stack_tokens(stack: Stack) -> StackTokens:
+    """The (cached) resolver of ``stack``."""
+    key = (id(stack), stack.node.addr)  # the resolver keeps the stack alive, so its id is never reused
+    if key not in _CACHES:
+        _CACHES[key] = StackTokens(stack)
+    return _CACHES[key]
