@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent  # .../localdeploy
 PROJECT_ROOT = HERE.parent
-SERVICES = "iam,sts,cloudformation,s3,ssm,ecr"
+SERVICES = "iam,sts,cloudformation,s3,ssm,ecr,kms,secretsmanager"
 ENTRY_POINT_GROUP = "localstack.cloudformation.resource_providers"
 
 

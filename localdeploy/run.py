@@ -34,7 +34,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from localdeploy import verify
 
@@ -287,12 +287,13 @@ def find_stack_artifact(outdir: Path, stack: str) -> tuple[str, Path]:
 def run_flow(app: str, stack: str, cwd: Path = PROJECT_ROOT, port: int | None = None,
              after_verify: Callable[[DeployContext], None] | None = None,
              work_dir: Path | None = None, keep_work_dir: bool = False, without_fixes: bool = False,
-             allow_unsupported: tuple[str, ...] = ()) -> Result:
+             allow_unsupported: tuple[str, ...] = (), context: Mapping[str, str] | None = None) -> Result:
     """The whole cycle; never raises for step failures (they land in ``Result.error``/``exit_code``).
 
     ``allow_unsupported``: non-IAM resource types (e.g. ``AWS::MediaLive::Channel``) the emulator cannot
     create and that are tolerated; they are listed in the report. Any other type the emulator "deploys as a
-    fallback" is a problem."""
+    fallback" is a problem. ``context``: ``--context key=value`` pairs for the app (values as strings; JSON
+    for structured values)."""
     import boto3
     from botocore.config import Config
 
@@ -328,6 +329,8 @@ def run_flow(app: str, stack: str, cwd: Path = PROJECT_ROOT, port: int | None = 
         run_cdk(["bootstrap", f"aws://{ACCOUNT}/{REGION}"], env, work, cdk_log, "bootstrap")
         lap("bootstrap")
         app_args = ["--app", app, "--output", str(outdir)]
+        for key, value in (context or {}).items():
+            app_args += ["--context", f"{key}={value}"]
         run_cdk(["deploy", stack, *app_args, "--require-approval", "never"], env, cwd, cdk_log, "deploy")
         lap("deploy")
 
@@ -435,14 +438,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="non-IAM resource type the emulator may skip (repeatable; listed in the report)")
     parser.add_argument("--without-fixes", action="store_true",
                         help="diagnostic: stock LocalStack without localstack_fixes (expected to FAIL verification)")
+    parser.add_argument("--context", "-c", action="append", default=[], metavar="KEY=VALUE",
+                        help="context for the app, passed to cdk as --context (repeatable)")
     args = parser.parse_args(argv)
+    context = dict(item.split("=", 1) for item in args.context)
 
     def _interrupt(sig, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _interrupt)  # so `finally` stops the emulator
     result = run_flow(args.app, args.stack, cwd=args.cwd, port=args.port, keep_work_dir=args.keep_work_dir,
-                      without_fixes=args.without_fixes, allow_unsupported=tuple(args.allow_unsupported))
+                      without_fixes=args.without_fixes, allow_unsupported=tuple(args.allow_unsupported),
+                      context=context)
     print(format_report(result))
     return result.exit_code
 

@@ -34,3 +34,33 @@ def assert_nag_clean(app: cdk.App, stack: cdk.Stack) -> None:
 def assert_cfn_lint_clean(template: dict) -> None:
     findings = lint_template(template)
     assert findings == [], "\n".join(findings)
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def cdk_json_context() -> dict:
+    """The context of cdk.json: what `npx cdk synth` of the sample app uses."""
+    import json
+
+    return json.loads((ROOT / "cdk.json").read_text())["context"]
+
+
+def sample_app(**context: object):
+    """The sample app exactly as app.py builds it (cdk-nag packs registered), with context overrides."""
+    from medialive_iam_constructs.sample import build_app
+
+    app = cdk.App(context={**cdk_json_context(), **{f"medialive-iam:{k}": v for k, v in context.items()}})
+    stacks = build_app(app)
+    return app, stacks
+
+
+_SAMPLE: dict = {}
+
+
+def sample_template() -> dict:
+    """The sample app's main template (synthesized once per process)."""
+    if "template" not in _SAMPLE:
+        app, stacks = sample_app()
+        _SAMPLE["template"] = template_of(stacks[0])
+    return _SAMPLE["template"]

@@ -1,0 +1,271 @@
+"""The sample app: the guide's production set-up as one stack (``app.py`` builds it from ``cdk.json`` context).
+
+* ``RestrictedAdmin`` (group ``MediaLiveAdministrators``) and the operator groups ``MediaLiveBasicUsers``,
+  ``MediaLiveReadWriteUsers``, ``MediaLiveAdvancedUsers`` (the guide's naming advice, Step 2);
+* on the complex option (default): one ``MediaLiveTrustedRole`` per workflow under the ``/medialive/`` path, as
+  in the guide's Step 1 example of workflows that need different resources (``news`` and ``sports`` in
+  ``cdk.json``, which names the existing buckets, channels, subnets they use), capped by the administrator's
+  permissions boundary; on the simple option: the console's ``MediaLiveAccessRole``;
+* CloudFormation outputs: the group names and each workflow's role ARN (the guide's Step 6 data).
+
+Several accounts: ``build_app`` puts the same baseline in one CDK ``Stage`` per account listed under the
+``medialive-iam:stages`` context key (the standard path to CDK Pipelines).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import aws_cdk as cdk
+import cdk_nag
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .catalog.tiers import OperatorTier, TrustedEntityOption
+from .errors import MediaLiveIamError
+from .operator_group import MediaLiveOperatorGroup
+from .restricted_admin import MediaLivePermissionsBoundary, RestrictedAdmin
+from .scale import StackResourceLimit, shards
+from .trusted_role import MediaLiveAccessRole, MediaLiveTrustedRole, S3Location, VpcAccess
+
+CONTEXT_PREFIX = "medialive-iam:"
+DEFAULT_STACK_NAME = "MediaLiveIam"
+
+#: The guide's group names (Step 2 naming advice), per tier.
+GROUP_NAMES = {
+    OperatorTier.BASIC: "MediaLiveBasicUsers",
+    OperatorTier.READ_WRITE: "MediaLiveReadWriteUsers",
+    OperatorTier.ADVANCED: "MediaLiveAdvancedUsers",
+}
+POLICY_PREFIXES = {
+    OperatorTier.BASIC: "MediaLiveBasicUserAccess",
+    OperatorTier.READ_WRITE: "MediaLiveReadWriteUserAccess",
+    OperatorTier.ADVANCED: "MediaLiveAdvancedUserAccess",
+}
+#: Context key of the users to create per group.
+USER_KEYS = {OperatorTier.BASIC: "basic", OperatorTier.READ_WRITE: "readWrite", OperatorTier.ADVANCED: "advanced"}
+
+@dataclass(frozen=True)
+class SampleConfig:
+    """What ``cdk.json`` context (``medialive-iam:*``) can set; every field has a default."""
+
+    trusted_entity: TrustedEntityOption = TrustedEntityOption.COMPLEX
+    name_prefix: str = ""
+    path: str = "/medialive/"
+    #: Workflow name -> its resources (camelCase keys as in cdk.json); the sample's two are in cdk.json.
+    workflows: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    users: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    pass_roles_by_path: bool = False
+    #: Workflow roles per stack; more workflows are sharded over sibling stacks ``<Stack>Workflows1..n``.
+    roles_per_stack: int = 100
+
+    @staticmethod
+    def from_context(node) -> "SampleConfig":
+        def ctx(key: str, default: Any) -> Any:
+            value = node.try_get_context(CONTEXT_PREFIX + key)
+            if isinstance(value, str) and not isinstance(default, str):
+                value = json.loads(value)  # `cdk -c key=value` passes strings; structured values are JSON
+            return default if value is None else value
+
+        return SampleConfig(
+            trusted_entity=TrustedEntityOption(ctx("trustedEntity", "complex")),
+            name_prefix=ctx("namePrefix", ""),
+            path=ctx("path", "/medialive/"),
+            workflows=ctx("workflows", {}),
+            users=ctx("users", {}),
+            pass_roles_by_path=bool(ctx("passRolesByPath", False)),
+            roles_per_stack=int(ctx("rolesPerStack", 100)),
+        )
+
+
+def _location(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return S3Location(value["bucket"], value.get("prefix"))
+    return value
+
+
+def _vpc(value: Mapping[str, Any] | None) -> VpcAccess | None:
+    if not value:
+        return None
+    return VpcAccess(subnets=value.get("subnets", ()), security_groups=value.get("securityGroups", ()),
+                     elastic_ip_allocations=value.get("elasticIpAllocations", ()))
+
+
+_WORKFLOW_KEYS = {
+    "sourceBuckets", "destinationBuckets", "thumbnailBuckets", "mediaPackageChannels", "mediaPackageV2Channels",
+    "mediaConnectInputs", "mediaStoreSourceContainers", "mediaStoreDestinationContainers", "passwordParameters",
+    "passwordParameterPaths", "parameterKeys", "srtSecrets", "irdetoSecrets", "vpcInputs", "vpcDelivery",
+    "inferenceFeeds", "logging",
+}
+
+
+def workflow_role(scope: Construct, name: str, spec: Mapping[str, Any], *, role_name: str, path: str,
+                  boundary: iam.IManagedPolicy | None) -> MediaLiveTrustedRole:
+    """A ``MediaLiveTrustedRole`` from a workflow's context entry (camelCase keys, as in cdk.json)."""
+    unknown = set(spec) - _WORKFLOW_KEYS
+    if unknown:
+        raise MediaLiveIamError(
+            f"{scope.node.path} (sample app)", f"{CONTEXT_PREFIX}workflows.{name}",
+            f"unknown key(s) {sorted(unknown)}", f"use only {sorted(_WORKFLOW_KEYS)}",
+        )
+    return MediaLiveTrustedRole(
+        scope, f"Workflow{name[:1].upper()}{name[1:]}",
+        role_name=role_name, path=path, permissions_boundary=boundary,
+        description=f"MediaLive trusted entity for the {name} workflow (complex option)",
+        logging=spec.get("logging", True),
+        source_buckets=[_location(b) for b in spec.get("sourceBuckets", ())],
+        destination_buckets=[_location(b) for b in spec.get("destinationBuckets", ())],
+        thumbnail_buckets=[_location(b) for b in spec.get("thumbnailBuckets", ())],
+        mediapackage_channels=spec.get("mediaPackageChannels", ()),
+        mediapackage_v2_channels=[tuple(c) if isinstance(c, list) else c for c in spec.get("mediaPackageV2Channels", ())],
+        mediaconnect_inputs=spec.get("mediaConnectInputs", False),
+        mediastore_source_containers=spec.get("mediaStoreSourceContainers", ()),
+        mediastore_destination_containers=spec.get("mediaStoreDestinationContainers", ()),
+        password_parameters=spec.get("passwordParameters", ()),
+        password_parameter_paths=spec.get("passwordParameterPaths", ()),
+        parameter_keys=spec.get("parameterKeys", ()),
+        srt_secrets=spec.get("srtSecrets", ()),
+        irdeto_secrets=spec.get("irdetoSecrets", ()),
+        vpc_inputs=_vpc(spec.get("vpcInputs")),
+        vpc_delivery=_vpc(spec.get("vpcDelivery")),
+        inference_feeds=spec.get("inferenceFeeds", ()),
+    )
+
+
+class MediaLiveIamStack(cdk.Stack):
+    """The guide's production IAM set-up for MediaLive, as one stack."""
+
+    def __init__(self, scope: Construct, id: str, *, config: SampleConfig | None = None, **kwargs: Any) -> None:
+        super().__init__(scope, id, **kwargs)
+        config = config or SampleConfig.from_context(self.node)
+        prefix, path = config.name_prefix, config.path
+        complex_option = config.trusted_entity is TrustedEntityOption.COMPLEX
+
+        #: The workflow roles (complex option) or the console role (simple option), by workflow name.
+        self.trusted_roles: dict[str, Any] = {}
+        #: The stacks holding the workflow roles: this stack, or shards when there are many workflows.
+        self.role_stacks: list[cdk.Stack] = [self]
+        boundary = None
+        if complex_option:
+            if not config.workflows:
+                raise MediaLiveIamError(
+                    f"{self.node.path} (MediaLiveIamStack)", f"{CONTEXT_PREFIX}workflows",
+                    "the complex option needs at least one workflow (one trusted role per workflow)",
+                    "list the workflows and their resources under medialive-iam:workflows in cdk.json, or set "
+                    "medialive-iam:trustedEntity to simple",
+                )
+            boundary = MediaLivePermissionsBoundary(
+                self, "TrustedRoleBoundary", managed_policy_name=f"{prefix}MediaLiveTrustedRoleBoundary",
+                path="/medialive-admin/",
+            )
+            workflows = sorted(config.workflows.items())
+            groups_of = shards(workflows, config.roles_per_stack)
+            if len(groups_of) > 1 and not config.pass_roles_by_path:
+                raise MediaLiveIamError(
+                    f"{self.node.path} (MediaLiveIamStack)", f"{CONTEXT_PREFIX}passRolesByPath",
+                    f"{len(workflows)} workflows need {len(groups_of)} stacks of at most {config.roles_per_stack} roles, "
+                    "and operator groups that list every role would reference all of them (and outgrow their quota)",
+                    "set medialive-iam:passRolesByPath to true (PassRole on role<path>* to MediaLive only)",
+                )
+            if len(groups_of) > 1:
+                self.role_stacks = [
+                    cdk.Stack(scope, f"{id}Workflows{i}", env=kwargs.get("env"),
+                              description=f"MediaLive workflow roles, shard {i} of {len(groups_of)}")
+                    for i in range(1, len(groups_of) + 1)
+                ]
+            for stack, group in zip(self.role_stacks, groups_of):
+                for name, spec in group:
+                    self.trusted_roles[name] = workflow_role(
+                        stack, name, spec, role_name=f"{prefix}MediaLive{name[:1].upper()}{name[1:]}Workflow",
+                        path=path, boundary=boundary.policy,
+                    )
+        else:
+            self.trusted_roles["console"] = MediaLiveAccessRole(self, "MediaLiveAccessRole")
+
+        role_objects = [r.role for r in self.trusted_roles.values()] if complex_option else []
+        self.operator_groups: dict[OperatorTier, MediaLiveOperatorGroup] = {}
+        for tier in OperatorTier:
+            self.operator_groups[tier] = MediaLiveOperatorGroup(
+                self, f"{GROUP_NAMES[tier]}",
+                tier=tier, trusted_entity=config.trusted_entity,
+                trusted_roles=() if (tier is OperatorTier.BASIC or config.pass_roles_by_path) else role_objects,
+                pass_roles_by_path=path if (config.pass_roles_by_path and complex_option and tier is not OperatorTier.BASIC) else None,
+                group_name=f"{prefix}{GROUP_NAMES[tier]}", path=path,
+                policy_name_prefix=f"{prefix}{POLICY_PREFIXES[tier]}",
+                parameter_path=path, notification_prefix=f"{prefix}medialive".lower(),
+                console_users=config.users.get(USER_KEYS[tier], ()),
+            )
+        self.admin = RestrictedAdmin(
+            self, "MediaLiveAdministrators",
+            operator_groups=list(self.operator_groups.values()), trusted_entity=config.trusted_entity,
+            group_name=f"{prefix}MediaLiveAdministrators", policy_name_prefix=f"{prefix}MediaLiveAdminAccess",
+            user_path=path, role_path=path, parameter_path=path, notification_prefix=f"{prefix}medialive".lower(),
+            **({"permissions_boundary": boundary} if boundary else {}),
+        )
+
+        for stack in self.role_stacks if self in self.role_stacks else [self, *self.role_stacks]:
+            stack.node.add_validation(StackResourceLimit(
+                stack, fix="lower medialive-iam:rolesPerStack so the workflow roles are sharded over more stacks"))
+
+        for tier, group in self.operator_groups.items():
+            cdk.CfnOutput(self, f"{GROUP_NAMES[tier]}Name", value=group.group.group_name,
+                          description=f"IAM group of the {tier.value} operators")
+        cdk.CfnOutput(self, "MediaLiveAdministratorsName", value=self.admin.group.group_name,
+                      description="IAM group of the restricted administrators")
+        for name, role in sorted(self.trusted_roles.items()):
+            cdk.CfnOutput(cdk.Stack.of(role), f"TrustedRole{name[:1].upper()}{name[1:]}Arn", value=role.role_arn,
+                          description=f"Role ARN to choose for the {name} workflow's channels (Step 6)")
+
+
+def register_nag_packs(app: cdk.App) -> None:
+    """AwsSolutions, NIST 800-53 R5, HIPAA and PCI DSS for the whole app: synth fails on any unacknowledged finding."""
+    cdk.Validations.of(app).add_plugins(
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.NIST80053R5Checks(app),
+        cdk_nag.HIPAASecurityChecks(app), cdk_nag.PCIDSS321Checks(app),
+    )
+
+
+def _env_from_context(node) -> cdk.Environment | None:
+    account = node.try_get_context(CONTEXT_PREFIX + "account")
+    region = node.try_get_context(CONTEXT_PREFIX + "region")
+    if account or region:
+        return cdk.Environment(account=account, region=region)
+    return None
+
+
+def build_app(app: cdk.App) -> list[MediaLiveIamStack]:
+    """The sample app: one stack, or one stage per account listed under ``medialive-iam:stages``."""
+    register_nag_packs(app)
+    stages = app.node.try_get_context(CONTEXT_PREFIX + "stages") or []
+    if not stages:
+        return [MediaLiveIamStack(app, DEFAULT_STACK_NAME, env=_env_from_context(app.node))]
+    return build_stages(app, stages)
+
+
+def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[MediaLiveIamStack]:
+    """One ``Stage`` per entry ``{"name", "account", "region", "namePrefix"?}``. IAM names are global per
+    account: two entries in one account must have different name prefixes, or synth fails here."""
+    seen: dict[tuple[str, str], str] = {}
+    stacks = []
+    base = SampleConfig.from_context(app.node)
+    for entry in stages:
+        name, account = entry.get("name"), str(entry.get("account", ""))
+        if not name or not account:
+            raise MediaLiveIamError("app (sample app)", f"{CONTEXT_PREFIX}stages", f"entry {entry!r} lacks name or account",
+                                    'give each stage {"name": ..., "account": ..., "region": ...}')
+        prefix = entry.get("namePrefix", base.name_prefix)
+        key = (account, prefix.lower())
+        if key in seen:
+            raise MediaLiveIamError(
+                "app (sample app)", f"{CONTEXT_PREFIX}stages",
+                f"stages {seen[key]!r} and {name!r} would create the same IAM names in account {account} "
+                "(IAM names are global to an account and case-insensitive)",
+                "deploy the IAM baseline once per account, or give one of them a different namePrefix",
+            )
+        seen[key] = name
+        stage = cdk.Stage(app, name, env=cdk.Environment(account=account, region=entry.get("region")))
+        config = SampleConfig(**{**base.__dict__, "name_prefix": prefix})
+        stacks.append(MediaLiveIamStack(stage, DEFAULT_STACK_NAME, config=config))
+    return stacks

@@ -1,0 +1,133 @@
+"""Scale: hundreds of workflows (policy sizes that do not grow, sharded stacks, quotas at synth) and several accounts.
+Behaviour only; the timings live in benchmarks/ (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import re
+
+import aws_cdk as cdk
+import pytest
+
+from medialive_iam_constructs.errors import MediaLiveIamError
+from medialive_iam_constructs.packing import MANAGED_POLICY_MAX_CHARS, document_size
+from medialive_iam_constructs.scale import MAX_RESOURCES_PER_STACK, StackResourceLimit, shards
+from medialive_iam_constructs.validation import NAME_LIMITS
+from tests.helpers import sample_app, template_of
+
+
+def _workflows(n: int) -> dict:
+    return {f"w{i:03d}": {"sourceBuckets": [f"example-source-{i:03d}"], "destinationBuckets": [f"example-archive-{i:03d}"]}
+            for i in range(n)}
+
+
+def _group_policy_sizes(template: dict) -> dict[str, list[int]]:
+    res = template["Resources"]
+    groups = {k: v["Properties"]["GroupName"] for k, v in res.items() if v["Type"] == "AWS::IAM::Group"}
+    out: dict[str, list[int]] = {name: [] for name in groups.values()}
+    for v in res.values():
+        if v["Type"] == "AWS::IAM::ManagedPolicy":
+            for ref in v["Properties"].get("Groups", []):
+                out[groups[ref["Ref"]]].append(document_size(v["Properties"]["PolicyDocument"]))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@pytest.fixture(scope="module")
+def scaled():
+    """1 and 200 workflows, operator groups passing roles by path."""
+    return {n: sample_app(workflows=_workflows(n), passRolesByPath=True) for n in (1, 200)}
+
+
+def test_operator_group_policies_do_not_grow_with_workflows(scaled):
+    one = _group_policy_sizes(template_of(scaled[1][1][0]))
+    many = _group_policy_sizes(template_of(scaled[200][1][0]))
+    assert one == many
+    assert set(one) == {"MediaLiveAdministrators", "MediaLiveBasicUsers", "MediaLiveReadWriteUsers", "MediaLiveAdvancedUsers"}
+
+
+def test_200_workflows_synthesize_within_every_quota(scaled):
+    app, stacks = scaled[200]
+    assembly = app.synth()  # validations (quotas, resources per stack, cdk-nag) run here and would raise
+    templates = {s.stack_name: s.template for s in assembly.stacks}
+    assert set(templates) == {"MediaLiveIam", "MediaLiveIamWorkflows1", "MediaLiveIamWorkflows2"}
+    roles = 0
+    for name, template in templates.items():
+        res = template["Resources"]
+        assert len(res) <= MAX_RESOURCES_PER_STACK, name
+        roles += sum(1 for v in res.values() if v["Type"] == "AWS::IAM::Role")
+        for v in res.values():
+            if v["Type"] == "AWS::IAM::ManagedPolicy":
+                assert document_size(v["Properties"]["PolicyDocument"]) <= MANAGED_POLICY_MAX_CHARS
+    assert roles == 200
+    per_group = _group_policy_sizes(templates["MediaLiveIam"])
+    assert all(1 <= len(sizes) <= 10 for sizes in per_group.values())
+
+
+def test_many_workflows_without_pass_by_path_fail_at_synth():
+    with pytest.raises(MediaLiveIamError, match="passRolesByPath") as e:
+        sample_app(workflows=_workflows(3), rolesPerStack=2)
+    assert "Fix: set medialive-iam:passRolesByPath to true" in str(e.value)
+
+
+def test_stack_over_500_resources_fails_at_synth_not_deploy():
+    app = cdk.App()
+    stack = cdk.Stack(app, "Big")
+    for i in range(MAX_RESOURCES_PER_STACK + 1):
+        cdk.CfnWaitConditionHandle(stack, f"H{i}")
+    stack.node.add_validation(StackResourceLimit(stack, fix="shard it"))
+    with pytest.raises(Exception, match="501 CloudFormation resources, over the quota of 500 per stack. Fix: shard it"):
+        app.synth()
+
+
+def test_shards_are_stable():
+    assert shards(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
+    assert shards(list(range(6)), 2)[:2] == shards(list(range(5)), 2)[:2]
+
+
+# --- several accounts ---------------------------------------------------------------------------------
+
+_NAME_PROPS = {"GroupName": "group", "RoleName": "role", "ManagedPolicyName": "policy", "UserName": "user"}
+
+
+def _names(template: dict) -> list[tuple[str, str]]:
+    return [(kind, v["Properties"][prop]) for v in template["Resources"].values()
+            for prop, kind in _NAME_PROPS.items() if isinstance(v.get("Properties", {}).get(prop), str)]
+
+
+def _assert_valid_and_distinct(names: list[tuple[str, str]]) -> None:
+    for kind, name in names:
+        assert re.fullmatch(r"[\w+=,.@-]+", name) and len(name) <= NAME_LIMITS[kind], (kind, name)
+    for kind in {k for k, _ in names}:
+        lowered = [n.lower() for k, n in names if k == kind]
+        assert len(lowered) == len(set(lowered)), kind
+
+
+STAGES = [
+    {"name": "Dev", "account": "111111111111", "region": "us-west-2"},
+    {"name": "Staging", "account": "222222222222", "region": "eu-west-1"},
+    {"name": "Prod", "account": "333333333333", "region": "us-east-1"},
+]
+
+
+def test_one_stage_per_account_with_valid_distinct_names():
+    app, stacks = sample_app(stages=STAGES)
+    assembly = app.synth()
+    assert [s.node.scope.node.id for s in stacks] == ["Dev", "Staging", "Prod"]
+    for entry, stack in zip(STAGES, stacks):
+        assert stack.account == entry["account"] and stack.region == entry["region"]
+        stage_assembly = assembly.get_nested_assembly(f"assembly-{entry['name']}")
+        template = stage_assembly.get_stack_by_name(stack.stack_name).template
+        _assert_valid_and_distinct(_names(template))
+        assert any(n == "MediaLiveAdministrators" for _, n in _names(template))
+
+
+def test_two_stages_in_one_account_need_different_prefixes():
+    same = [{"name": "Blue", "account": "111111111111", "region": "us-west-2"},
+            {"name": "Green", "account": "111111111111", "region": "eu-west-1"}]
+    with pytest.raises(MediaLiveIamError, match="would create the same IAM names in account 111111111111"):
+        sample_app(stages=same)
+    app, stacks = sample_app(stages=[{**same[0], "namePrefix": "Blue"}, {**same[1], "namePrefix": "Green"}])
+    assembly = app.synth()
+    names = []
+    for stage, stack in zip(("Blue", "Green"), stacks):
+        names += _names(assembly.get_nested_assembly(f"assembly-{stage}").get_stack_by_name(stack.stack_name).template)
+    _assert_valid_and_distinct(names)
