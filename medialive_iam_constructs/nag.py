@@ -23,13 +23,17 @@ from .tokens import stack_tokens
 CITATION = re.compile(r"\b(?:[STFA]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
 
 
-def acknowledge(construct: IConstruct, finding_id: str, reason: str) -> None:
-    """Acknowledge one granular cdk-nag finding on ``construct``. The reason must cite a row or doc error."""
+def _checked(finding_id: str, reason: str) -> Acknowledgment:
     if "[" not in finding_id and not finding_id.startswith(("HIPAA", "PCI", "NIST")):
         raise ValueError(f"{finding_id!r}: acknowledge granular AwsSolutions findings by their exact id")
     if not CITATION.search(reason):
         raise ValueError(f"the reason for {finding_id} must cite a catalog row (S13, T18, A2) or doc error (E14)")
-    Validations.of(construct).acknowledge(Acknowledgment(id=finding_id, reason=reason))
+    return Acknowledgment(id=finding_id, reason=reason)
+
+
+def acknowledge(construct: IConstruct, finding_id: str, reason: str) -> None:
+    """Acknowledge one granular cdk-nag finding on ``construct``. The reason must cite a row or doc error."""
+    Validations.of(construct).acknowledge(_checked(finding_id, reason))
 
 
 def nag_text(value: Any) -> str:
@@ -93,5 +97,6 @@ def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement]) -
         for action in stmt.actions:
             if "*" in action:
                 reasons[f"AwsSolutions-IAM5[Action::{action}]"].add(f"{rows}: wildcard action from the catalog")
-    for finding, why in sorted(reasons.items()):
-        acknowledge(policy, finding, " | ".join(sorted(why)))
+    acks = [_checked(finding, " | ".join(sorted(why))) for finding, why in sorted(reasons.items())]
+    if acks:
+        Validations.of(policy).acknowledge(*acks)  # one call for all of a policy's findings

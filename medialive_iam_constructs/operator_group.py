@@ -11,13 +11,15 @@ action name.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
-from aws_cdk import Acknowledgment, Names, Stack, Token, Validations
+from aws_cdk import Acknowledgment, Names, Stack, Validations
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
+
+if TYPE_CHECKING:  # loaded only where console users are created: importing them costs ~0.2 s per process
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_secretsmanager as secretsmanager
 
 from . import catalog
 from .catalog.model import Grant, Row
@@ -27,6 +29,7 @@ from .errors import MediaLiveIamError, describe
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import render_kind, row_statements
+from .tokens import is_token
 from .validation import (
     check_name,
     check_notification_prefix,
@@ -318,7 +321,7 @@ class MediaLiveOperatorGroup(Construct):
                         "give arn:<partition>:iam::<account>:role/<path/name> without wildcards "
                         "(use pass_roles_by_path for all roles under a path)",
                     )
-                if not _is_token(stack.account) and parts["account"] != stack.account:
+                if not is_token(stack.account) and parts["account"] != stack.account:
                     raise MediaLiveIamError(
                         describe(self), "trusted_roles", f"{arn!r} is in account {parts['account']}, the stack in "
                         f"{stack.account}", "iam:PassRole passes roles of the caller's own account only",
@@ -326,7 +329,7 @@ class MediaLiveOperatorGroup(Construct):
                 name = parts["resource"].rsplit("/", 1)[-1]
             else:
                 name = getattr(item, "role_name", None) or getattr(getattr(item, "role", None), "role_name", None)
-            if isinstance(name, str) and not _is_token(name) and name == catalog.SIMPLE_ROLE_NAME:
+            if isinstance(name, str) and not is_token(name) and name == catalog.SIMPLE_ROLE_NAME:
                 raise MediaLiveIamError(
                     describe(self), "trusted_roles", f"the complex option's roles must not be named "
                     f"{catalog.SIMPLE_ROLE_NAME} (reference §6: that name belongs to the simple option's console role)",
@@ -357,6 +360,9 @@ class MediaLiveOperatorGroup(Construct):
     # --- users --------------------------------------------------------------------------------------
 
     def _create_console_users(self, names: list[str], user_path: str, key: kms.IKey | None) -> None:
+        from aws_cdk import aws_kms as kms
+        from aws_cdk import aws_secretsmanager as secretsmanager
+
         if key is None:
             key = kms.Key(
                 self, "InitialPasswordKey", enable_key_rotation=True,
@@ -402,6 +408,3 @@ class MediaLiveOperatorGroup(Construct):
         for finding in ("HIPAA.Security-IAMGroupHasUsers", "PCI.DSS.321-IAMGroupHasUsers"):
             acknowledge(self.group, finding, reason)
 
-
-def _is_token(value: str) -> bool:
-    return Token.is_unresolved(value)

@@ -72,10 +72,14 @@ def _as_str(value: Any) -> str:
     return value if isinstance(value, str) else "x" * UNRESOLVED_TOKEN_CHARS
 
 
+#: Every white-space code point (the largest is U+3000), for str.translate.
+_WHITE_SPACE = {c: None for c in range(0x3001) if chr(c).isspace()}
+
+
 def document_size(document: dict) -> int:
     """Characters IAM counts for a policy document (a resolved template value): white space excluded."""
     text = json.dumps(_estimate(document), separators=(",", ":"))
-    return sum(1 for c in text if not c.isspace())
+    return len(text.translate(_WHITE_SPACE))
 
 
 def _doc(statements: Sequence[dict]) -> dict:
@@ -133,18 +137,20 @@ def pack(statements: Iterable[Statement], resolve, *, limit: int = MANAGED_POLIC
     before it is measured.
     """
     chunks: list[list[Statement]] = []
-    current: list[dict] = []
+    empty = document_size(_doc([]))
+    size = empty
     for stmt in merge(statements):
         for part in _split_oversized(stmt, resolve, limit):
             candidate = _unique_in(part, chunks[-1] if chunks else [])
-            if chunks and document_size(_doc(current + [resolve(candidate)])) > limit:
+            added = document_size(resolve(candidate)) + (1 if chunks and chunks[-1] else 0)  # "," between statements
+            if chunks and size + added > limit:
                 chunks.append([])
-                current = []
                 candidate = _unique_in(part, [])
+                size, added = empty, document_size(resolve(candidate))
             if not chunks:
                 chunks.append([])
             chunks[-1].append(candidate)
-            current.append(resolve(candidate))
+            size += added
     return chunks
 
 
@@ -215,7 +221,7 @@ def create_managed_policies(
                 managed_policy_name=name,
                 path=path,
                 description=description,
-                document=iam.PolicyDocument(statements=[iam.PolicyStatement.from_json(s.to_json()) for s in chunk]),
+                document=iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [s.to_json() for s in chunk]}),
                 groups=list(groups) or None,
                 roles=list(roles) or None,
                 users=list(users) or None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping, Sequence
 
-from aws_cdk import Stack, Token
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -26,6 +26,7 @@ from .errors import MediaLiveIamError, describe
 from .nag import acknowledge, nag_text
 from .packing import MANAGED_POLICY_MAX_CHARS, PrincipalQuotaValidation, create_managed_policies, pack, statement_resolver
 from .statements import Statement, render_kind, row_statements
+from .tokens import is_token
 from .validation import check_name, check_notification_prefix, check_path, check_ssm_path
 
 #: The trusted-entity rows whose grants make up the role boundary (reference §1.4).
@@ -190,7 +191,7 @@ class RestrictedAdmin(Construct):
         for item in operator_groups:
             for policy in getattr(item, "managed_policies", ()) or ():
                 path = getattr(policy, "path", None)
-                if isinstance(path, str) and not Token.is_unresolved(path) and path.startswith(policy_path):
+                if isinstance(path, str) and not is_token(path) and path.startswith(policy_path):
                     raise MediaLiveIamError(
                         describe(self), "policy_path",
                         f"the operator group {describe(_group_of(item))} keeps its policies under {path!r}, inside policy_path "

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from aws_cdk import Stack, Token
+from aws_cdk import Stack
 from constructs import IConstruct
 
 from . import catalog
@@ -71,9 +71,18 @@ class Statement:
         return doc
 
 
+_ENVS: dict[int, tuple[IConstruct, dict[str, str]]] = {}
+
+
 def _env(scope: IConstruct) -> dict[str, str]:
-    stack = Stack.of(scope)
-    return {"partition": stack.partition, "region": stack.region, "account": stack.account}
+    """The partition, region and account of ``scope``'s stack (tokens when the stack is env-agnostic).
+
+    Cached per construct (kept alive with it, so its id is not reused): each is four jsii round trips."""
+    key = id(scope)
+    if key not in _ENVS:
+        stack = Stack.of(scope)
+        _ENVS[key] = (scope, {"partition": stack.partition, "region": stack.region, "account": stack.account})
+    return _ENVS[key][1]
 
 
 def render_kind(scope: IConstruct, kind: Kind, **identifiers: str) -> str:
@@ -163,6 +172,3 @@ def row_statements(
             out.append(Statement.of(grant.actions, resources, conditions, effect=grant.effect, rows=[row.id]))
     return out
 
-
-def is_token(value: str) -> bool:
-    return Token.is_unresolved(value)

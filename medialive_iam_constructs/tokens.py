@@ -60,6 +60,14 @@ class StackTokens:
         return value
 
 
+def is_token(value: object) -> bool:
+    """True for a string that holds a CDK token (a value known only at deploy, such as a bucket's name).
+
+    CDK encodes string tokens as ``${Token[...]}``; checking that in Python spares the jsii round trip of
+    ``Token.is_unresolved`` on every prop value."""
+    return isinstance(value, str) and "${Token[" in value
+
+
 def stack_tokens(stack: Stack) -> StackTokens:
     """The (cached) resolver of ``stack``."""
     key = (id(stack), stack.node.addr)  # the resolver keeps the stack alive, so its id is never reused

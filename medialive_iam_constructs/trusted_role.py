@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence, Union
 
-from aws_cdk import Stack, Token
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -51,6 +51,7 @@ from .errors import MediaLiveIamError, describe
 from .nag import acknowledge, nag_text
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
+from .tokens import is_token
 from . import validation as v
 
 __all__ = ["MediaLiveAccessRole", "MediaLiveTrustedRole", "S3Location", "VpcAccess"]
@@ -183,7 +184,7 @@ class MediaLiveTrustedRole(Construct):
 
         # --- validate names and paths ------------------------------------------------------------
         v.check_name(self, "role_name", role_name, "role")
-        if role_name is not None and not Token.is_unresolved(role_name) and role_name.lower() == RESERVED_ROLE_NAME.lower():
+        if role_name is not None and not is_token(role_name) and role_name.lower() == RESERVED_ROLE_NAME.lower():
             raise MediaLiveIamError(
                 describe(self), "role_name",
                 f"{role_name!r} is reserved for the simple option's console role (reference §6)",
@@ -192,7 +193,7 @@ class MediaLiveTrustedRole(Construct):
             )
         v.check_path(self, "path", path)
         v.check_path(self, "path", path, policy=True)
-        if description is not None and not Token.is_unresolved(description) and len(description) > 1000:
+        if description is not None and not is_token(description) and len(description) > 1000:
             raise MediaLiveIamError(describe(self), "description", f"has {len(description)} characters",
                                     "use at most 1,000 characters")
         if not 1 <= max_managed_policies <= 25:
@@ -299,7 +300,7 @@ class MediaLiveTrustedRole(Construct):
             self,
             statements,
             principal_kind="role",
-            name_prefix=f"{role_name}-policy" if role_name and not Token.is_unresolved(role_name) else None,
+            name_prefix=f"{role_name}-policy" if role_name and not is_token(role_name) else None,
             path=path,
             roles=[self._role],
             max_policies=max_managed_policies,
@@ -373,7 +374,7 @@ class MediaLiveTrustedRole(Construct):
 
     @staticmethod
     def _is_arn(value: Any) -> bool:
-        return isinstance(value, str) and (value.startswith("arn:") or Token.is_unresolved(value))
+        return isinstance(value, str) and (value.startswith("arn:") or is_token(value))
 
     def _s3_part(self, prop: str, row: str, entry: BucketLike):
         location = entry if isinstance(entry, S3Location) else S3Location(entry)

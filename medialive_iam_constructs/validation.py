@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from aws_cdk import Token
-
 from .errors import MediaLiveIamError, describe
+from .tokens import is_token
 
 _NAME = re.compile(r"^[\w+=,.@-]+$")
 _PATH = re.compile(r"^(/|/[\u0021-\u007E]+/)$")
@@ -24,13 +23,9 @@ _SSM_NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
 NAME_LIMITS = {"role": 64, "user": 64, "group": 128, "policy": 128}
 
 
-def _token(value) -> bool:
-    return isinstance(value, str) and Token.is_unresolved(value)
-
-
 def check_name(scope, prop: str, value: str | None, kind: str) -> None:
     """IAM names: ``[\\w+=,.@-]``, 1..64 (role, user) or 1..128 (group, policy) characters."""
-    if value is None or _token(value):
+    if value is None or is_token(value):
         return
     limit = NAME_LIMITS[kind]
     if not 1 <= len(value) <= limit:
@@ -48,7 +43,7 @@ def check_name(scope, prop: str, value: str | None, kind: str) -> None:
 
 def check_path(scope, prop: str, value: str | None, *, policy: bool = False) -> None:
     """IAM paths: ``/`` or ``/a/b/``, at most 512 characters; policy paths are stricter."""
-    if value is None or _token(value):
+    if value is None or is_token(value):
         return
     pattern = _POLICY_PATH if policy else _PATH
     if len(value) > 512 or not pattern.match(value):
@@ -61,7 +56,7 @@ def check_path(scope, prop: str, value: str | None, *, policy: bool = False) -> 
 
 def check_bucket_name(scope, prop: str, value: str) -> None:
     """S3 general purpose bucket naming rules."""
-    if _token(value):
+    if is_token(value):
         return
     problem = None
     if not 3 <= len(value) <= 63:
@@ -80,7 +75,7 @@ def check_bucket_name(scope, prop: str, value: str) -> None:
 
 def check_prefix(scope, prop: str, value: str | None) -> None:
     """Key prefixes and name prefixes are literal: a ``*`` or ``?`` would widen the grant."""
-    if value is None or _token(value):
+    if value is None or is_token(value):
         return
     if "*" in value or "?" in value:
         raise MediaLiveIamError(
@@ -91,7 +86,7 @@ def check_prefix(scope, prop: str, value: str | None) -> None:
 
 def parse_arn(scope, prop: str, value: str, *, service: str | None = None, partition: str | None = None) -> dict | None:
     """Checks an ARN's form (and service / partition when known); returns its parts, or None for a token."""
-    if _token(value):
+    if is_token(value):
         return None
     m = _ARN.match(value)
     if not m:
@@ -105,7 +100,7 @@ def parse_arn(scope, prop: str, value: str, *, service: str | None = None, parti
             describe(scope), prop, f"{value!r} is a {parts['service']} ARN, not a {service} ARN",
             f"give the ARN of a {service} resource",
         )
-    if partition and not _token(partition) and parts["partition"] != partition:
+    if partition and not is_token(partition) and parts["partition"] != partition:
         raise MediaLiveIamError(
             describe(scope), prop, f"{value!r} is in partition {parts['partition']!r}, the stack is in {partition!r}",
             "give an ARN in the stack's partition (a role cannot be granted resources of another partition)",
@@ -115,7 +110,7 @@ def parse_arn(scope, prop: str, value: str, *, service: str | None = None, parti
 
 def check_parameter_name(scope, prop: str, value: str) -> None:
     """SSM parameter names and path prefixes: letters, digits and ``_ . - /``; paths start with ``/``."""
-    if _token(value):
+    if is_token(value):
         return
     if not value or not _SSM_NAME.match(value) or len(value) > 2048:
         raise MediaLiveIamError(
@@ -126,7 +121,7 @@ def check_parameter_name(scope, prop: str, value: str) -> None:
 
 def check_ssm_path(scope, prop: str, value: str) -> None:
     """A parameter path prefix: starts and ends with ``/``."""
-    if _token(value):
+    if is_token(value):
         return
     check_parameter_name(scope, prop, value)
     if not value.startswith("/") or not value.endswith("/"):
@@ -144,7 +139,7 @@ _TAG_VALUE = re.compile(r"^[\w .:/=+@-]*$")
 def check_notification_prefix(scope, prop: str, value: str) -> None:
     """A name prefix shared by EventBridge rule names (letters, digits, ``. - _``, 64) and SNS topic names
     (letters, digits, ``- _``, 256): letters, digits, ``-`` and ``_``, 1 to 48 characters (room for a suffix)."""
-    if _token(value):
+    if is_token(value):
         return
     check_prefix(scope, prop, value)
     if not value or len(value) > 48 or not _NOTIFICATION_PREFIX.match(value):
@@ -156,7 +151,7 @@ def check_notification_prefix(scope, prop: str, value: str) -> None:
 
 def check_tag(scope, prop: str, key: str, value: str) -> None:
     """A resource tag used in ``aws:ResourceTag/<key>``: key 1..128 characters, not ``aws:``; value 0..256."""
-    if _token(key) or _token(value):
+    if is_token(key) or is_token(value):
         raise MediaLiveIamError(
             describe(scope), prop, "the tag key and value must be known at synth (they become a condition key)",
             "give literal strings",
@@ -177,7 +172,7 @@ def check_identifier(scope, prop: str, value: str, what: str, *, extra: str = ""
                      max_len: int = 256) -> None:
     """A resource name or id that goes into an ARN (channel id, container name, subnet id, secret name):
     letters, digits, ``_ . -`` plus ``extra``; never a wildcard or an ARN separator, which would widen the grant."""
-    if _token(value):
+    if is_token(value):
         return
     pattern = re.compile(r"^[A-Za-z0-9_.\-" + re.escape(extra) + r"]+$")
     problem = None
@@ -200,7 +195,7 @@ def check_identifier(scope, prop: str, value: str, what: str, *, extra: str = ""
 
 def partition_of_region(region: str) -> str | None:
     """The partition of a concrete region (``cn-north-1`` -> ``aws-cn``); None for a token or an unknown region."""
-    if _token(region):
+    if is_token(region):
         return None
     from aws_cdk import region_info
 

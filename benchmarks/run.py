@@ -1,0 +1,258 @@
+"""Benchmarks: synth time and peak memory, whole-process, medians over several runs, each figure as a ratio
+against a baseline measured in the same run; and the IAM footprint per persona.
+
+    .venv/bin/python -m benchmarks.run            # writes docs/benchmarks.md (about 10 minutes on 2 cores)
+    .venv/bin/python -m benchmarks.run --runs 3   # fewer runs
+
+Every timed case is a fresh ``python`` process that builds its app and calls ``app.synth()`` (what
+``cdk synth`` runs), so jsii start-up and the node runtime are included. Peak memory is the process's own
+peak RSS (``getrusage``) plus the peak RSS of its node (jsii) child (``VmHWM`` in ``/proc``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+_PRELUDE = """
+import json, os, resource, sys, time
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+sys.path.insert(0, {root!r})
+t0 = time.perf_counter()
+import aws_cdk as cdk
+ctx = json.load(open({root!r} + "/cdk.json"))["context"]
+"""
+_EPILOGUE = """
+app.synth()
+elapsed = time.perf_counter() - t0
+
+def _children_peak_kb():
+    # the jsii node runtime is still running: its peak RSS (VmHWM) is read from /proc, not from getrusage
+    total, me = 0, str(os.getpid())
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[1] != me:
+                continue
+            total += next(int(l.split()[1]) for l in open(f"/proc/{{pid}}/status") if l.startswith("VmHWM:"))
+        except (OSError, StopIteration, IndexError):
+            pass
+    return total
+
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"seconds": elapsed, "peak_mb": (me + _children_peak_kb()) / 1024}}))
+"""
+
+#: The sample app as ``cdk synth`` builds it, without the cdk-nag packs (the library's own cost).
+LIBRARY = """
+from medialive_iam_constructs.sample import MediaLiveIamStack
+app = cdk.App(context=ctx, outdir=OUT)
+MediaLiveIamStack(app, "MediaLiveIam")
+"""
+#: The same, with the four cdk-nag packs registered (what the main job runs).
+LIBRARY_NAG = """
+from medialive_iam_constructs.sample import build_app
+app = cdk.App(context=ctx, outdir=OUT)
+build_app(app)
+"""
+#: A plain aws-cdk-lib app creating the same IAM resources from hand-written (literal) statements.
+PLAIN = """
+from aws_cdk import aws_iam as iam
+spec = json.load(open(SPEC))
+app = cdk.App(context=ctx, outdir=OUT)  # same feature flags as the sample app
+stack = cdk.Stack(app, "MediaLiveIamPlain")
+groups = {{}}
+roles = {{}}
+for lid, g in spec["groups"].items():
+    groups[lid] = iam.Group(stack, lid, group_name=g["name"], path=g["path"])
+for lid, r in spec["roles"].items():
+    roles[lid] = iam.Role(stack, lid, role_name=r["name"], path=r["path"],
+        assumed_by=iam.ServicePrincipal("medialive.amazonaws.com").with_conditions(r["conditions"]) if r["conditions"]
+        else iam.ServicePrincipal("medialive.amazonaws.com"))
+for lid, p in spec["policies"].items():
+    iam.ManagedPolicy(stack, lid, managed_policy_name=p["name"], path=p["path"],
+        document=iam.PolicyDocument.from_json(p["document"]),
+        groups=[groups[g] for g in p["groups"]], roles=[roles[r] for r in p["roles"]])
+"""
+#: N workflows, operator groups that pass them by path, and the administrator.
+SCALED = """
+from medialive_iam_constructs.sample import build_app
+ctx = dict(ctx)
+ctx["medialive-iam:passRolesByPath"] = True
+ctx["medialive-iam:workflows"] = {{f"w{{i:03d}}": {{"sourceBuckets": [f"example-source-{{i:03d}}"],
+    "destinationBuckets": [f"example-archive-{{i:03d}}"]}} for i in range({n})}}
+app = cdk.App(context=ctx, outdir=OUT)
+build_app(app)
+"""
+
+
+def run_case(body: str, runs: int, **params) -> dict:
+    """Median seconds and peak MB of ``runs`` fresh processes running ``body``."""
+    times, peaks = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as out:
+            code = _PRELUDE.format(root=str(ROOT)) + f"OUT = {out!r}\n" + "".join(
+                f"{k.upper()} = {v!r}\n" for k, v in params.items() if k != "n"
+            ) + textwrap.dedent(body.format(n=params.get("n", 0))) + _EPILOGUE.format()
+            proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT)
+            if proc.returncode != 0:
+                raise RuntimeError(proc.stderr[-3000:])
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            times.append(result["seconds"])
+            peaks.append(result["peak_mb"])
+    return {"seconds": statistics.median(times), "peak_mb": statistics.median(peaks), "runs": runs,
+            "all_seconds": times}
+
+
+def plain_spec() -> dict:
+    """The sample app's groups, roles and managed policies with their documents resolved to literals."""
+    sys.path.insert(0, str(ROOT))
+    from iam_evaluator import TemplatePrincipals
+    from tests.helpers import sample_template
+
+    template = sample_template()
+    p = TemplatePrincipals(template)
+    res = template["Resources"]
+    spec = {"groups": {}, "roles": {}, "policies": {}}
+    for lid, r in res.items():
+        props = r.get("Properties", {})
+        if r["Type"] == "AWS::IAM::Group":
+            spec["groups"][lid] = {"name": p.name_of(lid), "path": props.get("Path", "/")}
+        elif r["Type"] == "AWS::IAM::Role":
+            trust = p.resolve(props["AssumeRolePolicyDocument"])["Statement"][0]
+            spec["roles"][lid] = {"name": p.name_of(lid), "path": props.get("Path", "/"),
+                                  "conditions": trust.get("Condition") or None}
+    for lid, r in res.items():
+        props = r.get("Properties", {})
+        if r["Type"] == "AWS::IAM::ManagedPolicy":
+            refs = lambda key: [x["Ref"] for x in props.get(key, [])]  # noqa: E731
+            groups = [g for g in refs("Groups") if g in spec["groups"]]
+            roles = [g for g in refs("Roles") if g in spec["roles"]]
+            spec["policies"][lid] = {"name": p.name_of(lid), "path": props.get("Path", "/"),
+                                     "document": p.resolve(props["PolicyDocument"]), "groups": groups, "roles": roles}
+    return spec
+
+
+def footprint() -> list[dict]:
+    """Per persona of the sample app: distinct actions, statements on '*', largest policy, policies per group."""
+    from iam_evaluator import TemplatePrincipals
+    from medialive_iam_constructs.packing import MANAGED_POLICY_MAX_CHARS, document_size
+    from tests.helpers import sample_template
+
+    template = sample_template()
+    p = TemplatePrincipals(template)
+    rows = []
+    for lid, r in sorted(template["Resources"].items()):
+        if r["Type"] not in ("AWS::IAM::Group", "AWS::IAM::Role"):
+            continue
+        pol = p.policies_for(lid)
+        docs = [n.document for n in pol.identity_policies]
+        stmts = [s for d in docs for s in (d["Statement"] if isinstance(d["Statement"], list) else [d["Statement"]])]
+        actions = {a.lower() for s in stmts if s["Effect"] == "Allow"
+                   for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        star = sum(1 for s in stmts if s["Effect"] == "Allow" and "*" in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
+        largest = max(document_size(d) for d in docs)
+        rows.append({"principal": pol.name, "kind": pol.kind, "actions": len(actions), "star_statements": star,
+                     "largest_chars": largest, "largest_pct": 100 * largest / MANAGED_POLICY_MAX_CHARS,
+                     "policies": len(docs)})
+    return rows
+
+
+#: AWS's pre-production recipe (reference §5): MediaLivePowerAccess (medialive:*) + MediaConnectPowerAccess
+#: (mediaconnect:*) + MediaLiveTrustedEntityAccess (6 IAM actions) + seven AWS managed *FullAccess policies,
+#: all on '*'; and the console's MediaLiveAccessRole (reference §2.3).
+def references() -> list[dict]:
+    from policy_sentry.querying.actions import get_actions_for_service
+
+    from medialive_iam_constructs.catalog.console_template import CONSOLE_TEMPLATE_STATEMENTS
+
+    full = ["medialive", "mediaconnect", "cloudwatch", "events", "logs", "sns", "ssm", "mediapackage", "mediastore", "s3"]
+    n = sum(len(get_actions_for_service(s)) for s in full) + 6
+    console = {a.lower() for s in CONSOLE_TEMPLATE_STATEMENTS for a in s["Action"]}
+    return [
+        {"principal": "pre-production recipe (MediaLivePowerAccess + *FullAccess)", "actions": f"≥{n} (service wildcards)",
+         "star_statements": "all", "policies": 10},
+        {"principal": "console MediaLiveAccessRole + AmazonSSMReadOnlyAccess", "actions": f"{len(console)} + ssm:Describe*/Get*/List*",
+         "star_statements": f"{len(CONSOLE_TEMPLATE_STATEMENTS)} of {len(CONSOLE_TEMPLATE_STATEMENTS)} (+ managed)", "policies": 2},
+    ]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="1,10,50,200")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    started = time.time()
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(plain_spec(), f)
+        spec_path = f.name
+    plain = run_case(PLAIN, args.runs, spec=spec_path)
+    library = run_case(LIBRARY, args.runs)
+    library_nag = run_case(LIBRARY_NAG, args.runs)
+    os.unlink(spec_path)
+    scaled = {n: run_case(SCALED, args.runs, n=n) for n in sizes}
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Produced by `.venv/bin/python -m benchmarks.run --runs {args.runs} --sizes {args.sizes}` on "
+        f"{os.cpu_count()} cores ({platform.machine()}, Python {platform.python_version()}), "
+        f"{time.strftime('%Y-%m-%d', time.gmtime())}, in {time.time() - started:.0f} s.",
+        "Each figure is the median of the runs, whole process (`python` building the app and calling `app.synth()`,",
+        "jsii and its node runtime included); peak memory is the Python process's peak RSS plus its node child's.",
+        "",
+        "## Library overhead",
+        "",
+        "| Case | Synth (s) | × baseline | Peak memory (MB) | × baseline |",
+        "|---|---|---|---|---|",
+        f"| baseline: plain aws-cdk-lib, same IAM resources, literal statements | {plain['seconds']:.2f} | 1.00 | {plain['peak_mb']:.0f} | 1.00 |",
+        f"| sample app with the library (no cdk-nag) | {library['seconds']:.2f} | {library['seconds'] / plain['seconds']:.2f} | "
+        f"{library['peak_mb']:.0f} | {library['peak_mb'] / plain['peak_mb']:.2f} |",
+        f"| sample app with the library and 4 cdk-nag packs (the main job) | {library_nag['seconds']:.2f} | "
+        f"{library_nag['seconds'] / plain['seconds']:.2f} | {library_nag['peak_mb']:.0f} | {library_nag['peak_mb'] / plain['peak_mb']:.2f} |",
+        "",
+        "Target: library ≤ 1.15 × baseline.",
+        "",
+        "## Workflows (one trusted role each; operator groups pass roles by path; the administrator; cdk-nag on)",
+        "",
+        f"| Workflows | Synth (s) | × 1 workflow | Peak memory (MB) | × 1 workflow | s per workflow above 1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    base = scaled[sizes[0]]
+    for n in sizes:
+        s = scaled[n]
+        per = (s["seconds"] - base["seconds"]) / (n - sizes[0]) if n != sizes[0] else 0
+        lines.append(f"| {n} | {s['seconds']:.2f} | {s['seconds'] / base['seconds']:.2f} | {s['peak_mb']:.0f} | "
+                     f"{s['peak_mb'] / base['peak_mb']:.2f} | {per:.3f} |")
+    lines += ["", "Growth is linear when the last column is roughly constant.", "",
+              "## IAM footprint per persona (the sample app)", "",
+              "| Principal | Kind | Distinct actions | Allow statements on `*` | Largest policy (chars) | % of 6,144 | Managed policies (of 10) |",
+              "|---|---|---|---|---|---|---|"]
+    for r in footprint():
+        lines.append(f"| `{r['principal']}` | {r['kind']} | {r['actions']} | {r['star_statements']} | {r['largest_chars']} | "
+                     f"{r['largest_pct']:.0f}% | {r['policies']} |")
+    lines += ["", "Compared with AWS's own recipes:", "", "| Reference | Actions | Statements on `*` | Policies |", "|---|---|---|---|"]
+    for r in references():
+        lines.append(f"| {r['principal']} | {r['actions']} | {r['star_statements']} | {r['policies']} |")
+    lines.append("")
+    args.out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
