@@ -25,6 +25,7 @@ from . import catalog
 from .catalog.model import Grant, Row
 from .catalog.resources import EVENTS_RULE, IAM_ROLE, IAM_USER, ML_CHANNEL, SNS_TOPIC, SSM_PARAMETER
 from .catalog.tiers import FORBIDDEN_BY_OPTION, TIER_NEVER, OperatorTier, TrustedEntityOption, tier_rows
+from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
@@ -65,7 +66,7 @@ def _role_arn(item) -> str | None:
     return arn if isinstance(arn, str) else None
 
 
-class MediaLiveOperatorGroup(Construct):
+class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     """An IAM group for MediaLive operators, with customer managed policies built from catalog rows.
 
     :param tier: ``BASIC``, ``READ_WRITE`` or ``ADVANCED`` (reference §5). ``None`` makes a custom category
@@ -217,6 +218,7 @@ class MediaLiveOperatorGroup(Construct):
             self._create_console_users(user_names, user_path, password_encryption_key)
         elif not users:
             self._acknowledge_empty_group()
+        self._seal()
 
     # --- rows ---------------------------------------------------------------------------------------
 

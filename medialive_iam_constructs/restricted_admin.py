@@ -22,6 +22,7 @@ from .catalog.admin import PLACEHOLDERS, POLICY_PATH_ARN, ROLE_BOUNDARY, USER_BO
 from .catalog.model import Grant, Row
 from .catalog.resources import EVENTS_RULE, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER, SNS_TOPIC, SSM_PARAMETER
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
+from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge, nag_text
 from .packing import MANAGED_POLICY_MAX_CHARS, PrincipalQuotaValidation, create_managed_policies, pack, statement_resolver
@@ -60,7 +61,7 @@ def _one_policy(scope: Construct, statements: list[Statement], *, name: str | No
     )[0]
 
 
-class MediaLivePermissionsBoundary(Construct):
+class MediaLivePermissionsBoundary(ReadOnlyAfterInit, Construct):
     """A customer managed policy that caps a MediaLive trusted-entity role at the union of T5-T23.
 
     Built from the catalog's trusted rows with every resource kind's identifiers on ``*`` in this account and
@@ -82,6 +83,7 @@ class MediaLivePermissionsBoundary(Construct):
             self, statements, name=managed_policy_name, path=path, prop="permissions_boundary",
             description=_BOUNDARY_DESCRIPTION, id_prefix="Policy",
         )
+        self._seal()
 
 
 def _group_of(item) -> iam.IGroup:
@@ -96,7 +98,7 @@ def _overlap(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-class RestrictedAdmin(Construct):
+class RestrictedAdmin(ReadOnlyAfterInit, Construct):
     """The guide's restricted administrator: more than regular users, less than full-access administrators.
 
     :param operator_groups: the groups (``iam.IGroup`` or ``MediaLiveOperatorGroup``) the administrator may
@@ -291,6 +293,7 @@ class RestrictedAdmin(Construct):
                       "them here instead.")
             for finding in ("HIPAA.Security-IAMGroupHasUsers", "PCI.DSS.321-IAMGroupHasUsers"):
                 acknowledge(self.group, finding, reason)
+        self._seal()
 
     # --- helpers ------------------------------------------------------------------------------------
 

@@ -104,7 +104,27 @@ BucketLike = Union[Any, str, S3Location]
 MediaPackageV2Channel = Union[str, tuple]
 
 
-class MediaLiveTrustedRole(Construct):
+class _MediaLiveRole(Construct):
+    """What both trusted-entity constructs expose: the role, its ARN and a PassRole grant to MediaLive only."""
+
+    _role: iam.Role
+
+    @property
+    def role(self) -> iam.Role:
+        """The IAM role (pass it as ``role=`` to ``aws_medialive_alpha.Channel``)."""
+        return self._role
+
+    @property
+    def role_arn(self) -> str:
+        return self._role.role_arn
+
+    def grant_pass_role(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` pass this role to MediaLive, and to nothing else (S30/S32): ``iam:PassRole`` on this
+        role's ARN only, with ``iam:PassedToService = medialive.amazonaws.com``."""
+        return _grant_pass_role(self, grantee, self._role.role_arn)
+
+
+class MediaLiveTrustedRole(_MediaLiveRole):
     """The role MediaLive assumes for one workflow (complex option, reference §6): only what it declares.
 
     Each prop turns on one or more trusted-entity rows of the catalog (reference §1.4) scoped to the resources
@@ -314,15 +334,6 @@ class MediaLiveTrustedRole(Construct):
     # --- public API --------------------------------------------------------------------------------
 
     @property
-    def role(self) -> iam.Role:
-        """The IAM role (pass it as ``role=`` to ``aws_medialive_alpha.Channel``)."""
-        return self._role
-
-    @property
-    def role_arn(self) -> str:
-        return self._role.role_arn
-
-    @property
     def managed_policies(self) -> list[iam.ManagedPolicy]:
         """The customer managed policies attached to the role (construct ids ``Policy1``, ``Policy2``...)."""
         return list(self._policies)
@@ -331,11 +342,6 @@ class MediaLiveTrustedRole(Construct):
     def rows(self) -> tuple[str, ...]:
         """The trusted-entity catalog rows granted (``("T5", "T18.read", ...)``), in catalog order."""
         return self._rows
-
-    def grant_pass_role(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` pass this role to MediaLive, and to nothing else (row S32): ``iam:PassRole`` on this
-        role's ARN only, with ``iam:PassedToService = medialive.amazonaws.com``."""
-        return _grant_pass_role(self, grantee, self._role.role_arn)
 
     # --- helpers: trust policy ---------------------------------------------------------------------
 
@@ -558,7 +564,7 @@ def _fill_partition(value: Any, partition: str) -> Any:
     return value
 
 
-class MediaLiveAccessRole(Construct):
+class MediaLiveAccessRole(_MediaLiveRole):
     """The simple option's ``MediaLiveAccessRole``, exactly as the console's "Create role from template" makes it
     (reference §2.3): inline policy ``MediaLiveCustomPolicy`` (S3, MediaStore, CloudWatch Logs, MediaConnect,
     EC2 and MediaPackage actions, all on ``*``) plus the AWS managed ``AmazonSSMReadOnlyAccess``, trusted by
@@ -614,17 +620,6 @@ class MediaLiveAccessRole(Construct):
         for finding, why in sorted(reasons.items()):
             acknowledge(self._role, finding, "; ".join(why) + "; " + broad)
 
-    @property
-    def role(self) -> iam.Role:
-        return self._role
-
-    @property
-    def role_arn(self) -> str:
-        return self._role.role_arn
-
-    def grant_pass_role(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``iam:PassRole`` of this role to MediaLive only (S30/S32)."""
-        return _grant_pass_role(self, grantee, self._role.role_arn)
 
 
 def _row_key(row_id: str) -> tuple:

@@ -170,3 +170,16 @@ def test_row_statements_render_and_require_bindings():
         row_statements(stack, ["S32"])
     with pytest.raises(MediaLiveIamError, match="unknown catalog row 'S99'"):
         row_statements(stack, ["S99"])
+
+
+def test_what_constructs_create_is_read_only():
+    from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier, RestrictedAdmin
+
+    stack = _stack()
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.BASIC)
+    admin = RestrictedAdmin(stack, "Admin", operator_groups=[ops])
+    for construct, attr in ((ops, "group"), (ops, "managed_policies"), (admin, "group"), (admin, "permissions_boundary"),
+                            (admin.boundary, "policy")):
+        with pytest.raises(AttributeError, match="read-only"):
+            setattr(construct, attr, None)
+    assert ops.group.node.id == "Group" and admin.group.node.id == "Group"
