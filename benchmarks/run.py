@@ -1,12 +1,12 @@
 """Benchmarks: synth time and peak memory, whole-process, medians over several runs, each figure as a ratio
 against a baseline measured in the same run; and the IAM footprint per persona.
 
-    .venv/bin/python -m benchmarks.run            # writes docs/benchmarks.md (about 10 minutes on 2 cores)
+    .venv/bin/python -m benchmarks.run            # writes docs/benchmarks.md (about 6 minutes on 2 cores)
     .venv/bin/python -m benchmarks.run --runs 3   # fewer runs
 
 Every timed case is a fresh ``python`` process that builds its app and calls ``app.synth()`` (what
 ``cdk synth`` runs), so jsii start-up and the node runtime are included. Peak memory is the process's own
-peak RSS (``getrusage``) plus the peak RSS of its node (jsii) child (``VmHWM`` in ``/proc``).
+peak RSS (``getrusage``) plus the peak RSS of its node (jsii) descendants (``VmHWM`` in ``/proc``).
 """
 
 from __future__ import annotations
@@ -39,12 +39,24 @@ app.synth()
 elapsed = time.perf_counter() - t0
 
 def _children_peak_kb():
-    # the jsii node runtime is still running: its peak RSS (VmHWM) is read from /proc, not from getrusage
-    total, me = 0, str(os.getpid())
+    # the jsii node runtime (a child that starts a node grandchild) is still running: the peak RSS of every
+    # descendant (VmHWM) is read from /proc, not from getrusage
+    parent = {{}}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[1] != me:
-                continue
+            parent[pid] = open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[1]
+        except (OSError, IndexError):
+            pass
+    mine, total = {{str(os.getpid())}}, 0
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parent.items():
+            if ppid in mine and pid not in mine:
+                mine.add(pid)
+                changed = True
+    for pid in mine - {{str(os.getpid())}}:
+        try:
             total += next(int(l.split()[1]) for l in open(f"/proc/{{pid}}/status") if l.startswith("VmHWM:"))
         except (OSError, StopIteration, IndexError):
             pass
@@ -213,7 +225,7 @@ def main(argv: list[str]) -> int:
         f"{os.cpu_count()} cores ({platform.machine()}, Python {platform.python_version()}), "
         f"{time.strftime('%Y-%m-%d', time.gmtime())}, in {time.time() - started:.0f} s.",
         "Each figure is the median of the runs, whole process (`python` building the app and calling `app.synth()`,",
-        "jsii and its node runtime included); peak memory is the Python process's peak RSS plus its node child's.",
+        "jsii and its node runtime included); peak memory is the Python process's peak RSS plus its node descendants'.",
         "",
         "## Library overhead",
         "",
