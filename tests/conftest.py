@@ -1,5 +1,10 @@
 """Shared fixtures. Synthesized stacks are shared per session/module (the first synth in a process costs
-seconds, later ones ~0.1 s); the IAM evaluator runs as one node process per session."""
+seconds, later ones ~0.1 s); the IAM evaluator runs as one node process per session.
+
+Every template the suite synthesizes (``Template.from_stack``, ``App.synth``, ``Stage.synth``) is recorded, and
+``tests/test_zz_cfn_lint.py`` runs cfn-lint on each distinct one at the end of the session. A test that builds a
+deliberately invalid template opts out with ``@pytest.mark.invalid_template``.
+"""
 
 from __future__ import annotations
 
@@ -7,4 +12,26 @@ import os
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+import pytest  # noqa: E402
+
+from tests import synthesized  # noqa: E402
+
 pytest_plugins = ["iam_evaluator.pytest_plugin"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "invalid_template: the test synthesizes a template cfn-lint must not judge")
+    synthesized.install()
+
+
+@pytest.fixture(autouse=True)
+def _record_templates(request):
+    synthesized.current_test = None if request.node.get_closest_marker("invalid_template") else request.node.nodeid
+    yield
+    synthesized.current_test = None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The lint of every recorded template runs last."""
+    last = [i for i in items if i.nodeid.startswith("tests/test_zz_cfn_lint.py")]
+    items[:] = [i for i in items if i not in last] + last

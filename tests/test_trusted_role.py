@@ -21,7 +21,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 
 from checks.nag import nag_findings
-from helpers import ACCOUNT, REGION, assert_cfn_lint_clean, assert_nag_clean, new_stack, template_of
+from tests.helpers import ACCOUNT, REGION, assert_cfn_lint_clean, assert_nag_clean, new_stack, template_of
 from iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import MediaLiveIamError, QuotaExceededError
 from medialive_iam_constructs.catalog import ALL_ROWS, CONSOLE_TEMPLATE_STATEMENTS, ROWS
