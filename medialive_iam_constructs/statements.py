@@ -7,6 +7,7 @@ it traces to) so that :mod:`packing` can merge, sort and measure statements befo
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -71,18 +72,18 @@ class Statement:
         return doc
 
 
-_ENVS: dict[int, tuple[IConstruct, dict[str, str]]] = {}
+_ENVS: "weakref.WeakKeyDictionary[IConstruct, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
 def _env(scope: IConstruct) -> dict[str, str]:
     """The partition, region and account of ``scope``'s stack (tokens when the stack is env-agnostic).
 
-    Cached per construct (kept alive with it, so its id is not reused): each is four jsii round trips."""
-    key = id(scope)
-    if key not in _ENVS:
+    Cached per construct for as long as the construct lives: uncached, each is four jsii round trips."""
+    env = _ENVS.get(scope)
+    if env is None:
         stack = Stack.of(scope)
-        _ENVS[key] = (scope, {"partition": stack.partition, "region": stack.region, "account": stack.account})
-    return _ENVS[key][1]
+        env = _ENVS[scope] = {"partition": stack.partition, "region": stack.region, "account": stack.account}
+    return env
 
 
 def render_kind(scope: IConstruct, kind: Kind, **identifiers: str) -> str:

@@ -10,19 +10,20 @@ string that mixes text and tokens becomes ``Fn::Join ["", [...]]`` exactly as CD
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from aws_cdk import Stack
 
 _TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
-_CACHES: dict[tuple[int, str], "StackTokens"] = {}
+_CACHES: "weakref.WeakKeyDictionary[Stack, StackTokens]" = weakref.WeakKeyDictionary()
 
 
 class StackTokens:
     """Resolves token strings of one stack (cached)."""
 
     def __init__(self, stack: Stack) -> None:
-        self._stack = stack
+        self._stack = weakref.proxy(stack)  # the cache is keyed by the stack: no strong reference back
         self._cache: dict[str, Any] = {}
 
     def _token(self, token: str) -> Any:
@@ -70,7 +71,7 @@ def is_token(value: object) -> bool:
 
 def stack_tokens(stack: Stack) -> StackTokens:
     """The (cached) resolver of ``stack``."""
-    key = (id(stack), stack.node.addr)  # the resolver keeps the stack alive, so its id is never reused
-    if key not in _CACHES:
-        _CACHES[key] = StackTokens(stack)
-    return _CACHES[key]
+    tokens = _CACHES.get(stack)
+    if tokens is None:
+        tokens = _CACHES[stack] = StackTokens(stack)
+    return tokens
