@@ -241,7 +241,7 @@ def main(argv: list[str]) -> int:
         "",
         "## Workflows (one trusted role each; operator groups pass roles by path; the administrator; cdk-nag on)",
         "",
-        f"| Workflows | Synth (s) | × 1 workflow | Peak memory (MB) | × 1 workflow | s per workflow above 1 |",
+        "| Workflows | Synth (s) | × 1 workflow | Peak memory (MB) | × 1 workflow | s per workflow above 1 |",
         "|---|---|---|---|---|---|",
     ]
     base = scaled[sizes[0]]

@@ -49,7 +49,7 @@ from .catalog.resources import (
 )
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge, nag_text
-from .packing import PrincipalQuotaValidation, create_managed_policies
+from .packing import MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED, PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
 from .tokens import is_token
 from . import validation as v
@@ -216,9 +216,10 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         if description is not None and not is_token(description) and len(description) > 1000:
             raise MediaLiveIamError(describe(self), "description", f"has {len(description)} characters",
                                     "use at most 1,000 characters")
-        if not 1 <= max_managed_policies <= 25:
+        if not 1 <= max_managed_policies <= MAX_MANAGED_POLICIES_ADJUSTED["role"]:
             raise MediaLiveIamError(describe(self), "max_managed_policies", f"{max_managed_policies} is out of range",
-                                    "IAM allows 10 managed policies per role by default, up to 25 by quota increase")
+                                    f"IAM allows {MAX_MANAGED_POLICIES['role']} managed policies per role by default, "
+                                    f"up to {MAX_MANAGED_POLICIES_ADJUSTED['role']} by quota increase")
 
         # --- features -> (rows, bindings, condition hook) ----------------------------------------
         parts: list[tuple[tuple[str, ...], dict[Kind, list[str]], ConditionHook | None, str]] = []
@@ -408,13 +409,18 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 return {"StringLike": {"s3:prefix": [_p]}} if grant.kinds == (S3_BUCKET,) else None
         return ((row,), {S3_BUCKET: [bucket_arn], S3_OBJECT: [objects_arn]}, hook, prop)
 
-    def _mp_channel(self, value: str) -> str:
-        prop = "mediapackage_channels"
+    def _arn_or_identifier(self, prop: str, value: str, service: str, resource_prefix: str, what: str, max_len: int,
+                           kind: Kind, identifier: str) -> str:
+        """A resource given by ARN (checked) or by its identifier (checked, then rendered as ``kind``)."""
         if self._is_arn(value):
-            self._arn(prop, value, "mediapackage", "channels/")
+            self._arn(prop, value, service, resource_prefix)
             return value
-        v.check_identifier(self, prop, value, "MediaPackage channel id", max_len=128)
-        return render_kind(self, MP_CHANNEL, ChannelIdentifier=value)
+        v.check_identifier(self, prop, value, what, max_len=max_len)
+        return render_kind(self, kind, **{identifier: value})
+
+    def _mp_channel(self, value: str) -> str:
+        return self._arn_or_identifier("mediapackage_channels", value, "mediapackage", "channels/",
+                                       "MediaPackage channel id", 128, MP_CHANNEL, "ChannelIdentifier")
 
     def _mpv2_channel(self, value: MediaPackageV2Channel) -> tuple[str, str]:
         prop = "mediapackage_v2_channels"
@@ -490,12 +496,8 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         return render_kind(self, SECRET, SecretId=f"{value}-??????")
 
     def _feed(self, value: str) -> str:
-        prop = "inference_feeds"
-        if self._is_arn(value):
-            self._arn(prop, value, "elemental-inference", "feed/")
-            return value
-        v.check_identifier(self, prop, value, "Elemental Inference feed id", max_len=128)
-        return render_kind(self, INFERENCE_FEED, Id=value)
+        return self._arn_or_identifier("inference_feeds", value, "elemental-inference", "feed/",
+                                       "Elemental Inference feed id", 128, INFERENCE_FEED, "Id")
 
     def _ec2_arn(self, prop: str, kind: Kind, ident: str, resource_prefix: str, id_prefix: str, value: Any) -> str:
         attr = {"SubnetId": "subnet_id", "SecurityGroupId": "security_group_id"}.get(ident)

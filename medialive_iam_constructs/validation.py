@@ -7,7 +7,6 @@ Values that are CDK tokens (unknown until deploy) are not checked as strings.
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
 from .errors import MediaLiveIamError, describe
 from .tokens import is_token
@@ -201,7 +200,3 @@ def partition_of_region(region: str) -> str | None:
 
     return region_info.RegionInfo.get(region).partition
 
-
-def require_some(scope, prop: str, values: Iterable, what: str, fix: str) -> None:
-    if not list(values):
-        raise MediaLiveIamError(describe(scope), prop, what, fix)

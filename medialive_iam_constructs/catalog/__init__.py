@@ -41,14 +41,6 @@ def rows(ids: Iterable[str]) -> tuple[Row, ...]:
     return tuple(ROWS[i] for i in expand(ids))
 
 
-def is_known(row_id: str) -> bool:
-    try:
-        expand([row_id])
-    except KeyError:
-        return False
-    return True
-
-
 __all__ = [
     "ADMIN_ROWS",
     "ALL_KINDS",
@@ -65,6 +57,5 @@ __all__ = [
     "TRUSTED_ROWS",
     "USER_ROWS",
     "expand",
-    "is_known",
     "rows",
 ]
