@@ -102,6 +102,7 @@ SCALED = """
 from medialive_iam_constructs.sample import build_app
 ctx = dict(ctx)
 ctx["medialive-iam:passRolesByPath"] = True
+ctx["medialive-iam:namespaces"] = {{"bucketPrefixes": ["example-"], "bucketNames": []}}
 ctx["medialive-iam:workflows"] = {{f"w{{i:03d}}": {{"sourceBuckets": [f"example-source-{{i:03d}}"],
     "destinationBuckets": [f"example-archive-{{i:03d}}"]}} for i in range({n})}}
 app = cdk.App(context=ctx, outdir=OUT)

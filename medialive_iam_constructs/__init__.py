@@ -6,6 +6,7 @@ Public API: the constructs, the enums and the errors. The permission catalog (AW
 
 from .catalog.tiers import OperatorTier, TrustedEntityOption
 from .errors import MediaLiveIamError, QuotaExceededError
+from .namespaces import MediaLiveNamespaces
 from .operator_group import MediaLiveOperatorGroup
 from .restricted_admin import MediaLivePermissionsBoundary, RestrictedAdmin
 from .trusted_role import MediaLiveAccessRole, MediaLiveTrustedRole, S3Location, VpcAccess
@@ -13,6 +14,7 @@ from .trusted_role import MediaLiveAccessRole, MediaLiveTrustedRole, S3Location,
 __all__ = [
     "MediaLiveAccessRole",
     "MediaLiveIamError",
+    "MediaLiveNamespaces",
     "MediaLiveOperatorGroup",
     "MediaLivePermissionsBoundary",
     "MediaLiveTrustedRole",

@@ -11,6 +11,7 @@ action name.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from aws_cdk import Acknowledgment, Names, Stack, Validations
@@ -23,22 +24,32 @@ if TYPE_CHECKING:  # loaded only where console users are created: importing them
 
 from . import catalog
 from .catalog.model import Grant, Row
-from .catalog.resources import EVENTS_RULE, IAM_ROLE, IAM_USER, ML_CHANNEL, SNS_TOPIC, SSM_PARAMETER
-from .catalog.tiers import FORBIDDEN_BY_OPTION, TIER_NEVER, OperatorTier, TrustedEntityOption, tier_rows
+from .catalog.activities import TAG_KEYS_KEY, TAG_ON_CREATE, TAG_SCOPED_KINDS, TAG_WRITE_ACTIONS, UNSCOPABLE_ROWS
+from .catalog.resources import CFN_STACK, IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
+from .catalog.tiers import (
+    FORBIDDEN_BY_OPTION,
+    OPT_IN_ROWS,
+    TIER_NEVER,
+    OperatorTier,
+    TrustedEntityOption,
+    tier_rows,
+)
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
+from .scopes import (
+    DEFAULT_WIZARD_STACK_PREFIX,
+    check_operator_props,
+    operator_bindings,
+    operator_rows,
+    operator_values,
+    wizard_guard,
+    wizard_stack_binding,
+)
 from .statements import render_kind, row_statements
 from .tokens import is_token
-from .validation import (
-    check_name,
-    check_notification_prefix,
-    check_path,
-    check_ssm_path,
-    check_tag,
-    parse_arn,
-)
+from .validation import check_name, check_path, check_tag, parse_arn
 
 __all__ = ["MediaLiveOperatorGroup", "OperatorTier", "TrustedEntityOption"]
 
@@ -66,6 +77,37 @@ def _role_arn(item) -> str | None:
     return arn if isinstance(arn, str) else None
 
 
+def _split_creates(row_ids: Sequence[str]) -> list[Row]:
+    """The rows with each grant's creating actions (TAG_ON_CREATE) in a grant of their own, so that tag scoping can
+    condition the new resource on the request's tags and the other actions on the resource's tags."""
+    out = []
+    for row in catalog.rows(row_ids):
+        grants: list[Grant] = []
+        for g in row.grants:
+            creates = tuple(a for a in g.actions if a in TAG_ON_CREATE)
+            rest = tuple(a for a in g.actions if a not in TAG_ON_CREATE)
+            grants += [replace(g, actions=part) for part in (creates, rest) if part]
+        out.append(replace(row, grants=tuple(grants)))
+    return out
+
+
+def _tag_conditions(tag: tuple[str, str]):
+    """Conditions per (row, grant, kind) of a tag-scoped group (issue 11 d)."""
+    key, value = tag
+
+    def conditions(row: Row, grant: Grant, kind: Kind | None) -> Mapping | None:
+        if kind not in TAG_SCOPED_KINDS:
+            return None
+        if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):
+            return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # the resource the request creates
+        out: dict = {"StringEquals": {f"aws:ResourceTag/{key}": value}}
+        if any(a in TAG_WRITE_ACTIONS for a in grant.actions):
+            out["ForAllValues:StringNotEquals"] = {TAG_KEYS_KEY: [key]}
+        return out
+
+    return conditions
+
+
 class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     """An IAM group for MediaLive operators, with customer managed policies built from catalog rows.
 
@@ -89,9 +131,30 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         ``MediaLive<Tier>Access-<region>-<construct path and hash>``, unique per stack, construct and region.
     :param parameter_path: Parameter Store path of password parameters (S41), starts and ends with ``/``.
     :param notification_prefix: name prefix of the EventBridge rules (S26) and SNS topics (S40).
-    :param channel_tag: ``(key, value)``: channel-only operations (view, schedule, run, class) require
-        ``aws:ResourceTag/<key> = value`` on the channel.
-    :param channel_arns: limit every channel-scoped operation to these channels.
+    :param resource_tag: ``(key, value)``: tag scoping (issue 11 d). Every operation on a channel, input, input
+        security group or multiplex requires ``aws:ResourceTag/<key> = value`` on it; creating one requires the
+        request to tag it so (``aws:RequestTag``); ``CreateTags``/``DeleteTags`` act only on the group's own
+        resources and never on the key itself (``aws:TagKeys``); ``BatchStart``/``BatchStop``/``BatchDelete``,
+        which IAM cannot scope, are not granted (see ``allow_batch_operations``).
+    :param channel_tag: the earlier name of ``resource_tag`` (same meaning since 0.2: it now scopes inputs, input
+        security groups and multiplexes too; docs/upgrading.md). Give one of the two.
+    :param allow_batch_operations: with tag scoping, still grant the batch rows S3.run/S3.delete. Their cost: IAM
+        cannot scope them, so the group can batch start, stop or delete every channel, input and multiplex of the
+        account.
+    :param channel_arns: limit the channel-scoped operations (view, update, delete, schedule, run, class, tags) to
+        these channels. It cannot scope what IAM does not tie to a channel ARN: creating channels, inputs, input
+        security groups and multiplexes, and the batch operations, stay as the tier grants them (docs/operator-groups.md).
+    :param workflow_wizard: grant the workflow wizard's rows (S15, S16, S20, S22, S23; ADVANCED or a custom
+        category only). Off by default: CloudFormation is scoped to stacks named ``workflow_wizard_stack_prefix*``
+        and never reaches CDKToolkit or this stack (S15.guard), but the wizard's CloudFront, MediaConnect,
+        MediaPackage and MediaStore deletes reach every resource of those kinds in the account.
+    :param workflow_wizard_stack_prefix: name prefix of the wizard's stacks (default ``MediaLiveWorkflow-``).
+    :param notification_endpoints: SNS endpoints (or patterns) the group may subscribe the notification topics
+        to, besides e-mail (S40.endpoints); default none: e-mail subscriptions only.
+    :param simple_role_write_equals_iam_admin: simple option only: also grant S29/S31, creating and rewriting
+        ``MediaLiveAccessRole`` from the console. This EQUALS IAM ADMINISTRATION: whoever may create that role
+        writes its trust policy and inline policy, and can make it trust themselves with any permission. Prefer
+        the ``MediaLiveAccessRole`` construct, which creates the role in the stack.
     :param users: existing users to add to the group.
     :param console_users: names of IAM users to create, with console access only: a generated initial
         password in Secrets Manager (never in the template), reset required at first sign-in, no access keys.
@@ -117,8 +180,14 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         policy_name_prefix: str | None = None,
         parameter_path: str = "/medialive/",
         notification_prefix: str = "medialive",
+        notification_endpoints: Sequence[str] = (),
+        resource_tag: tuple[str, str] | None = None,
         channel_tag: tuple[str, str] | None = None,
+        allow_batch_operations: bool = False,
         channel_arns: Sequence[str] = (),
+        workflow_wizard: bool = False,
+        workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
+        simple_role_write_equals_iam_admin: bool = False,
         users: Sequence[iam.IUser] = (),
         console_users: Sequence[str] = (),
         user_path: str | None = None,
@@ -136,25 +205,35 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             if isinstance(value, str):
                 raise MediaLiveIamError(describe(self), prop, f"{value!r} is a string, not a list",
                                         f"write {prop}=[{value!r}]")
-        self.rows: tuple[str, ...] = self._resolve_rows(tier, option, rows, add_rows, remove_rows)
+        if resource_tag is not None and channel_tag is not None:
+            raise MediaLiveIamError(describe(self), "channel_tag", "both resource_tag and channel_tag are given",
+                                    "give resource_tag only (channel_tag is its earlier name)")
+        tag = resource_tag if resource_tag is not None else channel_tag
+        tag_prop = "resource_tag" if resource_tag is not None else "channel_tag"
+        if allow_batch_operations and tag is None:
+            raise MediaLiveIamError(describe(self), "allow_batch_operations", "given without tag scoping: the batch "
+                                    "rows are part of the tier anyway", "drop allow_batch_operations, or give resource_tag")
+        if simple_role_write_equals_iam_admin and option is not TrustedEntityOption.SIMPLE:
+            raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "S29/S31 belong to the simple "
+                                    "option", "drop it, or use trusted_entity=SIMPLE")
+        opted = {"workflow_wizard": workflow_wizard,
+                 "simple_role_write_equals_iam_admin": simple_role_write_equals_iam_admin}
+        self.rows: tuple[str, ...] = self._resolve_rows(tier, option, rows, add_rows, remove_rows, opted)
+        if tag is not None and not allow_batch_operations:
+            self.rows = tuple(r for r in self.rows if r not in UNSCOPABLE_ROWS)
         role_arns = self._role_bindings(tier, option, trusted_roles, pass_roles_by_path)
         check_name(self, "group_name", group_name, "group")
         check_path(self, "path", path)
         check_path(self, "path", path, policy=True)
         user_path = path if user_path is None else user_path
         check_path(self, "user_path", user_path)
-        check_ssm_path(self, "parameter_path", parameter_path)
-        if parameter_path == "/":
-            raise MediaLiveIamError(
-                describe(self), "parameter_path", "'/' would scope the password parameters (S41) to every parameter "
-                "of the account", "give the path that holds MediaLive's password parameters, e.g. '/medialive/'",
-            )
-        check_notification_prefix(self, "notification_prefix", notification_prefix)
-        if channel_tag is not None:
-            if len(channel_tag) != 2:
-                raise MediaLiveIamError(describe(self), "channel_tag", f"{channel_tag!r} is not a (key, value) pair",
-                                        "give channel_tag=('Department', 'news')")
-            check_tag(self, "channel_tag", *channel_tag)
+        check_operator_props(self, parameter_path=parameter_path, notification_prefix=notification_prefix,
+                             notification_endpoints=notification_endpoints)
+        if tag is not None:
+            if isinstance(tag, str) or len(tag) != 2:
+                raise MediaLiveIamError(describe(self), tag_prop, f"{tag!r} is not a (key, value) pair",
+                                        f"give {tag_prop}=('Department', 'news')")
+            check_tag(self, tag_prop, *tag)
         stack = Stack.of(self)
         for arn in channel_arns:
             parts = parse_arn(self, "channel_arns", arn, service="medialive", partition=stack.partition)
@@ -171,23 +250,24 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                                     "case-insensitive)", "give each user once")
         prefix = self._policy_prefix(tier, policy_name_prefix)
 
-        bindings = {
-            SSM_PARAMETER: [render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=parameter_path[1:] + "*")],
-            EVENTS_RULE: [render_kind(self, EVENTS_RULE, RuleName=notification_prefix + "*")],
-            SNS_TOPIC: [render_kind(self, SNS_TOPIC, TopicName=notification_prefix + "*")],
-        }
+        self.rows = tuple(operator_rows(self.rows, notification_endpoints))
+        bindings = operator_bindings(self, parameter_path=parameter_path, notification_prefix=notification_prefix)
         if role_arns:
             bindings[IAM_ROLE] = role_arns
         if channel_arns:
             bindings[ML_CHANNEL] = list(channel_arns)
+        if "S15" in self.rows:
+            bindings[CFN_STACK] = wizard_stack_binding(self, workflow_wizard_stack_prefix)
 
-        def tag_condition(row: Row, grant: Grant) -> Mapping | None:
-            if channel_tag is None or not grant.kinds or any(k is not ML_CHANNEL for k in grant.kinds):
-                return None
-            key, value = channel_tag
-            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}
-
-        statements = row_statements(self, self.rows, bindings=bindings, extra_conditions=tag_condition)
+        statements = row_statements(
+            self, _split_creates(self.rows) if tag is not None else self.rows, bindings=bindings,
+            kind_conditions=_tag_conditions(tag) if tag is not None else None,
+            values=operator_values(notification_prefix=notification_prefix,
+                                   notification_endpoints=notification_endpoints),
+        )
+        if "S15" in self.rows:
+            statements += wizard_guard(self)
+            self.rows = self.rows + ("S15.guard",)
         if user_names:
             # A9: a console user created here must be able to replace its initial password (forced reset at
             # first sign-in): iam:ChangePassword on its own user only (policy variable aws:username).
@@ -246,10 +326,11 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             out.extend(expanded)
         return tuple(dict.fromkeys(out))
 
-    def _resolve_rows(self, tier, option, rows, add_rows, remove_rows) -> tuple[str, ...]:
+    def _resolve_rows(self, tier, option, rows, add_rows, remove_rows, opted: Mapping[str, bool]) -> tuple[str, ...]:
         given = self._expand("rows", rows)
         added = self._expand("add_rows", add_rows)
         removed = set(self._expand("remove_rows", remove_rows))
+        extra = tuple(r for prop, opt_rows in OPT_IN_ROWS.items() if opted[prop] for r in catalog.expand(opt_rows))
         if tier is not None and given:
             raise MediaLiveIamError(
                 describe(self), "rows", f"rows are given together with tier {tier.name}",
@@ -266,6 +347,21 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                     f"({'; '.join(catalog.ROWS[r].title for r in never)})",
                     "choose a higher tier, or a custom category (tier=None, rows=[...]) if this group really needs it",
                 )
+        for prop, opt_rows in OPT_IN_ROWS.items():
+            behind = [r for r in given + added if r in catalog.expand(opt_rows)]
+            if behind and not opted[prop]:
+                raise MediaLiveIamError(
+                    describe(self), "add_rows" if behind[0] in added else "rows",
+                    f"{', '.join(behind)} are granted only with {prop}=True (docs/threat-model.md says what they cost)",
+                    f"set {prop}=True if this group really needs them, or drop the rows",
+                )
+        if opted["workflow_wizard"] and tier is not None:
+            if tier is not OperatorTier.ADVANCED:
+                raise MediaLiveIamError(describe(self), "workflow_wizard", f"tier {tier.name} must never get the workflow "
+                                        "wizard's rows", "use tier ADVANCED, or a custom category (tier=None, rows=[...])")
+        if opted["simple_role_write_equals_iam_admin"] and tier is OperatorTier.BASIC:
+            raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "BASIC operators create no "
+                                    "channels and never get S29/S31", "drop it, or choose a higher tier")
         forbidden = [r for r in given + added if r in FORBIDDEN_BY_OPTION[option]]
         if forbidden:
             why = ("the complex option must not list, create or change roles (reference §6)"
@@ -277,7 +373,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                 "remove the row, or choose the other trusted_entity option",
             )
         base = tier_rows(tier, option) if tier is not None else ()
-        granted = [r for r in dict.fromkeys(base + given + added) if r not in removed]
+        granted = [r for r in dict.fromkeys(base + given + added + extra) if r not in removed]
         if not granted:
             raise MediaLiveIamError(describe(self), "remove_rows", "every row is removed", "keep at least one row")
         return tuple(granted)

@@ -18,26 +18,34 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from . import catalog
-from .catalog.admin import PLACEHOLDERS, POLICY_PATH_ARN, ROLE_BOUNDARY, USER_BOUNDARY
+from .catalog.admin import POLICY_PATH_ARN_KEY, ROLE_BOUNDARY_KEY, USER_BOUNDARY, USER_BOUNDARY_KEY
 from .catalog.model import Grant, Row
-from .catalog.resources import EVENTS_RULE, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER, SNS_TOPIC, SSM_PARAMETER
+from .catalog.resources import CFN_STACK, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
+from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, _env_of, namespace_statements
+from .scopes import (
+    DEFAULT_WIZARD_STACK_PREFIX,
+    check_operator_props,
+    operator_bindings,
+    operator_rows,
+    operator_values,
+    wizard_guard,
+    wizard_stack_binding,
+)
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge, nag_text
 from .packing import MANAGED_POLICY_MAX_CHARS, PrincipalQuotaValidation, create_managed_policies, pack, statement_resolver
 from .statements import Statement, render_kind, row_statements
 from .tokens import is_token
-from .validation import check_name, check_notification_prefix, check_path, check_ssm_path
+from .validation import check_name, check_path
 
 #: The trusted-entity rows whose grants make up the role boundary (reference §1.4).
-BOUNDARY_ROWS: tuple[str, ...] = tuple(
-    r.id for r in catalog.TRUSTED_ROWS if r.grants and 5 <= int(r.base_id[1:]) <= 23
-)
+BOUNDARY_ROWS: tuple[str, ...] = TRUSTED_GRANT_ROWS
 
 _BOUNDARY_DESCRIPTION = (
     "Permissions boundary of MediaLive trusted-entity roles: at most what MediaLive needs at run time "
-    "(rows T5-T23 of the trusted-entity table), on any resource of this account."
+    "(rows T5-T23 of the trusted-entity table), within the app's MediaLive namespaces."
 )
 _USER_BOUNDARY_DESCRIPTION = (
     "Permissions boundary of the MediaLive users the restricted administrator creates: at most the ADVANCED "
@@ -49,7 +57,7 @@ _ADMIN_DESCRIPTION = "MediaLive restricted administrator (setting-up-restricted-
 def _wildcard_bindings(scope: Construct, row_ids: Sequence[str]) -> dict:
     """Every kind the rows use, rendered with ``*`` identifiers (SAR defaults kept: log group ElementalMediaLive)."""
     kinds = {k for r in catalog.rows(row_ids) for g in r.grants for k in g.kinds}
-    return {k: [render_kind(scope, k)] for k in kinds}
+    return {k: k.render_all(**_env_of(scope)) for k in kinds}
 
 
 def _one_policy(scope: Construct, statements: list[Statement], *, name: str | None, path: str, prop: str,
@@ -62,22 +70,35 @@ def _one_policy(scope: Construct, statements: list[Statement], *, name: str | No
 
 
 class MediaLivePermissionsBoundary(ReadOnlyAfterInit, Construct):
-    """A customer managed policy that caps a MediaLive trusted-entity role at the union of T5-T23.
+    """A customer managed policy that caps a MediaLive trusted-entity role at T5-T23 within the app's namespaces.
 
-    Built from the catalog's trusted rows with every resource kind's identifiers on ``*`` in this account and
-    region (the log group stays ``ElementalMediaLive``); an identity policy on the role still decides which
-    buckets, secrets or parameters the role really gets. Attach it with ``permissions_boundary=`` on roles.
+    No IAM condition limits what a role's trust policy says, so the boundary is the blast radius of every role
+    created under it (issue 11 b): its grants reach only the buckets, secrets, parameters, KMS use, Elastic IPs,
+    MediaPackage and MediaStore resources that ``namespaces`` declares (:class:`MediaLiveNamespaces`; its defaults
+    are the library's: ``/medialive/`` parameters, ``medialive/`` secrets, ``medialive-`` buckets). An identity
+    policy on the role still decides which of them the role really gets; a ``MediaLiveTrustedRole`` given this
+    boundary fails at synth when one of its grants falls outside it.
+
+    :param managed_policy_name: the policy's name (default: generated).
+    :param path: its IAM path; under ``RestrictedAdmin``'s ``admin_policy_path``, where the administrator cannot
+        edit it.
+    :param namespaces: the app's MediaLive namespaces (default ``MediaLiveNamespaces()``).
     """
 
-    def __init__(self, scope: Construct, id: str, *, managed_policy_name: str | None = None, path: str = "/") -> None:
+    def __init__(self, scope: Construct, id: str, *, managed_policy_name: str | None = None, path: str = "/",
+                 namespaces: MediaLiveNamespaces | None = None) -> None:
         super().__init__(scope, id)
         check_name(self, "managed_policy_name", managed_policy_name, "policy")
         check_path(self, "path", path, policy=True)
-        #: The trusted-entity rows the boundary allows.
-        self.rows: tuple[str, ...] = BOUNDARY_ROWS
+        #: The namespaces the boundary reaches.
+        self.namespaces: MediaLiveNamespaces = namespaces or MediaLiveNamespaces()
         #: The IAM path of the boundary policy.
         self.path: str = path
-        statements = row_statements(self, BOUNDARY_ROWS, bindings=_wildcard_bindings(self, BOUNDARY_ROWS))
+        statements = namespace_statements(self, self.namespaces)
+        #: The trusted-entity rows the boundary allows (T9 only with declared Elastic IPs).
+        self.rows: tuple[str, ...] = tuple(r for r in BOUNDARY_ROWS if any(r in s.rows for s in statements))
+        #: The boundary's statements (what :func:`~medialive_iam_constructs.namespaces.uncovered` checks roles against).
+        self.statements: tuple[Statement, ...] = tuple(statements)
         #: The boundary policy.
         self.policy: iam.ManagedPolicy = _one_policy(
             self, statements, name=managed_policy_name, path=path, prop="permissions_boundary",
@@ -118,7 +139,18 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         denied to the administrator (A8.self).
     :param parameter_path: Parameter Store path of password parameters (S41).
     :param notification_prefix: name prefix of EventBridge rules (S26) and SNS topics (S40).
+    :param notification_endpoints: SNS endpoints (or patterns) besides e-mail that notification topics may be
+        subscribed to (S40.endpoints); as on ``MediaLiveOperatorGroup``.
     :param allow_access_keys: also manage access keys of users under the path (A3).
+    :param allow_role_creation: create roles under ``role_path`` and set their trust policies (A5.trust), always with
+        the boundary. ``True`` (default) is the guide's administrator, who creates roles on the console; no IAM
+        condition limits what a trust policy says, so such a role may trust anyone, within the boundary's
+        namespaces. ``False`` for teams whose roles come only from code: no ``iam:CreateRole`` or
+        ``iam:UpdateAssumeRolePolicy`` at all (the administrator still maintains those roles' policies).
+    :param workflow_wizard: also grant the workflow wizard's rows, as ``MediaLiveOperatorGroup(workflow_wizard=True)``.
+    :param workflow_wizard_stack_prefix: name prefix of the wizard's stacks (default ``MediaLiveWorkflow-``).
+    :param boundary_namespaces: the namespaces of the boundary this construct creates (ignored with
+        ``permissions_boundary``, which has its own: giving both is an error).
     :param require_user_boundary: users may only be created with ``user_permissions_boundary`` (A1.boundary);
         see docs/restricted-admin.md for the trade-off.
     :param users: existing IAM users to add to the administrators' group.
@@ -144,7 +176,12 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         admin_policy_path: str = "/medialive-admin/",
         parameter_path: str = "/medialive/",
         notification_prefix: str = "medialive",
+        notification_endpoints: Sequence[str] = (),
         allow_access_keys: bool = False,
+        allow_role_creation: bool = True,
+        workflow_wizard: bool = False,
+        workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
+        boundary_namespaces: MediaLiveNamespaces | None = None,
         require_user_boundary: bool = False,
         users: Sequence[iam.IUser] = (),
         boundary_name: str = "MediaLiveTrustedRoleBoundary",
@@ -176,13 +213,13 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                 describe(self), "policy_path", f"{policy_path!r} overlaps admin_policy_path {admin_policy_path!r}: the "
                 "administrator could edit its own policies or the boundary", "use two separate paths",
             )
-        check_ssm_path(self, "parameter_path", parameter_path)
-        if parameter_path == "/":
+        check_operator_props(self, parameter_path=parameter_path, notification_prefix=notification_prefix,
+                             notification_endpoints=notification_endpoints)
+        if permissions_boundary is not None and boundary_namespaces is not None:
             raise MediaLiveIamError(
-                describe(self), "parameter_path", "'/' would scope the password parameters (S41) to every parameter",
-                "give the path of MediaLive's password parameters, e.g. '/medialive/'",
+                describe(self), "boundary_namespaces", "given together with permissions_boundary, which has its own",
+                "declare the namespaces on the MediaLivePermissionsBoundary you pass, or drop permissions_boundary",
             )
-        check_notification_prefix(self, "notification_prefix", notification_prefix)
         if not list(operator_groups):
             raise MediaLiveIamError(
                 describe(self), "operator_groups", "no operator group given: the administrator could add users to none",
@@ -206,7 +243,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         #: The boundary every role the administrator creates must carry (T5-T23).
         if permissions_boundary is None:
             self.boundary = MediaLivePermissionsBoundary(self, "RoleBoundary", managed_policy_name=boundary_name,
-                                                         path=admin_policy_path)
+                                                         path=admin_policy_path, namespaces=boundary_namespaces)
         else:
             if not permissions_boundary.path.startswith(admin_policy_path):
                 raise MediaLiveIamError(
@@ -226,17 +263,21 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                     "does not fit one policy of 6,144 characters with the simple option's role rows S29-S31",
                     "use trusted_entity=COMPLEX (the default) with require_user_boundary, or attach your own boundary",
                 )
-            self.user_permissions_boundary = self._user_boundary(option, user_boundary_name, admin_policy_path, user_path,
-                                                                 role_path)
+            self.user_permissions_boundary = self._user_boundary(
+                option, user_boundary_name, admin_policy_path, user_path, role_path,
+                operator_values(notification_prefix=notification_prefix, notification_endpoints=notification_endpoints))
 
         # --- rows and statements --------------------------------------------------------------------------
-        tier = tier_rows(OperatorTier.ADVANCED, option)
-        admin = ["A1", "A2", "A4", "A5", "A6", "A7"]
+        tier = operator_rows(tier_rows(OperatorTier.ADVANCED, option, workflow_wizard=workflow_wizard),
+                             notification_endpoints)
+        admin = ["A1", "A2", "A4", "A5"] + (["A5.trust"] if allow_role_creation else []) + ["A6", "A7"]
         if allow_access_keys:
             admin.insert(2, "A3")
         if require_user_boundary:
             admin.insert(1, "A1.boundary")
-        guards = ["A8.boundary", "A8.create", "A8.self", "A8.assume"]
+        guards = ["A8.boundary", "A8.create", "A8.self", "A8.assume", "A8.access-role"]
+        if workflow_wizard:
+            guards.append("S15.guard")
         #: Every catalog row the administrator's policies come from.
         self.rows: tuple[str, ...] = tuple(tier) + tuple(admin) + tuple(guards)
 
@@ -244,39 +285,41 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
 
         role_arns = [render_kind(self, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]
         user_arns = [render_kind(self, IAM_USER, UserNameWithPath=user_path[1:] + "*")]
-        tier_bindings = {
-            SSM_PARAMETER: [render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=parameter_path[1:] + "*")],
-            EVENTS_RULE: [render_kind(self, EVENTS_RULE, RuleName=notification_prefix + "*")],
-            SNS_TOPIC: [render_kind(self, SNS_TOPIC, TopicName=notification_prefix + "*")],
-        }
+        tier_bindings = operator_bindings(self, parameter_path=parameter_path, notification_prefix=notification_prefix)
         if option is TrustedEntityOption.COMPLEX:  # S32: the roles it passes are the ones it makes (A7)
             tier_bindings[IAM_ROLE] = role_arns
+        if workflow_wizard:
+            tier_bindings[CFN_STACK] = wizard_stack_binding(self, workflow_wizard_stack_prefix)
+        values = {
+            **operator_values(notification_prefix=notification_prefix, notification_endpoints=notification_endpoints),
+            ROLE_BOUNDARY_KEY: self.permissions_boundary.managed_policy_arn,
+            POLICY_PATH_ARN_KEY: render_kind(self, IAM_POLICY, PolicyNameWithPath=policy_path[1:] + "*"),
+        }
+        if self.user_permissions_boundary is not None:
+            values[USER_BOUNDARY_KEY] = self.user_permissions_boundary.managed_policy_arn
 
         def user_boundary_condition(row: Row, grant: Grant) -> Mapping | None:
             if require_user_boundary and row.id == "A1" and "iam:CreateUser" in grant.actions:
                 return {"StringEquals": {"iam:PermissionsBoundary": USER_BOUNDARY}}
             return None
 
-        statements = row_statements(self, tier, bindings=tier_bindings)
+        statements = row_statements(self, tier, bindings=tier_bindings, values=values)
         statements += row_statements(self, admin, prop="operator_groups", extra_conditions=user_boundary_condition,
-                                     bindings={
+                                     values=values, bindings={
             IAM_USER: user_arns,
             IAM_GROUP: [g.group_arn for g in groups],
             IAM_ROLE: role_arns,
             IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=policy_path[1:] + "*")],
         })
-        statements += row_statements(self, ["A8.boundary"])  # every role and user of the account
-        statements += row_statements(self, ["A8.create", "A8.assume"], bindings={IAM_ROLE: role_arns})
+        statements += row_statements(self, ["A8.boundary", "A8.access-role"])  # every role and user; MediaLiveAccessRole
+        statements += row_statements(self, ["A8.create", "A8.assume"], bindings={IAM_ROLE: role_arns}, values=values)
         statements += row_statements(self, ["A8.self"], bindings={
             IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=admin_policy_path[1:] + "*")]
             + protected_policies,
             IAM_GROUP: [self.group.group_arn],
         })
-        statements = self._fill(statements, {
-            ROLE_BOUNDARY: self.permissions_boundary.managed_policy_arn,
-            USER_BOUNDARY: self.user_permissions_boundary.managed_policy_arn if self.user_permissions_boundary else None,
-            POLICY_PATH_ARN: render_kind(self, IAM_POLICY, PolicyNameWithPath=policy_path[1:] + "*"),
-        })
+        if workflow_wizard:
+            statements += wizard_guard(self)
 
         # --- the group, its policies, its users -------------------------------------------------------
         #: The administrators' customer managed policies (under ``admin_policy_path``).
@@ -297,13 +340,13 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
 
     # --- helpers ------------------------------------------------------------------------------------
 
-    def _user_boundary(self, option, name, path, user_path, role_path) -> iam.ManagedPolicy:
+    def _user_boundary(self, option, name, path, user_path, role_path, values) -> iam.ManagedPolicy:
         """ADVANCED's actions (IAM's kept on their resources, every other service's on ``*``: a boundary caps
         actions, the operator groups' policies scope resources), A9 and the A8.assume guard rail."""
         rows = tier_rows(OperatorTier.ADVANCED, option)
         scope = Construct(self, "UserBoundary")
         statements = []
-        for s in row_statements(scope, rows, bindings=_wildcard_bindings(scope, rows)):
+        for s in row_statements(scope, rows, bindings=_wildcard_bindings(scope, rows), values=values):
             if not any(a.startswith("iam:") for a in s.actions):
                 s = Statement.of(s.actions, ["*"], s.condition_block, effect=s.effect, rows=s.rows)
             statements.append(s)
@@ -332,17 +375,3 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                         "their own resource kind); the operator groups' policies scope the resources, and the "
                         "effective permission is the intersection of both.")
         return policy
-
-    def _fill(self, statements: list[Statement], values: Mapping[str, str | None]) -> list[Statement]:
-        """Replace the catalog's placeholders (boundary ARNs, the policy path pattern) in conditions."""
-        out = []
-        for s in statements:
-            conditions = s.conditions
-            for placeholder in PLACEHOLDERS:
-                if placeholder in conditions:
-                    value = values.get(placeholder)
-                    if value is None:  # pragma: no cover - guards the wiring of rows and options
-                        raise RuntimeError(f"{describe(self)}: no value for {placeholder} in rows {sorted(s.rows)}")
-                    conditions = conditions.replace(placeholder, value)
-            out.append(replace(s, conditions=conditions) if conditions != s.conditions else s)
-        return out

@@ -24,6 +24,7 @@ from constructs import Construct
 
 from .catalog.tiers import OperatorTier, TrustedEntityOption
 from .errors import MediaLiveIamError
+from .namespaces import MediaLiveNamespaces
 from .operator_group import MediaLiveOperatorGroup
 from .restricted_admin import MediaLivePermissionsBoundary, RestrictedAdmin
 from .scale import StackResourceLimit, shards
@@ -59,6 +60,8 @@ class SampleConfig:
     pass_roles_by_path: bool = False
     #: Workflow roles per stack; more workflows are sharded over sibling stacks ``<Stack>Workflows1..n``.
     roles_per_stack: int = 100
+    #: The boundary's namespaces (camelCase keys of MediaLiveNamespaces); unset fields come from the workflows.
+    namespaces: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
     def from_context(node) -> "SampleConfig":
@@ -76,6 +79,7 @@ class SampleConfig:
             users=ctx("users", {}),
             pass_roles_by_path=bool(ctx("passRolesByPath", False)),
             roles_per_stack=int(ctx("rolesPerStack", 100)),
+            namespaces=ctx("namespaces", {}),
         )
 
 
@@ -100,8 +104,48 @@ _WORKFLOW_KEYS = {
 }
 
 
+_NAMESPACE_KEYS = {
+    "bucketNames": "bucket_names", "bucketPrefixes": "bucket_prefixes", "secretPrefix": "secret_prefix",
+    "parameterPath": "parameter_path", "kmsKeys": "kms_keys", "elasticIpAllocations": "elastic_ip_allocations",
+    "mediaPackageChannelPrefix": "mediapackage_channel_prefix",
+    "mediaPackageV2ChannelGroups": "mediapackage_v2_channel_groups", "mediaStoreContainerPrefix": "mediastore_container_prefix",
+}
+
+
+def sample_namespaces(config: SampleConfig) -> MediaLiveNamespaces:
+    """The boundary's namespaces: what ``medialive-iam:namespaces`` declares, else what the workflows name (their
+    buckets, MediaPackage v2 channel groups, parameter keys, Elastic IPs), the parameter path being the app's path."""
+    unknown = set(config.namespaces) - set(_NAMESPACE_KEYS)
+    if unknown:
+        raise MediaLiveIamError("app (sample app)", f"{CONTEXT_PREFIX}namespaces", f"unknown key(s) {sorted(unknown)}",
+                                f"use only {sorted(_NAMESPACE_KEYS)}")
+    buckets: dict[str, None] = {}
+    groups: dict[str, None] = {}
+    keys: dict[str, None] = {}
+    eips: dict[str, None] = {}
+    for _, spec in sorted(config.workflows.items()):
+        for prop in ("sourceBuckets", "destinationBuckets", "thumbnailBuckets"):
+            for b in spec.get(prop, ()):
+                buckets.setdefault(b["bucket"] if isinstance(b, Mapping) else b, None)
+        for c in spec.get("mediaPackageV2Channels", ()):
+            group = c[0] if isinstance(c, (list, tuple)) else c.split(":channelGroup/", 1)[-1].split("/", 1)[0]
+            groups.setdefault(group, None)
+        for k in spec.get("parameterKeys", ()):
+            keys.setdefault(k, None)
+        for a in (spec.get("vpcDelivery") or {}).get("elasticIpAllocations", ()):
+            eips.setdefault(a, None)
+    derived: dict[str, Any] = {"parameter_path": config.path, "bucket_names": tuple(buckets), "bucket_prefixes": (),
+                               "kms_keys": tuple(keys), "elastic_ip_allocations": tuple(eips)}
+    if groups:
+        derived["mediapackage_v2_channel_groups"] = tuple(groups)
+    derived.update({_NAMESPACE_KEYS[k]: tuple(v) if isinstance(v, list) else v for k, v in config.namespaces.items()})
+    if not derived["bucket_names"] and not derived["bucket_prefixes"]:
+        derived.pop("bucket_prefixes")  # the library's default prefix
+    return MediaLiveNamespaces(**derived)
+
+
 def workflow_role(scope: Construct, name: str, spec: Mapping[str, Any], *, role_name: str, path: str,
-                  boundary: iam.IManagedPolicy | None) -> MediaLiveTrustedRole:
+                  boundary: MediaLivePermissionsBoundary | None) -> MediaLiveTrustedRole:
     """A ``MediaLiveTrustedRole`` from a workflow's context entry (camelCase keys, as in cdk.json)."""
     unknown = set(spec) - _WORKFLOW_KEYS
     if unknown:
@@ -111,7 +155,7 @@ def workflow_role(scope: Construct, name: str, spec: Mapping[str, Any], *, role_
         )
     return MediaLiveTrustedRole(
         scope, f"Workflow{name[:1].upper()}{name[1:]}",
-        role_name=role_name, path=path, permissions_boundary=boundary,
+        role_name=role_name, path=path, policy_path=f"{path}trusted-entity/", permissions_boundary=boundary,
         description=f"MediaLive trusted entity for the {name} workflow (complex option)",
         logging=spec.get("logging", True),
         source_buckets=[_location(b) for b in spec.get("sourceBuckets", ())],
@@ -157,7 +201,7 @@ class MediaLiveIamStack(cdk.Stack):
                 )
             boundary = MediaLivePermissionsBoundary(
                 self, "TrustedRoleBoundary", managed_policy_name=f"{prefix}MediaLiveTrustedRoleBoundary",
-                path="/medialive-admin/",
+                path="/medialive-admin/", namespaces=sample_namespaces(config),
             )
             workflows = sorted(config.workflows.items())
             groups_of = shards(workflows, config.roles_per_stack)
@@ -178,10 +222,11 @@ class MediaLiveIamStack(cdk.Stack):
                 for name, spec in group:
                     self.trusted_roles[name] = workflow_role(
                         stack, name, spec, role_name=f"{prefix}MediaLive{name[:1].upper()}{name[1:]}Workflow",
-                        path=path, boundary=boundary.policy,
+                        path=path, boundary=boundary,
                     )
         else:
-            self.trusted_roles["console"] = MediaLiveAccessRole(self, "MediaLiveAccessRole")
+            self.trusted_roles["console"] = MediaLiveAccessRole(self, "MediaLiveAccessRole",
+                                                                namespaces=sample_namespaces(config))
 
         role_objects = [r.role for r in self.trusted_roles.values()] if complex_option else []
         self.operator_groups: dict[OperatorTier, MediaLiveOperatorGroup] = {}
@@ -200,7 +245,7 @@ class MediaLiveIamStack(cdk.Stack):
             self, "MediaLiveAdministrators",
             operator_groups=list(self.operator_groups.values()), trusted_entity=config.trusted_entity,
             group_name=f"{prefix}MediaLiveAdministrators", policy_name_prefix=f"{prefix}MediaLiveAdminAccess",
-            user_path=path, role_path=path, parameter_path=path, notification_prefix=f"{prefix}medialive".lower(),
+            user_path=path, role_path=path, policy_path=f"{path}trusted-entity/", parameter_path=path, notification_prefix=f"{prefix}medialive".lower(),
             **({"permissions_boundary": boundary} if boundary else {}),
         )
 

@@ -91,17 +91,32 @@ def render_kind(scope: IConstruct, kind: Kind, **identifiers: str) -> str:
     return kind.render(**_env(scope), **identifiers)
 
 
-def _fill(value: Any, env: Mapping[str, str]) -> Any:
+_VALUE = __import__("re").compile(r"\$\{([A-Za-z]+)\}")
+
+
+def _fill(value: Any, env: Mapping[str, str], values: Mapping[str, Any] | None = None) -> Any:
+    """Fill ``${Partition}``, ``${Region}``, ``${Account}`` and the construct's ``values`` (``${NotificationPrefix}``)
+    in a condition block. A string that is exactly one placeholder whose value is a list becomes that list."""
     if isinstance(value, str):
-        return (
+        filled = (
             value.replace("${Partition}", env["partition"])
             .replace("${Region}", env["region"])
             .replace("${Account}", env["account"])
         )
+        if values:
+            whole = _VALUE.fullmatch(filled)
+            if whole and whole.group(1) in values and not isinstance(values[whole.group(1)], str):
+                return list(values[whole.group(1)])
+            filled = _VALUE.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), filled)
+        return filled
     if isinstance(value, Mapping):
-        return {k: _fill(v, env) for k, v in value.items()}
+        return {k: _fill(v, env, values) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_fill(v, env) for v in value]
+        out: list = []
+        for v in value:
+            filled = _fill(v, env, values)
+            out.extend(filled if isinstance(filled, list) and isinstance(v, str) else [filled])
+        return out
     return value
 
 
@@ -117,6 +132,10 @@ def _merge_conditions(a: Mapping[str, Any], b: Mapping[str, Any] | None) -> dict
 
 #: A hook that adds conditions to a grant (tag scoping of channel operations, for example).
 ConditionHook = Callable[[Row, Grant], Mapping[str, Any] | None]
+#: A hook that adds conditions per resource kind of a grant (``None`` for grants on ``*``); a grant on several
+#: kinds becomes one statement per kind, so that, e.g., a new channel is conditioned on its request tags and the
+#: existing input it attaches on its resource tag.
+KindConditionHook = Callable[[Row, Grant, "Kind | None"], Mapping[str, Any] | None]
 
 
 def row_statements(
@@ -125,14 +144,20 @@ def row_statements(
     *,
     bindings: Mapping[Kind, Sequence[str]] | None = None,
     extra_conditions: ConditionHook | None = None,
+    kind_conditions: KindConditionHook | None = None,
+    values: Mapping[str, Any] | None = None,
     prop: str = "rows",
 ) -> list[Statement]:
     """Statements for catalog rows.
 
     :param bindings: for each kind, the ARNs the construct scopes it to (given buckets, role ARNs, a
         parameter path). A kind without a binding is rendered from the catalog (fixed identifiers, SAR
-        defaults, ``*`` elsewhere); a grant marked ``must_bind`` without a binding raises.
+        defaults, ``*`` elsewhere, plus the kind's extra ARN forms); a grant marked ``must_bind`` without a
+        binding raises.
     :param extra_conditions: called per grant; what it returns is added to the grant's conditions.
+    :param kind_conditions: called per grant and resource kind (see :data:`KindConditionHook`).
+    :param values: the construct's values of the placeholders in the catalog's conditions
+        (``${NotificationPrefix}``); a placeholder left unfilled raises.
     """
     env = _env(scope)
     bindings = bindings or {}
@@ -152,12 +177,12 @@ def row_statements(
     for row in resolved:
         for grant in row.grants:
             if grant.on_star:
-                resources: list[str] = ["*"]
+                by_kind: list[tuple[Kind | None, list[str]]] = [(None, ["*"])]
             else:
-                resources = []
+                by_kind = []
                 for kind in grant.kinds:
                     if kind in bindings:
-                        resources.extend(bindings[kind])
+                        arns = list(bindings[kind])
                     elif grant.must_bind:
                         raise MediaLiveIamError(
                             describe(scope), prop,
@@ -165,11 +190,21 @@ def row_statements(
                             "name them in the construct's props (the catalog never grants them on '*')",
                         )
                     else:
-                        resources.append(kind.render(**env, **grant.identifiers))
-                if not resources:
+                        arns = kind.render_all(**env, **grant.identifiers)
+                    if arns:
+                        by_kind.append((kind, arns))
+                if not by_kind:
                     continue  # bound to nothing: the workflow uses none of these resources
-            conditions = _merge_conditions(_fill(dict(grant.conditions), env),
-                                           extra_conditions(row, grant) if extra_conditions else None)
-            out.append(Statement.of(grant.actions, resources, conditions, effect=grant.effect, rows=[row.id]))
+            base = _fill(_merge_conditions(dict(grant.conditions),
+                                           extra_conditions(row, grant) if extra_conditions else None), env, values)
+            unfilled = _VALUE.findall(_canon(base))
+            if unfilled:  # pragma: no cover - guards the wiring of rows and constructs
+                raise RuntimeError(f"{describe(scope)}: no value for {sorted(set(unfilled))} in row {row.id}")
+            groups = ([(k, arns) for k, arns in by_kind] if kind_conditions
+                      else [(None, [a for _, arns in by_kind for a in arns])])
+            for kind, arns in groups:
+                conditions = base
+                if kind_conditions:
+                    conditions = _merge_conditions(base, kind_conditions(row, grant, kind))
+                out.append(Statement.of(grant.actions, arns, conditions, effect=grant.effect, rows=[row.id]))
     return out
-

@@ -20,6 +20,7 @@ from iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import MediaLiveIamError, catalog
 from medialive_iam_constructs.catalog.model import Grant, Row
 from medialive_iam_constructs.catalog.resources import (
+    CFN_STACK,
     EVENTS_RULE,
     IAM_ROLE,
     ML_CHANNEL,
@@ -56,6 +57,7 @@ BOUND_SAMPLES: dict[Kind, str] = {
     SSM_PARAMETER: f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/medialive/srt-passphrase",
     EVENTS_RULE: f"arn:aws:events:{REGION}:{ACCOUNT}:rule/medialive-channel-alerts",
     SNS_TOPIC: f"arn:aws:sns:{REGION}:{ACCOUNT}:medialive-alerts",
+    CFN_STACK: f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/MediaLiveWorkflow-news/abc",
 }
 #: The four IAM actions the complex option must never allow (reference §6).
 COMPLEX_FORBIDDEN = ("iam:ListRoles", "iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy")
@@ -111,9 +113,20 @@ def sample_resource(grant: Grant, samples: Mapping[Kind, str] = BOUND_SAMPLES) -
     return kind.render(**ENV, **dict(grant.identifiers), **ids)
 
 
+def _concrete(value: Any) -> Any:
+    """A request value that satisfies a condition value: placeholders filled as the fixture's constructs fill them,
+    a trailing pattern ``*`` replaced by a name."""
+    if isinstance(value, list):
+        return [_concrete(v) for v in value]
+    value = _fill(value).replace("${NotificationPrefix}", "medialive")
+    return value[:-1] + "alerts" if value.endswith("*") else value
+
+
 def request_context(grant: Grant) -> dict[str, Any]:
-    """The request context that satisfies the grant's own conditions (PassedToService, PolicyARN)."""
-    return {key: _fill(value) for keys in grant.conditions.values() for key, value in keys.items()}
+    """The request context that satisfies the grant's own conditions (PassedToService, PolicyARN, events:source...);
+    ``Null`` conditions are met by the key the other operators give."""
+    return {key: _concrete(value) for op, keys in grant.conditions.items() if op != "Null"
+            for key, value in keys.items()}
 
 
 def grant_requests(row: Row) -> list[tuple[str, str, dict]]:
@@ -259,25 +272,42 @@ def test_pass_role_by_path_does_not_grow_the_policy(by_path, iam_evaluator):
 
 # --- Simple option ---------------------------------------------------------------------------------
 
+SIMPLE_WRITE_FLOW = [
+    ("iam:CreateRole", SIMPLE_ROLE, {}),
+    ("iam:PutRolePolicy", SIMPLE_ROLE, {}),
+    ("iam:AttachRolePolicy", SIMPLE_ROLE, {"iam:PolicyARN": SSM_READ_ONLY}),
+    ("iam:GetRolePolicy", SIMPLE_ROLE, {}),
+]
+
+
 @pytest.mark.parametrize("tier", [OperatorTier.READ_WRITE, OperatorTier.ADVANCED], ids=lambda t: t.name)
-def test_simple_console_flow_on_medialive_access_role_only(tier_stacks, tier):
+def test_simple_option_sees_and_passes_medialive_access_role_only(tier_stacks, tier):
+    """Issue 11 a: S30 only. Creating or rewriting MediaLiveAccessRole (S29/S31) is IAM administration: denied."""
     built = tier_stacks(tier, TrustedEntityOption.SIMPLE)
-    flow = [
-        ("iam:ListRoles", "*", {}),
-        ("iam:CreateRole", SIMPLE_ROLE, {}),
-        ("iam:PutRolePolicy", SIMPLE_ROLE, {}),
-        ("iam:AttachRolePolicy", SIMPLE_ROLE, {"iam:PolicyARN": SSM_READ_ONLY}),
-        ("iam:GetRolePolicy", SIMPLE_ROLE, {}),
-        ("iam:PassRole", SIMPLE_ROLE, TO_MEDIALIVE),
-    ]
-    assert set(built.decide_many(flow)) == {"Allowed"}
+    see_and_pass = [("iam:ListRoles", "*", {}), ("iam:PassRole", SIMPLE_ROLE, TO_MEDIALIVE)]
+    assert set(built.decide_many(see_and_pass)) == {"Allowed"}
+    assert set(built.decide_many(SIMPLE_WRITE_FLOW)) == {"ImplicitlyDenied"}
     for other in (OTHER_ROLE, ROLE_A):
-        elsewhere = [(a, other, c) for a, r, c in flow if r != "*"]
-        assert set(built.decide_many(elsewhere)) == {"ImplicitlyDenied"}, other
+        assert built.decide("iam:PassRole", other, TO_MEDIALIVE) == "ImplicitlyDenied", other
 
 
-def test_simple_attach_only_ssm_read_only(tier_stacks):
-    built = tier_stacks(OperatorTier.ADVANCED, TrustedEntityOption.SIMPLE)
+@pytest.fixture(scope="module")
+def simple_writer(iam_evaluator):
+    app, stack = new_stack("OpsSimpleWriter")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.ADVANCED,
+                                   trusted_entity=TrustedEntityOption.SIMPLE, simple_role_write_equals_iam_admin=True)
+    return Built(app, stack, group, iam_evaluator)
+
+
+def test_simple_role_write_only_with_the_explicit_opt_in(simple_writer):
+    assert {"S29", "S31"} <= set(simple_writer.construct.rows)
+    assert set(simple_writer.decide_many(SIMPLE_WRITE_FLOW)) == {"Allowed"}
+    for other in (OTHER_ROLE, ROLE_A):
+        assert set(simple_writer.decide_many([(a, other, c) for a, _, c in SIMPLE_WRITE_FLOW])) == {"ImplicitlyDenied"}
+
+
+def test_simple_attach_only_ssm_read_only(simple_writer):
+    built = simple_writer
     for policy in (ADMIN_POLICY, "arn:aws:iam::aws:policy/AmazonSSMFullAccess", f"arn:aws:iam::{ACCOUNT}:policy/Mine"):
         assert built.decide("iam:AttachRolePolicy", SIMPLE_ROLE, {"iam:PolicyARN": policy}) == "ImplicitlyDenied"
     assert built.decide("iam:AttachRolePolicy", SIMPLE_ROLE) == "ImplicitlyDenied"
@@ -349,8 +379,10 @@ def test_password_parameters_scoped_to_the_path(tier_stacks, iam_evaluator):
 def test_notifications_scoped_to_the_prefix(tier_stacks):
     """S26/S40 deviation: rules and topics under the prefix, not CloudWatchEventsFullAccess/AmazonSNSFullAccess."""
     built = tier_stacks(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)
-    assert built.decide("events:PutRule", BOUND_SAMPLES[EVENTS_RULE]) == "Allowed"
-    assert built.decide("events:PutRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/billing") == "ImplicitlyDenied"
+    medialive_events = {"events:source": ["aws.medialive"]}
+    assert built.decide("events:PutRule", BOUND_SAMPLES[EVENTS_RULE], medialive_events) == "Allowed"
+    assert built.decide("events:PutRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/billing",
+                        medialive_events) == "ImplicitlyDenied"
     assert built.decide("sns:CreateTopic", BOUND_SAMPLES[SNS_TOPIC]) == "Allowed"
     assert built.decide("sns:DeleteTopic", f"arn:aws:sns:{REGION}:{ACCOUNT}:billing") == "ImplicitlyDenied"
     for action in ("sns:Publish", "events:PutEvents", "scheduler:CreateSchedule", "pipes:CreatePipe"):
@@ -521,7 +553,28 @@ BAD_INPUT = [
      "add_rows", "must never get S41"),
     ("basic-plus-pass-role", dict(tier=OperatorTier.BASIC, add_rows=["S32"]), "add_rows", "must never get S32"),
     ("complex-plus-create-role", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], add_rows=["S29"]),
-     "add_rows", "contradict trusted_entity=COMPLEX"),
+     "add_rows", "granted only with simple_role_write_equals_iam_admin=True"),
+    ("simple-plus-create-role", dict(tier=OperatorTier.ADVANCED, trusted_entity=TrustedEntityOption.SIMPLE,
+                                     add_rows=["S29"]), "add_rows", "granted only with simple_role_write_equals_iam_admin"),
+    ("wizard-without-opt-in", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], add_rows=["S15"]),
+     "add_rows", "granted only with workflow_wizard=True"),
+    ("rw-with-wizard", dict(tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE_A], workflow_wizard=True),
+     "workflow_wizard", "must never get the workflow wizard"),
+    ("wizard-prefix-cdk", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], workflow_wizard=True,
+                               workflow_wizard_stack_prefix="CDK"), "workflow_wizard_stack_prefix", "CDKToolkit"),
+    ("wizard-prefix-empty", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], workflow_wizard=True,
+                                 workflow_wizard_stack_prefix=""), "workflow_wizard_stack_prefix", "every stack"),
+    ("wizard-prefix-star", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], workflow_wizard=True,
+                                workflow_wizard_stack_prefix="a*"), "workflow_wizard_stack_prefix", "wildcard"),
+    ("two-tag-props", dict(tier=OperatorTier.BASIC, resource_tag=("T", "a"), channel_tag=("T", "a")),
+     "channel_tag", "both resource_tag and channel_tag"),
+    ("batch-without-tag", dict(tier=OperatorTier.BASIC, allow_batch_operations=True), "allow_batch_operations",
+     "without tag scoping"),
+    ("endpoint-star", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], notification_endpoints=["*"]),
+     "notification_endpoints", "any endpoint"),
+    ("simple-write-complex", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A],
+                                  simple_role_write_equals_iam_admin=True), "simple_role_write_equals_iam_admin",
+     "belong to the simple option"),
     ("complex-plus-list-roles", dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A], add_rows=["S38"]),
      "add_rows", "contradict trusted_entity=COMPLEX"),
     ("simple-custom-pass-role", dict(rows=["S2", "S32"], trusted_entity=TrustedEntityOption.SIMPLE),
@@ -613,3 +666,111 @@ def test_policies_attached_later_are_counted_at_synth():
         iam.ManagedPolicy(stack, f"Extra{i}", document=doc, groups=[g.group])
     with pytest.raises(Exception, match="11 managed policies attached"):
         app.synth()
+
+
+# --- issue 11: the attacker's paths, closed -------------------------------------------------------------
+
+ML = f"arn:aws:medialive:{REGION}:{ACCOUNT}:"
+NEWS = {"aws:ResourceTag/Department": "news"}
+SPORTS = {"aws:ResourceTag/Department": "sports"}
+
+
+@pytest.mark.parametrize("kind", ["channel:1", "input:2", "inputSecurityGroup:3", "multiplex:4"])
+def test_tag_scope_covers_every_kind(tagged, kind):
+    """Issue 11 d: channels, inputs, input security groups and multiplexes of another team are out of reach."""
+    action = {"channel": "medialive:DeleteChannel", "input": "medialive:DeleteInput",
+              "inputSecurityGroup": "medialive:DeleteInputSecurityGroup", "multiplex": "medialive:DeleteMultiplex"}
+    a = action[kind.split(":")[0]]
+    assert tagged.decide(a, ML + kind, NEWS) == "Allowed"
+    assert tagged.decide(a, ML + kind, SPORTS) == "ImplicitlyDenied"
+    assert tagged.decide(a, ML + kind) == "ImplicitlyDenied"
+
+
+def test_tag_scope_creates_only_with_its_tag(tagged):
+    for action, kind in (("medialive:CreateChannel", "channel:new"), ("medialive:CreateInput", "input:new"),
+                         ("medialive:CreateInputSecurityGroup", "inputSecurityGroup:new"),
+                         ("medialive:CreateMultiplex", "multiplex:new")):
+        assert tagged.decide(action, ML + kind, {"aws:RequestTag/Department": "news"}) == "Allowed", action
+        assert tagged.decide(action, ML + kind, {"aws:RequestTag/Department": "sports"}) == "ImplicitlyDenied", action
+        assert tagged.decide(action, ML + kind) == "ImplicitlyDenied", action
+    # a channel attaches only the team's own inputs
+    assert tagged.decide("medialive:CreateChannel", ML + "input:2", NEWS) == "Allowed"
+    assert tagged.decide("medialive:CreateChannel", ML + "input:2", SPORTS) == "ImplicitlyDenied"
+
+
+def test_tag_scope_cannot_retag(tagged):
+    retag = {"aws:TagKeys": ["Department"], "aws:RequestTag/Department": "news"}
+    assert tagged.decide("medialive:CreateTags", ML + "channel:9", {**SPORTS, **retag}) == "ImplicitlyDenied"
+    assert tagged.decide("medialive:CreateTags", ML + "channel:9", {**NEWS, **retag}) == "ImplicitlyDenied"
+    assert tagged.decide("medialive:DeleteTags", ML + "channel:9", {**NEWS, "aws:TagKeys": ["Department"]}) == "ImplicitlyDenied"
+    assert tagged.decide("medialive:CreateTags", ML + "channel:9", {**NEWS, "aws:TagKeys": ["Owner"]}) == "Allowed"
+    assert tagged.decide("medialive:CreateTags", ML + "channel:9", {"aws:TagKeys": ["Owner"]}) == "ImplicitlyDenied"
+
+
+def test_tag_scope_drops_batch_unless_opted_in(tagged, iam_evaluator):
+    for action in ("medialive:BatchStart", "medialive:BatchStop", "medialive:BatchDelete"):
+        assert tagged.decide(action, "*") == "ImplicitlyDenied", action
+    assert not set(tagged.construct.rows) & {"S3.run", "S3.delete"}
+    app, stack = new_stack("OpsTaggedBatch")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE_A],
+                                   resource_tag=("Department", "news"), allow_batch_operations=True)
+    assert Built(app, stack, group, iam_evaluator).decide("medialive:BatchStart", "*") == "Allowed"
+
+
+def test_notifications_stay_in_the_account(tier_stacks):
+    """Issue 11 e: MediaLive's events only, SNS targets of this account under the prefix, e-mail subscriptions."""
+    built = tier_stacks(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)
+    rule = BOUND_SAMPLES[EVENTS_RULE]
+    assert built.decide("events:PutRule", rule, {"events:source": ["aws.iam"]}) == "ImplicitlyDenied"
+    assert built.decide("events:PutRule", rule, {"events:source": ["aws.medialive", "aws.secretsmanager"]}) == "ImplicitlyDenied"
+    assert built.decide("events:PutRule", rule) == "ImplicitlyDenied"
+    own_topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:medialive-alerts"
+    assert built.decide("events:PutTargets", rule, {"events:TargetArn": [own_topic]}) == "Allowed"
+    for target in (f"arn:aws:events:{REGION}:999988887777:event-bus/default", f"arn:aws:sns:{REGION}:999988887777:medialive-x",
+                   f"arn:aws:sns:{REGION}:{ACCOUNT}:billing", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:medialive-x"):
+        assert built.decide("events:PutTargets", rule, {"events:TargetArn": [own_topic, target]}) == "ImplicitlyDenied", target
+    assert built.decide("events:PutTargets", rule) == "ImplicitlyDenied"
+    topic = BOUND_SAMPLES[SNS_TOPIC]
+    assert built.decide("sns:Subscribe", topic, {"sns:Protocol": "email", "sns:Endpoint": "ops@example.com"}) == "Allowed"
+    for protocol, endpoint in (("https", "https://attacker.example/x"), ("http", "http://x"), ("lambda", "arn:aws:lambda:x"),
+                               ("sqs", f"arn:aws:sqs:{REGION}:999988887777:q")):
+        assert built.decide("sns:Subscribe", topic, {"sns:Protocol": protocol, "sns:Endpoint": endpoint}) == "ImplicitlyDenied"
+
+
+def test_notification_endpoint_allowlist(iam_evaluator):
+    app, stack = new_stack("OpsEndpoints")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A],
+                                   notification_endpoints=["https://hooks.example.com/*"])
+    built = Built(app, stack, group, iam_evaluator)
+    topic = BOUND_SAMPLES[SNS_TOPIC]
+    ok = {"sns:Protocol": "https", "sns:Endpoint": "https://hooks.example.com/medialive"}
+    bad = {"sns:Protocol": "https", "sns:Endpoint": "https://attacker.example/x"}
+    assert built.decide("sns:Subscribe", topic, ok) == "Allowed"
+    assert built.decide("sns:Subscribe", topic, bad) == "ImplicitlyDenied"
+
+
+@pytest.fixture(scope="module")
+def wizard(iam_evaluator):
+    app, stack = new_stack("OpsWizard")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A],
+                                   workflow_wizard=True)
+    return Built(app, stack, group, iam_evaluator)
+
+
+def test_wizard_is_opt_in(tier_stacks):
+    built = tier_stacks(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)
+    assert not set(built.construct.rows) & {"S15", "S16", "S20", "S22", "S23"}
+    assert built.decide("cloudformation:DeleteStack", BOUND_SAMPLES[CFN_STACK]) == "ImplicitlyDenied"
+
+
+def test_wizard_stacks_only_under_the_prefix(wizard):
+    """Issue 11 c: the wizard's CloudFormation rights reach its stacks only; never CDKToolkit or the app's stack."""
+    stack = lambda name: f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{name}/0000"  # noqa: E731
+    assert wizard.decide("cloudformation:DeleteStack", stack("MediaLiveWorkflow-news")) == "Allowed"
+    assert wizard.decide("cloudformation:CreateStack", stack("MediaLiveWorkflow-news")) == "Allowed"
+    assert wizard.decide("cloudformation:CreateStack", stack("MediaLiveWorkflow-news"),
+                         {"cloudformation:RoleArn": f"arn:aws:iam::{ACCOUNT}:role/cdk-deploy"}) == "ImplicitlyDenied"
+    for other in ("CDKToolkit", "OpsWizard", "OpsWizardWorkflows1", "billing"):
+        assert wizard.decide("cloudformation:DeleteStack", stack(other)) != "Allowed", other
+    assert wizard.decide("cloudformation:DeleteStack", stack("CDKToolkit")) == "ExplicitlyDenied"
+    assert wizard.decide("cloudformation:DeleteStack", stack("OpsWizard")) == "ExplicitlyDenied"

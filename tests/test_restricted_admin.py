@@ -179,7 +179,8 @@ ALLOWED = [
     ("create a /medialive/ password parameter (S41)",
      "ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/medialive/channel1/srt", None),
     ("set log retention (S28)", "logs:PutRetentionPolicy", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:ElementalMediaLive", None),
-    ("EventBridge rule under the prefix (S26)", "events:PutRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/medialive-alerts", None),
+    ("EventBridge rule under the prefix (S26)", "events:PutRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/medialive-alerts",
+     {"events:source": ["aws.medialive"]}),
     ("SNS topic under the prefix (S40)", "sns:CreateTopic", f"arn:aws:sns:{REGION}:{ACCOUNT}:medialive-alerts", None),
     ("buy a reservation (S14)", "medialive:PurchaseOffering", ML + "offering:87654321", None),
     ("create a channel (ADVANCED, S1)", "medialive:CreateChannel", ML + "channel:*", None),
@@ -195,8 +196,8 @@ def test_rows_are_advanced_plus_admin_rows(synth):
     _, _, admin, _ = synth
     advanced = tier_rows(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)
     assert admin.rows[: len(advanced)] == advanced
-    assert set(admin.rows) - set(advanced) == {"A1", "A2", "A4", "A5", "A6", "A7", "A8.boundary", "A8.create",
-                                               "A8.self", "A8.assume"}
+    assert set(admin.rows) - set(advanced) == {"A1", "A2", "A4", "A5", "A5.trust", "A6", "A7", "A8.boundary",
+                                               "A8.create", "A8.self", "A8.assume", "A8.access-role"}
     assert all(catalog.ROWS[r].table == "admin" for r in set(admin.rows) - set(advanced))
 
 
@@ -205,23 +206,70 @@ def test_rows_are_advanced_plus_admin_rows(synth):
 S3_STAR = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
 
 
+#: Identifiers inside the default MediaLiveNamespaces (buckets medialive-*, secrets medialive/*, parameters
+#: /medialive/*, MediaPackage/MediaStore prefixes medialive).
+INSIDE_IDS = {"BucketName": "medialive-example", "ObjectName": "live/x.ts", "SecretId": "medialive/srt-AbCdEf",
+              "ParameterNameWithoutLeadingSlash": "medialive/news/pw", "ChannelIdentifier": "medialive-news",
+              "ChannelGroupName": "medialive", "ContainerName": "medialive-c"}
+IN_ACCOUNT = {"aws:ResourceAccount": ACCOUNT}
+VIA_SSM = {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
+
+
 def _sample_resource(grant) -> str:
     if grant.on_star:
         return "*"
     kind = grant.kinds[0]
-    ids = {n: "example" for n in kind.identifier_names if n not in kind.defaults}
-    if kind.key == "secretsmanager:Secret":
-        ids["SecretId"] = "medialive-srt-AbCdEf"
+    ids = {n: INSIDE_IDS.get(n, "example") for n in kind.identifier_names if n not in kind.defaults}
     return kind.render(partition="aws", region=REGION, account=ACCOUNT, **ids)
 
 
-BOUNDARY_CASES = [(r.id, a, _sample_resource(g)) for r in catalog.rows(BOUNDARY_ROWS) for g in r.grants for a in g.actions]
+# T9 (Elastic IPs) is in the boundary only with declared allocations (test_boundary_elastic_ips_only_declared).
+BOUNDARY_CASES = [(r.id, a, _sample_resource(g)) for r in catalog.rows(BOUNDARY_ROWS) if r.id != "T9"
+                  for g in r.grants for a in g.actions]
 
 
 @pytest.mark.parametrize("row,action,resource", BOUNDARY_CASES, ids=[f"{r}-{a}" for r, a, _ in BOUNDARY_CASES])
 def test_boundary_allows_every_trusted_row(boundary_eval, row, action, resource):
-    """Under the boundary, a role given AdministratorAccess keeps every T5-T23 action."""
-    assert boundary_eval([aws_managed_policy("AdministratorAccess")], action, resource) == "Allowed", row
+    """Under the boundary, a role given AdministratorAccess keeps every T5-T23 action inside the namespaces."""
+    context = {**IN_ACCOUNT, **VIA_SSM} if action.startswith(("s3:", "kms:")) else None
+    assert boundary_eval([aws_managed_policy("AdministratorAccess")], action, resource, context) == "Allowed", row
+
+
+S = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
+PARAM = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/"
+OUTSIDE_NAMESPACES = [
+    # (label, action, resource, context): issue 11 b, each denied to AdministratorAccess under the boundary
+    ("another secret", "secretsmanager:GetSecretValue", S + "prod/db-AbCdEf", None),
+    ("a secret named like the prefix without its slash", "secretsmanager:GetSecretValue", S + "medialiveX-AbCdEf", None),
+    ("another parameter", "ssm:GetParameter", PARAM + "prod/db/password", None),
+    ("parameters by another path", "ssm:GetParametersByPath", PARAM + "prod", None),
+    ("another bucket's object", "s3:GetObject", "arn:aws:s3:::prod-backups/db.dump", IN_ACCOUNT),
+    ("another bucket", "s3:ListBucket", "arn:aws:s3:::prod-backups", IN_ACCOUNT),
+    ("a medialive- bucket of another account", "s3:GetObject", "arn:aws:s3:::medialive-x/y",
+     {"aws:ResourceAccount": "999988887777"}),
+    ("write into another bucket", "s3:PutObject", "arn:aws:s3:::prod-site/index.html", IN_ACCOUNT),
+    ("kms:Decrypt directly", "kms:Decrypt", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234", None),
+    ("kms:Decrypt through Secrets Manager", "kms:Decrypt", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234",
+     {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"}),
+    ("associate any Elastic IP", "ec2:AssociateAddress", f"arn:aws:ec2:{REGION}:{ACCOUNT}:elastic-ip/eipalloc-1", None),
+    ("another MediaPackage channel's credentials", "mediapackage:DescribeChannel",
+     f"arn:aws:mediapackage:{REGION}:{ACCOUNT}:channels/prod-ch", None),
+    ("another MediaPackage v2 channel group", "mediapackagev2:PutObject",
+     f"arn:aws:mediapackagev2:{REGION}:{ACCOUNT}:channelGroup/prod/channel/x", None),
+    ("another MediaStore container", "mediastore:GetObject", f"arn:aws:mediastore:{REGION}:{ACCOUNT}:container/prod/x", None),
+    ("another log group", "logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:prod:log-stream:x", None),
+    ("IAM: create a user", "iam:CreateUser", ALICE, None),
+    ("IAM: attach a policy", "iam:AttachRolePolicy", ROLE, None),
+    ("IAM: rewrite a trust policy", "iam:UpdateAssumeRolePolicy", ROLE, None),
+    ("IAM: pass a role", "iam:PassRole", ROLE, None),
+]
+
+
+@pytest.mark.parametrize("label,action,resource,context", OUTSIDE_NAMESPACES, ids=[o[0] for o in OUTSIDE_NAMESPACES])
+def test_boundary_is_the_blast_radius(boundary_eval, label, action, resource, context):
+    """Issue 11 b: a role the administrator creates may trust anyone; under the boundary even AdministratorAccess
+    reaches nothing outside the app's namespaces."""
+    assert boundary_eval([aws_managed_policy("AdministratorAccess")], action, resource, context) == "ImplicitlyDenied"
 
 
 S3_BEYOND = [
@@ -240,12 +288,12 @@ def test_boundary_caps_s3_star(boundary_eval, action, resource):
     assert boundary_eval([S3_STAR], action, resource) == "ImplicitlyDenied"
 
 
-@pytest.mark.parametrize("action,resource", [("s3:GetObject", "arn:aws:s3:::example/key"),
-                                             ("s3:PutObject", "arn:aws:s3:::example/key"),
-                                             ("s3:ListBucket", "arn:aws:s3:::example")])
+@pytest.mark.parametrize("action,resource", [("s3:GetObject", "arn:aws:s3:::medialive-example/key"),
+                                             ("s3:PutObject", "arn:aws:s3:::medialive-example/key"),
+                                             ("s3:ListBucket", "arn:aws:s3:::medialive-example")])
 def test_boundary_keeps_s3_of_t18(boundary_eval, action, resource):
-    """...and keeps what T18/T19 need (so the cap is not simply 'deny all')."""
-    assert boundary_eval([S3_STAR], action, resource) == "Allowed"
+    """...and keeps what T18/T19 need in the namespaces (so the cap is not simply 'deny all')."""
+    assert boundary_eval([S3_STAR], action, resource, IN_ACCOUNT) == "Allowed"
 
 
 BEYOND = [
@@ -272,11 +320,12 @@ def test_boundary_caps_administrator_access(boundary_eval, action, resource):
 def test_boundary_is_built_from_the_trusted_rows(synth):
     _, _, admin, template = synth
     assert BOUNDARY_ROWS == tuple(r.id for r in catalog.TRUSTED_ROWS if r.grants)
+    assert admin.boundary.rows == tuple(r for r in BOUNDARY_ROWS if r != "T9")  # no Elastic IP declared
     doc = template["Resources"][_logical_id(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName",
                                             "MediaLiveTrustedRoleBoundary")]["Properties"]
     actions = {a for s in doc["PolicyDocument"]["Statement"]
                for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert actions == {a for r in catalog.rows(BOUNDARY_ROWS) for a in r.actions}
+    assert actions == {a for r in catalog.rows(admin.boundary.rows) for a in r.actions}
     assert doc["Path"] == "/medialive-admin/"
     assert "Groups" not in doc and "Roles" not in doc  # a boundary, not an identity policy
 
@@ -358,7 +407,10 @@ def simple(iam_evaluator):
 
 def test_simple_option_keeps_the_console_flow_and_the_guard_rails(simple):
     decide = simple[3]
-    assert decide("iam:CreateRole", ACCESS_ROLE) == "Allowed"  # S29: the console template, no boundary
+    # issue 11 a: S30 only; creating or rewriting MediaLiveAccessRole is denied explicitly (A8.access-role)
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy",
+                   "iam:DeleteRolePolicy", "sts:AssumeRole"):
+        assert decide(action, ACCESS_ROLE, {"iam:PolicyARN": ADMIN_ACCESS}) == "ExplicitlyDenied", action
     assert decide("iam:PassRole", ACCESS_ROLE, TO_MEDIALIVE) == "Allowed"  # S30
     assert decide("iam:CreateRole", ROLE) == "ExplicitlyDenied"  # A8.create: under the path, only with the boundary
     assert decide("iam:CreateRole", ROLE, WITH_BOUNDARY) == "Allowed"
@@ -425,3 +477,29 @@ def test_bad_input_fails_at_synth(props, match):
     props = {"operator_groups": [iam.Group(stack, "Ops")], **props}
     with pytest.raises(MediaLiveIamError, match=match):
         RestrictedAdmin(stack, "Admin", **props)
+
+
+def test_allow_role_creation_false_creates_and_retrusts_no_role(iam_evaluator):
+    """RestrictedAdmin(allow_role_creation=False): no CreateRole/UpdateAssumeRolePolicy at all; policies still
+    maintained (A5, A6)."""
+    _, _, admin, template = _synth(allow_role_creation=False)
+    assert "A5.trust" not in admin.rows
+    te = TemplateEvaluator(template, iam_evaluator)
+    group = _logical_id(template, "AWS::IAM::Group", "GroupName", "MediaLiveAdministrators")
+    assert te.decide(group, "iam:CreateRole", ROLE, WITH_BOUNDARY) != "Allowed"
+    assert te.decide(group, "iam:UpdateAssumeRolePolicy", ROLE, WITH_BOUNDARY) != "Allowed"
+    assert te.decide(group, "iam:PutRolePolicy", ROLE, WITH_BOUNDARY) == "Allowed"
+    assert te.decide(group, "iam:CreatePolicyVersion", ML_POLICY) == "Allowed"
+
+
+def test_boundary_elastic_ips_only_declared(iam_evaluator):
+    from medialive_iam_constructs import MediaLiveNamespaces
+
+    _, _, admin, template = _synth(boundary_namespaces=MediaLiveNamespaces(elastic_ip_allocations=["eipalloc-0abc"]))
+    te = TemplateEvaluator(template, iam_evaluator)
+    lid = _logical_id(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName", "MediaLiveTrustedRoleBoundary")
+    boundary = template["Resources"][lid]["Properties"]["PolicyDocument"]
+    admin_access = [aws_managed_policy("AdministratorAccess")]
+    eip = f"arn:aws:ec2:{REGION}:{ACCOUNT}:elastic-ip/"
+    assert te.decide_with(admin_access, [boundary], "ec2:AssociateAddress", eip + "eipalloc-0abc") == "Allowed"
+    assert te.decide_with(admin_access, [boundary], "ec2:AssociateAddress", eip + "eipalloc-0other") == "ImplicitlyDenied"

@@ -105,9 +105,21 @@ def test_simple_option(iam_evaluator):
     te = TemplateEvaluator(template, iam_evaluator)
     adv = _group_id(template, "MediaLiveAdvancedUsers")
     console_role = f"arn:aws:iam::{ACCOUNT}:role/MediaLiveAccessRole"
-    assert te.decide(adv, "iam:CreateRole", console_role) == "Allowed"
+    # issue 11 a: the stack creates the role; operators see and pass it (S30), never create or rewrite it
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"):
+        assert te.decide(adv, action, console_role) == "ImplicitlyDenied", action
+    assert te.decide(adv, "iam:PassRole", console_role, {"iam:PassedToService": "medialive.amazonaws.com"}) == "Allowed"
     assert te.decide(adv, "iam:ListRoles", "*") == "Allowed"
     assert te.decide(adv, "iam:CreateRole", f"arn:aws:iam::{ACCOUNT}:role/Other") == "ImplicitlyDenied"
+    # the sample uses the scoped variant: no inline policy, trust with confused-deputy conditions
+    (role,) = roles
+    assert "Policies" not in role
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert set(trust["Condition"]) == {"StringEquals", "ArnLike"}
+    other = f"arn:aws:secretsmanager:us-west-2:{ACCOUNT}:secret:prod/db-AbCdEf"
+    role_id = next(k for k, v in _by_type(template, "AWS::IAM::Role").items())
+    assert te.decide(role_id, "secretsmanager:GetSecretValue", other) == "ImplicitlyDenied"
+    assert te.decide(role_id, "ssm:GetParameter", f"arn:aws:ssm:us-west-2:{ACCOUNT}:parameter/prod/db") == "ImplicitlyDenied"
 
 
 def test_name_prefix_and_path_let_two_copies_share_an_account():
@@ -153,3 +165,20 @@ def test_cli_synth_and_offline_diff(tmp_path):
     assert diff.returncode == 0, diff.stderr[-3000:]
     assert "There were no differences" in diff.stdout + diff.stderr
     assert re.search(r"Number of stacks with differences: 0", diff.stdout + diff.stderr)
+
+
+def test_admin_maintains_the_workflow_policies_and_no_other(iam_evaluator):
+    """Issue 11 f: the sample's workflow-role policies sit under the admin's policy path (A6); the operator groups'
+    and the admin's own policies stay out of its reach."""
+    template = sample_template()
+    te = TemplateEvaluator(template, iam_evaluator)
+    admin = _group_id(template, "MediaLiveAdministrators")
+    policies = {k: v["Properties"] for k, v in _by_type(template, "AWS::IAM::ManagedPolicy").items()}
+    arn = lambda p: f"arn:aws:iam::{ACCOUNT}:policy{p['Path']}{p['ManagedPolicyName']}"  # noqa: E731
+    workflow = [p for p in policies.values() if p.get("Roles")]
+    groups = [p for p in policies.values() if p.get("Groups")]
+    assert workflow and groups
+    for p in workflow:
+        assert te.decide(admin, "iam:CreatePolicyVersion", arn(p)) == "Allowed", p["ManagedPolicyName"]
+    for p in groups:
+        assert te.decide(admin, "iam:CreatePolicyVersion", arn(p)) != "Allowed", p["ManagedPolicyName"]

@@ -560,8 +560,40 @@ def test_simple_role_is_the_console_template(simple):
     assert [as_lists(s) for s in document["Statement"]] == expected  # same statements, same order
     assert simple.te.resolve(props["ManagedPolicyArns"]) == [f"{P}:iam::aws:policy/AmazonSSMReadOnlyAccess"]
     (trust,) = props["AssumeRolePolicyDocument"]["Statement"]
-    assert trust == {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "medialive.amazonaws.com"}}
+    # issue 11 a: the console's plain trust plus the confused-deputy conditions (docs/deviations.md)
+    assert simple.te.resolve(trust) == {
+        "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "medialive.amazonaws.com"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                      "ArnLike": {"aws:SourceArn": [f"{P}:medialive:{REGION}:{ACCOUNT}:channel:*",
+                                                    f"{P}:medialive:{REGION}:{ACCOUNT}:input:*"]}}}
     assert not _resources(simple.template, "AWS::IAM::ManagedPolicy")
+
+
+def test_simple_role_trust_opt_out_is_the_console_copy():
+    app, stack = new_stack("SimplePlain")
+    MediaLiveAccessRole(stack, "Console", confused_deputy_conditions=False)
+    (role,) = _resources(template_of(stack), "AWS::IAM::Role").values()
+    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust == {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "medialive.amazonaws.com"}}
+
+
+def test_scoped_simple_role_reaches_only_the_namespaces(iam_evaluator):
+    """Issue 11 g: the scoped variant of MediaLiveAccessRole reads only the app's namespaces."""
+    from iam_evaluator import TemplateEvaluator
+    from medialive_iam_constructs import MediaLiveNamespaces
+
+    app, stack = new_stack("SimpleScoped")
+    MediaLiveAccessRole(stack, "Console", namespaces=MediaLiveNamespaces(bucket_names=["news-sources"]))
+    template = template_of(stack)
+    (role_id,) = _resources(template, "AWS::IAM::Role")
+    assert "Policies" not in template["Resources"][role_id]["Properties"]
+    te = TemplateEvaluator(template, iam_evaluator)
+    acct = {"aws:ResourceAccount": ACCOUNT}
+    assert te.decide(role_id, "s3:GetObject", f"{P}:s3:::news-sources/x", acct) == "Allowed"
+    assert te.decide(role_id, "s3:GetObject", f"{P}:s3:::any-bucket-at-all/x", acct) == "ImplicitlyDenied"
+    ssm = f"{P}:ssm:{REGION}:{ACCOUNT}:parameter/"
+    assert te.decide(role_id, "ssm:GetParameter", ssm + "medialive/news/pw") == "Allowed"
+    assert te.decide(role_id, "ssm:GetParameter", ssm + "prod/db") == "ImplicitlyDenied"
 
 
 def test_simple_role_is_broad(simple):
@@ -587,3 +619,55 @@ def test_simple_role_pass_role(iam_evaluator):
                         principal=uid) == "Allowed"
     assert synth.decide("iam:PassRole", synth.role_arn, {"iam:PassedToService": "ec2.amazonaws.com"},
                         principal=uid) == "ImplicitlyDenied"
+
+
+# --- issue 11 b, f: the boundary checked at synth; logs on both ARN forms; the admin maintains the policies ---
+
+def test_grant_outside_the_boundary_fails_at_synth():
+    from medialive_iam_constructs import MediaLiveNamespaces, MediaLivePermissionsBoundary
+
+    _, stack = new_stack("OutsideBoundary")
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/",
+                                            namespaces=MediaLiveNamespaces(bucket_names=["news-sources"]))
+    MediaLiveTrustedRole(stack, "Inside", source_buckets=["news-sources"], permissions_boundary=boundary)
+    for props, fragment in ((dict(source_buckets=["prod-backups"]), "s3:GetObject"),
+                            (dict(srt_secrets=["prod/db"]), "secretsmanager:GetSecretValue"),
+                            (dict(password_parameters=["/prod/db"]), "ssm:GetParameter"),
+                            (dict(mediapackage_v2_channels=[("prod", "x")]), "mediapackagev2:PutObject")):
+        with pytest.raises(MediaLiveIamError) as err:
+            MediaLiveTrustedRole(stack, f"Outside{len(fragment)}{len(str(props))}", permissions_boundary=boundary, **props)
+        message = str(err.value)
+        assert "permissions_boundary" in message and fragment in message and "MediaLiveNamespaces" in message, message
+
+
+def test_boundary_construct_is_set_as_the_boundary():
+    """A MediaLivePermissionsBoundary given to the role becomes its PermissionsBoundary (issue 14: it used to be
+    dropped silently)."""
+    from medialive_iam_constructs import MediaLivePermissionsBoundary
+
+    _, stack = new_stack("BoundaryConstruct")
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", managed_policy_name="B", path="/medialive-admin/")
+    MediaLiveTrustedRole(stack, "Role", permissions_boundary=boundary)
+    (role,) = _resources(template_of(stack), "AWS::IAM::Role").values()
+    assert "PermissionsBoundary" in role["Properties"]
+
+
+def test_logs_granted_on_both_arn_forms(iam_evaluator):
+    _, stack = new_stack("LogsForms")
+    MediaLiveTrustedRole(stack, "Role")
+    template = template_of(stack)
+    (role_id,) = _resources(template, "AWS::IAM::Role")
+    te = TemplateEvaluator(template, iam_evaluator)
+    group = f"{P}:logs:{REGION}:{ACCOUNT}:log-group:ElementalMediaLive"
+    for resource in (group, group + ":*"):
+        assert te.decide(role_id, "logs:CreateLogGroup", resource) == "Allowed", resource
+    assert te.decide(role_id, "logs:CreateLogGroup", f"{P}:logs:{REGION}:{ACCOUNT}:log-group:Other:*") == "ImplicitlyDenied"
+
+
+def test_workflow_policies_sit_under_the_admins_policy_path():
+    _, stack = new_stack("PolicyPath")
+    role = MediaLiveTrustedRole(stack, "Role", role_name="medialiveNews")
+    (policy,) = [r["Properties"] for r in _resources(template_of(stack), "AWS::IAM::ManagedPolicy").values()]
+    assert policy["Path"] == "/medialive/trusted-entity/"
+    assert policy["ManagedPolicyName"] == "medialiveNews-trusted-entity"
+    assert role.role.node.default_child.path == "/medialive/"

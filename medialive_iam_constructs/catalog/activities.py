@@ -45,6 +45,7 @@ from .resources import (
     MS_OBJECT,
     SNS_TOPIC,
     SSM_PARAMETER,
+    Kind,
 )
 
 
@@ -69,6 +70,25 @@ OFFERING_STAR_REASON = (
     "MediaConnect offerings are AWS's catalog of prices, not account resources; SAR's ARN format for them has no "
     "account field and is rejected by CloudFormation's ARN check (cfn-lint W1032)"
 )
+
+#: MediaLive actions that create a resource of a kind, with the request's tags (SAR: aws:RequestTag,
+#: aws:TagKeys). A tag-scoped group may create these only with its tag; the existing resources a create attaches
+#: (the inputs of a channel, the input security group of an input) are conditioned on their resource tag.
+TAG_ON_CREATE: dict[str, Kind] = {
+    "medialive:CreateChannel": ML_CHANNEL,
+    "medialive:CreateInput": ML_INPUT,
+    "medialive:CreateInputSecurityGroup": ML_INPUT_SECURITY_GROUP,
+    "medialive:CreateMultiplex": ML_MULTIPLEX,
+}
+#: The tagging writes: a tag-scoped group may use them only on its own resources and never on its tag key.
+TAG_WRITE_ACTIONS: tuple[str, ...] = ("medialive:CreateTags", "medialive:DeleteTags")
+#: The condition key of the tag keys a request sets or removes.
+TAG_KEYS_KEY = "aws:TagKeys"
+#: The kinds tag scoping covers (issue 11 d): channels, inputs, input security groups, multiplexes.
+TAG_SCOPED_KINDS: tuple[Kind, ...] = (ML_CHANNEL, ML_INPUT, ML_INPUT_SECURITY_GROUP, ML_MULTIPLEX)
+#: Rows IAM cannot scope to resources (SAR: BatchStart/BatchStop/BatchDelete take no resource): a tag-scoped
+#: group gets them only with allow_batch_operations=True, which lets it batch-act on every channel.
+UNSCOPABLE_ROWS: tuple[str, ...] = ("S3.run", "S3.delete")
 
 _SUM = "CUR-SUM"
 _S = "user"
@@ -153,9 +173,19 @@ USER_ROWS: tuple[Row, ...] = (
     ), _S, ("E19: the page omits medialive:UpdateReservation although the row says 'modify'.",)),
     Row("S15", "Workflow wizard: create and delete its CloudFormation stack", _SUM, (
         Grant(_a("cloudformation", "ListStacks")),
-        Grant(_a("cloudformation", "DescribeStacks", "DescribeStackResources", "CreateStack", "DeleteStack"),
-              (CFN_STACK,)),
-    ), _S),
+        Grant(_a("cloudformation", "DescribeStacks", "DescribeStackResources"), (CFN_STACK,), must_bind=True),
+        Grant(_a("cloudformation", "CreateStack", "DeleteStack"), (CFN_STACK,), must_bind=True,
+              conditions={"Null": {"cloudformation:RoleArn": "true"}}),
+    ), _S, ("Deviation (issue 11 c): the page grants these on every stack. The construct binds stacks whose names start "
+            "with the wizard's stack prefix (workflow_wizard_stack_prefix); CreateStack/DeleteStack only without a "
+            "service role (cloudformation:RoleArn absent), so a stack runs with the caller's own permissions.",)),
+    Row("S15.guard", "Guard rail: the wizard's CloudFormation rights never reach CDKToolkit or the app's own stacks", "inferred", (
+        Grant(_a("cloudformation", "CreateStack", "DeleteStack", "UpdateStack", "CreateChangeSet", "ExecuteChangeSet",
+                 "DeleteChangeSet", "SetStackPolicy", "UpdateTerminationProtection", "CancelUpdateStack",
+                 "ContinueUpdateRollback", "RollbackStack"), (CFN_STACK,), must_bind=True, effect="Deny"),
+    ), _S, ("[inferred] Explicit Deny on stack/CDKToolkit/* and stack/<the construct's stack name>*/*: CloudFormation "
+            "deletes a stack under the service role stored with it (for CDK stacks: the deploy role), so DeleteStack "
+            "on those would remove the IAM baseline itself.",)),
     Row("S16", "Workflow wizard: create and delete a CloudFront distribution (MediaPackage destination)", _SUM, (
         Grant(_a("cloudfront", "ListDistributions", "CreateDistribution")),
         Grant(_a("cloudfront", "GetDistribution", "DeleteDistribution"), (CLOUDFRONT_DISTRIBUTION,)),
@@ -213,11 +243,22 @@ USER_ROWS: tuple[Row, ...] = (
     ), _S),
     Row("S26", "Set up EventBridge (CloudWatch Events) rules for MediaLive events", _SUM, (
         Grant(_a("events", "ListRules")),
-        Grant(_a("events", "PutRule", "DescribeRule", "DeleteRule", "EnableRule", "DisableRule", "PutTargets",
-                 "RemoveTargets", "ListTargetsByRule"), (EVENTS_RULE,), must_bind=True),
+        Grant(_a("events", "DescribeRule", "DeleteRule", "EnableRule", "DisableRule", "RemoveTargets",
+                 "ListTargetsByRule"), (EVENTS_RULE,), must_bind=True),
+        Grant(_a("events", "PutRule"), (EVENTS_RULE,), must_bind=True, conditions={
+            "ForAllValues:StringEquals": {"events:source": ["aws.medialive"]},
+            "Null": {"events:source": "false"},
+        }),
+        Grant(_a("events", "PutTargets"), (EVENTS_RULE,), must_bind=True, conditions={
+            "ForAllValues:ArnLike": {"events:TargetArn": ["arn:${Partition}:sns:${Region}:${Account}:${NotificationPrefix}*"]},
+            "Null": {"events:TargetArn": "false"},
+        }),
     ), _S, ("Deviation: the page grants all actions through CloudWatchEventsFullAccess, which today also grants "
             "schemas:*, scheduler:*, pipes:* and PassRole (E18). We grant the nine rule actions of the "
-            "email-notification procedure (reference §3.2 events) on rules under a name prefix the construct binds.",)),
+            "email-notification procedure (reference §3.2 events) on rules under a name prefix the construct binds.",
+            "Issue 11 e: PutRule only for MediaLive's own events (events:source = aws.medialive, required), PutTargets "
+            "only to SNS topics of this account and region under the notification prefix (events:TargetArn): no rule "
+            "forwards IAM or Secrets Manager events, no target is another account's bus.")),
     Row("S27", "View channel logs", _SUM, (
         Grant(_a("logs", "FilterLogEvents", "DescribeLogStreams"), (LOG_GROUP,)),
         Grant(_a("logs", "GetLogEvents"), (LOG_STREAM,)),
@@ -277,10 +318,20 @@ USER_ROWS: tuple[Row, ...] = (
     ), _S),
     Row("S40", "Set up email notification (SNS topics for MediaLive events)", _SUM, (
         Grant(_a("sns", "ListTopics", "ListSubscriptions", "Unsubscribe")),
-        Grant(_a("sns", "CreateTopic", "DeleteTopic", "GetTopicAttributes", "SetTopicAttributes", "Subscribe",
+        Grant(_a("sns", "CreateTopic", "DeleteTopic", "GetTopicAttributes", "SetTopicAttributes",
                  "ListSubscriptionsByTopic", "TagResource"), (SNS_TOPIC,), must_bind=True),
+        Grant(_a("sns", "Subscribe"), (SNS_TOPIC,), must_bind=True,
+              conditions={"StringEquals": {"sns:Protocol": ["email", "email-json"]}}),
     ), _S, ("Deviation: the page grants all actions through AmazonSNSFullAccess (sns:* on *). We grant topic "
-            "management on topics under a name prefix the construct binds; sns:Unsubscribe has no resource type in SAR.",)),
+            "management on topics under a name prefix the construct binds; sns:Unsubscribe has no resource type in SAR.",
+            "Issue 11 e: Subscribe only by email (the guide's procedure, setup-notifications); other endpoints only "
+            "from the construct's notification_endpoints allowlist (row S40.endpoints). SetTopicAttributes cannot be "
+            "conditioned on what it sets: its holders can change those topics' policies (docs/threat-model.md).")),
+    Row("S40.endpoints", "Subscribe the notification topics to endpoints of an allowlist", "inferred", (
+        Grant(_a("sns", "Subscribe"), (SNS_TOPIC,), must_bind=True,
+              conditions={"StringLike": {"sns:Endpoint": "${NotificationEndpoints}"}}),
+    ), _S, ("[inferred] Only with the construct's notification_endpoints (exact endpoints or patterns such as "
+            "https://hooks.example.com/*).",)),
     Row("S41", "Create, modify and delete password parameters in Parameter Store", _SUM, (
         Grant(_a("ssm", "PutParameter", "DeleteParameter", "DeleteParameters", "GetParameter", "GetParameters",
                  "GetParameterHistory", "GetParametersByPath"), (SSM_PARAMETER,), must_bind=True),

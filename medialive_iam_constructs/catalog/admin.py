@@ -23,16 +23,19 @@ attaches a broader policy to the administrators' group.
 
 from __future__ import annotations
 
-from .activities import MEDIALIVE_SERVICE, _a
+from .activities import MEDIALIVE_SERVICE, SIMPLE_ROLE_NAME, _a
 from .model import Grant, Row
 from .resources import IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
 
 #: Placeholder for the trusted-role permissions boundary ARN (filled by the construct).
 ROLE_BOUNDARY = "${MediaLiveRoleBoundaryArn}"
+ROLE_BOUNDARY_KEY = "MediaLiveRoleBoundaryArn"
 #: Placeholder for the user permissions boundary ARN (filled by the construct).
 USER_BOUNDARY = "${MediaLiveUserBoundaryArn}"
+USER_BOUNDARY_KEY = "MediaLiveUserBoundaryArn"
 #: Placeholder for the ARN pattern of the policies under the MediaLive policy path (``...:policy/medialive/*``).
 POLICY_PATH_ARN = "${MediaLivePolicyPathArn}"
+POLICY_PATH_ARN_KEY = "MediaLivePolicyPathArn"
 PLACEHOLDERS = (ROLE_BOUNDARY, USER_BOUNDARY, POLICY_PATH_ARN)
 
 _SRA = "SEED setting-up-restricted-admin"
@@ -68,8 +71,8 @@ ADMIN_ROWS: tuple[Row, ...] = (
     ), _A, (_RECON, "iam:AddUserToGroup is scoped by group only: IAM has no condition key for the user being added, "
             "so any existing user can be put into a given operator group (bounded by that group's permissions).")),
     Row("A5", "Create, update and delete trusted-entity roles under the path, only with the MediaLive boundary", "SEED complex-scenario-identify-permissions", (
-        Grant(_a("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription", "UpdateAssumeRolePolicy",
-                 "PutRolePolicy", "DeleteRolePolicy"), (IAM_ROLE,), conditions=_WITH_ROLE_BOUNDARY, must_bind=True),
+        Grant(_a("iam", "DeleteRole", "UpdateRole", "UpdateRoleDescription", "PutRolePolicy", "DeleteRolePolicy"),
+              (IAM_ROLE,), conditions=_WITH_ROLE_BOUNDARY, must_bind=True),
         Grant(_a("iam", "AttachRolePolicy", "DetachRolePolicy"), (IAM_ROLE,), must_bind=True,
               conditions={**_WITH_ROLE_BOUNDARY, "ArnLike": {"iam:PolicyARN": POLICY_PATH_ARN}}),
         Grant(_a("iam", "TagRole", "UntagRole", "GetRole", "GetRolePolicy", "ListRolePolicies",
@@ -79,6 +82,13 @@ ADMIN_ROWS: tuple[Row, ...] = (
             "of policies, and gives users the list of role ARNs (Step 6), hence iam:ListRoles.", _RECON,
             "Every write is conditioned on iam:PermissionsBoundary = the library's boundary (T5-T23): the role "
             "must be created with it, and roles without it (made by someone else) cannot be changed.")),
+    Row("A5.trust", "Create trusted-entity roles under the path and set their trust policy (only with the boundary)", "SEED complex-scenario-identify-permissions", (
+        Grant(_a("iam", "CreateRole", "UpdateAssumeRolePolicy"), (IAM_ROLE,), conditions=_WITH_ROLE_BOUNDARY,
+              must_bind=True),
+    ), _A, ("The guide's administrator creates the roles on the console (complex option, step 2). No IAM condition "
+            "limits what a trust policy says: a role created here may trust anyone, so the boundary (scoped to the "
+            "app's namespaces) is its blast radius (docs/threat-model.md). RestrictedAdmin(allow_role_creation=False) "
+            "leaves this row out for teams whose roles come only from code.",)),
     Row("A6", "Manage customer managed policies under the MediaLive policy path", "SEED complex-scenario-identify-permissions", (
         Grant(_a("iam", "CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion",
                  "DeletePolicy", "GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "ListEntitiesForPolicy",
@@ -117,6 +127,14 @@ ADMIN_ROWS: tuple[Row, ...] = (
     ), _A, ("[inferred] A trust policy's content has no IAM condition key: a role the administrator creates may "
             "name the administrator as principal, and a same-account trust policy naming a user needs no identity "
             "permission. The explicit Deny closes that route to the roles' (boundary-capped) permissions.",)),
+    Row("A8.access-role", "Guard rail: never create, rewrite, re-trust or assume MediaLiveAccessRole", _SRA, (
+        Grant(_a("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription", "UpdateAssumeRolePolicy",
+                 "PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary",
+                 "DeleteRolePermissionsBoundary", "TagRole", "UntagRole"), (IAM_ROLE,),
+              {"RoleNameWithPath": SIMPLE_ROLE_NAME}, effect="Deny"),
+        Grant(_a("sts", "AssumeRole"), (IAM_ROLE,), {"RoleNameWithPath": SIMPLE_ROLE_NAME}, effect="Deny"),
+    ), _A, ("[inferred] Issue 11 a: the simple option's role sits outside the role path; whoever writes its trust or "
+            "policy is account administrator. The stack creates it (MediaLiveAccessRole construct).",)),
     Row("A9", "Users change their own console password (forced reset at first sign-in)", "inferred", (
         Grant(_a("iam", "ChangePassword"), (IAM_USER,), must_bind=True),
         Grant(_a("iam", "GetAccountPasswordPolicy")),

@@ -33,6 +33,8 @@ class Kind:
     defaults: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: True when the ARN has no region (IAM, S3, CloudFront): such ARNs are global to the partition.
     global_resource: bool = False
+    #: Suffixes of further ARN forms granted with every rendered ARN (CloudWatch Logs: ``log-group:NAME:*``).
+    extra_forms: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -52,6 +54,11 @@ class Kind:
         values.update(self.defaults)
         values.update(identifiers)
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.arn_format)
+
+    def render_all(self, **kw: str) -> list[str]:
+        """:meth:`render` and the :attr:`extra_forms` of that ARN."""
+        arn = self.render(**kw)
+        return [arn] + [arn + suffix for suffix in self.extra_forms]
 
     def __str__(self) -> str:  # pragma: no cover - debugging aid
         return self.key
@@ -81,6 +88,10 @@ LOG_GROUP = _k(
     "log-group",
     "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}",
     defaults={"LogGroupName": MEDIALIVE_LOG_GROUP_NAME},
+    # AWS, "Overview of managing access permissions to your CloudWatch Logs resources": in IAM policies use
+    # log-group:NAME:* for every action but the tag ones; SAR prints log-group:NAME. Both forms are granted
+    # (issue 11 f; not verifiable offline: scripts/validate-in-account.sh settles it on an account).
+    extra_forms=(":*",),
 )
 LOG_STREAM = _k(
     "logs",

@@ -36,9 +36,22 @@ class TrustedEntityOption(str, Enum):
 
 
 TRUSTED_ENTITY_ROWS: dict[TrustedEntityOption, tuple[str, ...]] = {
-    TrustedEntityOption.SIMPLE: ("S29", "S30", "S31"),
+    # S30 only: see MediaLiveAccessRole and pass it to MediaLive. S29/S31 (create or rewrite the role) would let
+    # the holder write a role's trust and policy, which is IAM administration (issue 11 a): the stack creates
+    # the role (MediaLiveAccessRole construct), and S29/S31 are an explicit opt-in (SIMPLE_ROLE_WRITE_ROWS).
+    TrustedEntityOption.SIMPLE: ("S30",),
     TrustedEntityOption.COMPLEX: ("S32",),
 }
+#: Create / update MediaLiveAccessRole from the console (S29, S31): whoever holds them writes a role's trust
+#: policy and inline policy, i.e. can make a role that trusts themselves with any permission. Granted only with
+#: ``simple_role_write_equals_iam_admin=True`` on an operator group; never to the restricted administrator.
+SIMPLE_ROLE_WRITE_ROWS: tuple[str, ...] = ("S29", "S31")
+#: The workflow wizard (S15, S16, S20, S22, S23): creates a CloudFormation stack with a MediaConnect flow,
+#: MediaPackage channel, MediaStore container and CloudFront distribution. Opt-in (``workflow_wizard=True``)
+#: of ADVANCED and the administrator: what the wizard names its stacks and resources is not documented, so
+#: CloudFormation is scoped to a stack-name prefix and the other services' deletes reach every resource of
+#: those kinds in the account (docs/threat-model.md).
+WIZARD_ROWS: tuple[str, ...] = ("S15", "S16", "S20", "S22", "S23")
 #: Rows that contradict an option: the complex option must not list, create or change roles.
 FORBIDDEN_BY_OPTION: dict[TrustedEntityOption, tuple[str, ...]] = {
     TrustedEntityOption.SIMPLE: ("S32",),
@@ -50,7 +63,7 @@ _READ_WRITE = _BASIC + (
     "S1", "S3.delete", "S5.edit", "S11", "S6", "S6b", "S7", "S9", "S13", "S17", "S18", "S19", "S21", "S24", "S35", "S42",
 )
 _ADVANCED = _READ_WRITE + (
-    "S4", "S14", "S15", "S16", "S20", "S22", "S23", "S26", "S28", "S33", "S34", "S36", "S37", "S38", "S39", "S40", "S41",
+    "S4", "S14", "S26", "S28", "S33", "S34", "S36", "S37", "S38", "S39", "S40", "S41",
 )
 
 #: Activity rows per tier, before the trusted-entity rows of the chosen option.
@@ -70,12 +83,51 @@ TIER_NEVER: dict[OperatorTier, tuple[str, ...]] = {
     OperatorTier.READ_WRITE: expand(("S14", "S15", "S16", "S20", "S22", "S23", "S26", "S28", "S40", "S41")),
     OperatorTier.ADVANCED: (),
 }
+#: Rows no tier gets by default, each behind an explicit prop of the constructs.
+OPT_IN_ROWS: dict[str, tuple[str, ...]] = {
+    "workflow_wizard": WIZARD_ROWS,
+    "simple_role_write_equals_iam_admin": SIMPLE_ROLE_WRITE_ROWS,
+}
 
 
-def tier_rows(tier: OperatorTier, option: TrustedEntityOption) -> tuple[str, ...]:
+def tier_rows(tier: OperatorTier, option: TrustedEntityOption, *, workflow_wizard: bool = False) -> tuple[str, ...]:
     """All rows of ``tier`` under ``option``: its activities plus the option's trusted-entity rows, minus
-    what the option forbids. BASIC gets no trusted-entity rows: it creates no channels."""
+    what the option forbids, plus the wizard rows when ``workflow_wizard``. BASIC gets no trusted-entity rows:
+    it creates no channels."""
     rows = [r for r in TIER_ROWS[tier] if r not in FORBIDDEN_BY_OPTION[option]]
     if tier is not OperatorTier.BASIC:
         rows += TRUSTED_ENTITY_ROWS[option]
+    if workflow_wizard:
+        rows += expand(WIZARD_ROWS)
     return tuple(rows)
+
+
+def _check_tiers(
+    tier_rows_by_tier: dict[OperatorTier, tuple[str, ...]] | None = None,
+    tier_never: dict[OperatorTier, tuple[str, ...]] | None = None,
+    trusted_entity_rows: dict[TrustedEntityOption, tuple[str, ...]] | None = None,
+) -> None:
+    """Import-time guard: no tier both gets a row and must never get it, whether the row is one of its
+    ``TIER_ROWS`` or comes with an option's ``TRUSTED_ENTITY_ROWS`` (which BASIC does not get, as in
+    :func:`tier_rows`). The dicts default to this module's; tests pass their own."""
+    granted = TIER_ROWS if tier_rows_by_tier is None else tier_rows_by_tier
+    never_by_tier = TIER_NEVER if tier_never is None else tier_never
+    trusted = TRUSTED_ENTITY_ROWS if trusted_entity_rows is None else trusted_entity_rows
+    problems = []
+    for tier in OperatorTier:
+        never = set(never_by_tier.get(tier, ()))
+        both = [r for r in granted.get(tier, ()) if r in never]
+        if both:
+            problems.append(f"tier {tier.name} has {', '.join(both)} both in TIER_ROWS and in TIER_NEVER")
+        if tier is OperatorTier.BASIC:  # tier_rows gives BASIC no trusted-entity rows
+            continue
+        for option, rows in trusted.items():
+            both = [r for r in rows if r in never]
+            if both:
+                problems.append(f"tier {tier.name} gets {', '.join(both)} through TRUSTED_ENTITY_ROWS[{option.name}], "
+                                "but they are in its TIER_NEVER")
+    if problems:
+        raise RuntimeError("catalog/tiers.py: " + "; ".join(problems))
+
+
+_check_tiers()

@@ -1,0 +1,250 @@
+"""The MediaLive namespaces of an app, and the boundary built from them (issue 11 b).
+
+A permissions boundary is the blast radius of every role the restricted administrator may create: no IAM
+condition limits what a role's trust policy says, so whoever can create a role under the boundary can make it
+trust anyone. :class:`MediaLiveNamespaces` therefore scopes the trusted-entity rows T5-T23 to the namespaces
+the app declares (bucket names and name prefixes, a secret name prefix, a parameter path, KMS keys used through
+Parameter Store only, named Elastic IPs, MediaPackage and MediaStore prefixes), as prefixes rather than
+per-resource lists so that one policy of 6,144 characters holds any number of workflows.
+
+:func:`uncovered` checks a workflow role's statements against such a boundary at synth: a grant the boundary
+would cut fails there, not as a channel that cannot start.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from . import catalog
+from .catalog.model import Grant, Row
+from .catalog.resources import (
+    EC2_ELASTIC_IP,
+    EC2_NETWORK_INTERFACE,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    INFERENCE_FEED,
+    KMS_KEY,
+    LOG_GROUP,
+    LOG_STREAM,
+    MP_CHANNEL,
+    MPV2_CHANNEL,
+    MPV2_CHANNEL_GROUP,
+    MS_OBJECT,
+    S3_BUCKET,
+    S3_OBJECT,
+    SECRET,
+    SSM_PARAMETER,
+    Kind,
+)
+from .errors import MediaLiveIamError, describe
+from .statements import Statement, render_kind, row_statements
+from .tokens import is_token, stack_tokens
+from . import validation as v
+
+__all__ = ["MediaLiveNamespaces", "namespace_statements", "uncovered"]
+
+#: The trusted-entity rows with grants (T5-T23), in catalog order.
+TRUSTED_GRANT_ROWS: tuple[str, ...] = tuple(
+    r.id for r in catalog.TRUSTED_ROWS if r.grants and 5 <= int(r.base_id[1:]) <= 23
+)
+
+
+@dataclass(frozen=True)
+class MediaLiveNamespaces:
+    """Where the app's MediaLive resources live. Every field has a default that matches the other constructs'
+    defaults (``/medialive/`` parameters, ``medialive`` name prefixes).
+
+    :param bucket_names: S3 buckets (names or ``IBucket`` with a literal name) MediaLive may read and write.
+    :param bucket_prefixes: bucket name prefixes (``"medialive-"``): every bucket whose name starts so, in this
+        account only (``aws:ResourceAccount``).
+    :param secret_prefix: name prefix of the Secrets Manager secrets (SRT passphrases T20, licences T21).
+    :param parameter_path: Parameter Store path of the password parameters (T23).
+    :param kms_keys: customer managed KMS keys (ARNs or ``IKey``) MediaLive may decrypt with directly. Without
+        them, ``kms:Decrypt`` works only through Parameter Store (``kms:ViaService``), for SecureString parameters.
+    :param elastic_ip_allocations: the Elastic IPs (``eipalloc-...``) VPC delivery may associate (T9); none: no T9.
+    :param mediapackage_channel_prefix: id prefix of MediaPackage v1 channels (T14).
+    :param mediapackage_v2_channel_groups: MediaPackage v2 channel groups (T15): every channel in them.
+    :param mediastore_container_prefix: name prefix of MediaStore containers (T16).
+    """
+
+    bucket_names: Sequence[Any] = ()
+    bucket_prefixes: Sequence[str] = ("medialive-",)
+    secret_prefix: str = "medialive/"
+    parameter_path: str = "/medialive/"
+    kms_keys: Sequence[Any] = ()
+    elastic_ip_allocations: Sequence[str] = ()
+    mediapackage_channel_prefix: str = "medialive"
+    mediapackage_v2_channel_groups: Sequence[str] = ("medialive",)
+    mediastore_container_prefix: str = "medialive"
+
+    def check(self, scope: Construct, prop: str) -> None:
+        """Raise :class:`MediaLiveIamError` for a namespace that would reach everything or is malformed."""
+        for name, value in (("bucket_names", self.bucket_names), ("bucket_prefixes", self.bucket_prefixes),
+                            ("kms_keys", self.kms_keys), ("elastic_ip_allocations", self.elastic_ip_allocations),
+                            ("mediapackage_v2_channel_groups", self.mediapackage_v2_channel_groups)):
+            if isinstance(value, str):
+                raise MediaLiveIamError(describe(scope), f"{prop}.{name}", f"{value!r} is a string, not a list",
+                                        f"write {name}=[{value!r}]")
+        for name in ("secret_prefix", "mediapackage_channel_prefix", "mediastore_container_prefix"):
+            value = getattr(self, name)
+            v.check_prefix(scope, f"{prop}.{name}", value)
+            if not value:
+                raise MediaLiveIamError(describe(scope), f"{prop}.{name}", "an empty prefix reaches every resource of "
+                                        "its kind in the account", "give the prefix the app's resources share")
+        for p in self.bucket_prefixes:
+            v.check_prefix(scope, f"{prop}.bucket_prefixes", p)
+            if is_token(p) or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{2,}", p):
+                raise MediaLiveIamError(
+                    describe(scope), f"{prop}.bucket_prefixes", f"{p!r} is not a bucket name prefix of 3 or more "
+                    "characters (lowercase letters, digits, '.', '-')", "give e.g. 'medialive-'",
+                )
+        for name in self.bucket_names:
+            if isinstance(name, str):
+                v.check_bucket_name(scope, f"{prop}.bucket_names", name)
+        v.check_ssm_path(scope, f"{prop}.parameter_path", self.parameter_path)
+        if self.parameter_path == "/":
+            raise MediaLiveIamError(describe(scope), f"{prop}.parameter_path", "'/' reaches every parameter",
+                                    "give the path of MediaLive's parameters, e.g. '/medialive/'")
+        for group in self.mediapackage_v2_channel_groups:
+            v.check_identifier(scope, f"{prop}.mediapackage_v2_channel_groups", group, "channel group name", max_len=256)
+        for allocation in self.elastic_ip_allocations:
+            if not (isinstance(allocation, str) and allocation.startswith("arn:")):
+                v.check_identifier(scope, f"{prop}.elastic_ip_allocations", allocation, "eipalloc id",
+                                   starts_with="eipalloc-", max_len=64)
+
+    # --- ARNs -----------------------------------------------------------------------------------------
+
+    def _bucket_names(self) -> list[str]:
+        out = []
+        for b in self.bucket_names:
+            name = b if isinstance(b, str) else getattr(b, "bucket_name", None)
+            if not isinstance(name, str):
+                raise TypeError(f"{b!r} is neither a bucket name nor an IBucket")
+            out.append(name)
+        return out
+
+    def bindings(self, scope: Construct) -> dict[Kind, list[str]]:
+        names = self._bucket_names()
+        buckets = [render_kind(scope, S3_BUCKET, BucketName=n) for n in names]
+        buckets += [render_kind(scope, S3_BUCKET, BucketName=p + "*") for p in self.bucket_prefixes]
+        objects = [render_kind(scope, S3_OBJECT, BucketName=n, ObjectName="*") for n in names]
+        objects += [render_kind(scope, S3_OBJECT, BucketName=p + "*", ObjectName="*") for p in self.bucket_prefixes]
+        eips = [a if a.startswith("arn:") else render_kind(scope, EC2_ELASTIC_IP, AllocationId=a)
+                for a in self.elastic_ip_allocations]
+        out: dict[Kind, list[str]] = {
+            S3_BUCKET: buckets,
+            S3_OBJECT: objects,
+            SSM_PARAMETER: [render_kind(scope, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=self.parameter_path[1:] + "*")],
+            SECRET: [render_kind(scope, SECRET, SecretId=self.secret_prefix + "*")],
+            KMS_KEY: [render_kind(scope, KMS_KEY)],  # with kms:ViaService (see namespace_statements)
+            EC2_ELASTIC_IP: eips,
+            MP_CHANNEL: [render_kind(scope, MP_CHANNEL, ChannelIdentifier=self.mediapackage_channel_prefix + "*")],
+            MPV2_CHANNEL: [render_kind(scope, MPV2_CHANNEL, ChannelGroupName=g, ChannelName="*")
+                           for g in self.mediapackage_v2_channel_groups],
+            MPV2_CHANNEL_GROUP: [render_kind(scope, MPV2_CHANNEL_GROUP, ChannelGroupName=g)
+                                 for g in self.mediapackage_v2_channel_groups],
+            MS_OBJECT: [render_kind(scope, MS_OBJECT, ContainerName=self.mediastore_container_prefix + "*", ObjectPath="*")],
+        }
+        # Residual (docs/threat-model.md): ENIs, subnets and security groups of this account and region; Inference
+        # feeds (ids are generated); the log group is always ElementalMediaLive.
+        for kind in (EC2_NETWORK_INTERFACE, EC2_SUBNET, EC2_SECURITY_GROUP, INFERENCE_FEED, LOG_GROUP, LOG_STREAM):
+            out[kind] = kind.render_all(**_env_of(scope))
+        return out
+
+
+def _env_of(scope: Construct) -> dict[str, str]:
+    stack = Stack.of(scope)
+    return {"partition": stack.partition, "region": stack.region, "account": stack.account}
+
+
+def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
+                         rows: Sequence[str] = TRUSTED_GRANT_ROWS, *, prop: str = "namespaces") -> list[Statement]:
+    """The trusted-entity ``rows`` scoped to ``namespaces``: the boundary's statements (and the scoped simple role's).
+
+    T9 (associate Elastic IPs) is left out when no allocation is declared. S3 grants carry ``aws:ResourceAccount``
+    (a bucket prefix must not reach another account's buckets); ``kms:Decrypt`` on any key of the account only
+    through Parameter Store (``kms:ViaService``), on declared keys directly."""
+    namespaces.check(scope, prop)
+    rows = [r for r in rows if r != "T9" or namespaces.elastic_ip_allocations]
+    stack = Stack.of(scope)
+    kms_row = [r for r in rows if r == "T23.kms"]
+    rows = [r for r in rows if r != "T23.kms"]
+
+    def conditions(row: Row, grant: Grant) -> Mapping | None:
+        if any(k in (S3_BUCKET, S3_OBJECT) for k in grant.kinds):
+            return {"StringEquals": {"aws:ResourceAccount": stack.account}}
+        return None
+
+    statements = row_statements(scope, rows, bindings=namespaces.bindings(scope), extra_conditions=conditions, prop=prop)
+    if kms_row:
+        statements += row_statements(
+            scope, kms_row, bindings={KMS_KEY: [render_kind(scope, KMS_KEY)]}, prop=prop,
+            extra_conditions=lambda row, grant: {"StringEquals": {"kms:ViaService": f"ssm.{stack.region}.amazonaws.com"}},
+        )
+        keys = [k if isinstance(k, str) else k.key_arn for k in namespaces.kms_keys]
+        if keys:
+            statements += row_statements(scope, kms_row, bindings={KMS_KEY: keys}, prop=prop)
+    return statements
+
+
+# --- coverage: does a boundary let a role's grants through? -------------------------------------------------
+
+_PSEUDO = {"AWS::Partition": "${AWS::Partition}", "AWS::Region": "${AWS::Region}", "AWS::AccountId": "${AWS::AccountId}"}
+
+
+def _flatten(value: Any) -> str | None:
+    """A resolved ARN as text with pseudo parameters kept as ``${AWS::...}``; None when it holds another intrinsic."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and list(value) == ["Ref"] and value["Ref"] in _PSEUDO:
+        return _PSEUDO[value["Ref"]]
+    if isinstance(value, Mapping) and list(value) == ["Fn::Join"]:
+        sep, parts = value["Fn::Join"]
+        texts = [_flatten(p) for p in parts]
+        return None if any(t is None for t in texts) else sep.join(texts)  # type: ignore[arg-type]
+    return None
+
+
+def _action_matches(pattern: str, action: str) -> bool:
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def _resource_covered(pattern: str, resource: str) -> bool:
+    """Every ARN ``resource`` (itself possibly a pattern) stands for matches ``pattern``. Sound when ``pattern``'s
+    only wildcard is ``*``: each ``*``/``?`` of ``resource`` must then be absorbed by a ``*`` of ``pattern``."""
+    if "?" in pattern:
+        return pattern == resource
+    return fnmatch.fnmatchcase(resource, pattern.replace("[", "[[]"))
+
+
+def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Iterable[Statement]) -> tuple[list, list]:
+    """``(outside, unverifiable)``: the (row, action, resource) of ``statements`` the ``boundary``'s Allow statements
+    do not cover, and those whose resource is a token the stack cannot turn into text (a resource of this stack)."""
+    tokens = stack_tokens(Stack.of(scope))
+    allows = []
+    for b in boundary:
+        if b.effect != "Allow":
+            continue
+        resources = [_flatten(tokens.resolve(r)) for r in b.resources]
+        allows.append((b.actions, [r for r in resources if r is not None]))
+    outside, unverifiable = [], []
+    for s in statements:
+        if s.effect != "Allow":
+            continue
+        for raw in s.resources:
+            resource = _flatten(tokens.resolve(raw))
+            for action in s.actions:
+                where = (",".join(sorted(s.rows)), action, raw)
+                if resource is None:
+                    unverifiable.append(where)
+                    continue
+                if not any(any(_action_matches(a, action) for a in acts) and
+                           any(_resource_covered(p, resource) for p in pats) for acts, pats in allows):
+                    outside.append((",".join(sorted(s.rows)), action, resource))
+    return outside, unverifiable
