@@ -1,0 +1,123 @@
+"""checkov on a synthesized template: ``python -m checks.checkov_scan cdk.out`` (exit 1 on failed checks).
+
+checkov's CloudFormation runner is used as a library (no subprocess, no platform download: without an API key
+it sends nothing). It honours the skips written in a resource's ``Metadata`` (``{"checkov": {"skip": [{"id":
+..., "comment": ...}]}}``, added by :func:`medialive_iam_constructs.nag.acknowledge_checkov`); a skipped check
+is reported as skipped, never as passed.
+
+The template is written to a file named after the digest of its content: checkov caches the policy documents
+it builds per file path and resource (``BaseCloudsplainingIAMCheck.policy_document_cache``), so one path must
+never hold two different templates within a process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, order=True)
+class CheckovFinding:
+    """One check on one resource: ``CKV_AWS_111`` on ``MediaLiveAccessRole418070E4``."""
+
+    check_id: str
+    logical_id: str
+    resource_type: str
+    check_name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.check_id} {self.resource_type} {self.logical_id}: {self.check_name}"
+
+
+@dataclass(frozen=True)
+class CheckovReport:
+    passed: tuple[CheckovFinding, ...]
+    failed: tuple[CheckovFinding, ...]
+    skipped: tuple[CheckovFinding, ...]
+    parsing_errors: tuple[str, ...]
+    checkov_version: str
+
+    @property
+    def failed_ids(self) -> list[tuple[str, str]]:
+        """(check id, resource logical id) of every failed check, sorted."""
+        return sorted((f.check_id, f.logical_id) for f in self.failed)
+
+    def summary(self) -> dict[str, int]:
+        return {"passed": len(self.passed), "failed": len(self.failed), "skipped": len(self.skipped),
+                "parsing_errors": len(self.parsing_errors)}
+
+
+def _finding(record: Any) -> CheckovFinding:
+    rtype, _, logical_id = record.resource.partition(".")  # "AWS::IAM::Role.MyRole1234"
+    return CheckovFinding(record.check_id, logical_id, rtype, record.check_name or "")
+
+
+def scan_template(template: Mapping[str, Any]) -> CheckovReport:
+    """Every checkov CloudFormation check (resource and graph checks) on ``template``."""
+    from checkov import version as checkov_version
+    from checkov.cloudformation.runner import Runner
+    from checkov.runner_filter import RunnerFilter
+
+    text = json.dumps(template, indent=1, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    with tempfile.TemporaryDirectory(prefix="checkov-") as tmp:
+        path = Path(tmp) / f"{digest}.template.json"
+        path.write_text(text)
+        report = Runner().run(
+            root_folder=None,
+            files=[str(path)],
+            runner_filter=RunnerFilter(framework=["cloudformation"], show_progress_bar=False),
+        )
+    if isinstance(report, list):  # one runner, one file: one report; merge defensively
+        passed = [r for rep in report for r in rep.passed_checks]
+        failed = [r for rep in report for r in rep.failed_checks]
+        skipped = [r for rep in report for r in rep.skipped_checks]
+        errors = [e for rep in report for e in rep.parsing_errors]
+    else:
+        passed, failed, skipped, errors = (report.passed_checks, report.failed_checks, report.skipped_checks,
+                                           report.parsing_errors)
+    return CheckovReport(
+        passed=tuple(sorted(_finding(r) for r in passed)),
+        failed=tuple(sorted(_finding(r) for r in failed)),
+        skipped=tuple(sorted(_finding(r) for r in skipped)),
+        parsing_errors=tuple(errors),
+        checkov_version=checkov_version.version,
+    )
+
+
+def failed_checks(template: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(check id, resource logical id) of every failed checkov check on ``template`` (empty when clean).
+
+    A template checkov cannot parse raises: an unparsed template would otherwise pass every check."""
+    report = scan_template(template)
+    if report.parsing_errors:
+        raise ValueError(f"checkov could not parse the template: {report.parsing_errors}")
+    return report.failed_ids
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "cdk.out")
+    templates = sorted(out.glob("**/*.template.json"))
+    if not templates:
+        print(f"checkov: no templates under {out}", file=sys.stderr)
+        return 1
+    problems = 0
+    for path in templates:
+        report = scan_template(json.loads(path.read_text()))
+        problems += len(report.failed) + len(report.parsing_errors)
+        for f in report.failed:
+            print(f"{path.name}: {f}")
+        for e in report.parsing_errors:
+            print(f"{path.name}: parsing error {e}")
+        print(f"{path.name}: {report.summary()}")
+    print(f"checkov: {len(templates)} template(s), {problems} failed check(s) or parsing error(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
