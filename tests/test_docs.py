@@ -11,3 +11,19 @@ def test_catalog_doc_is_current():
     assert (ROOT / "docs" / "catalog.md").read_text() == render(), (
         "docs/catalog.md is out of date: run `.venv/bin/python -m medialive_iam_constructs.catalog > docs/catalog.md`"
     )
+
+
+def test_getting_started_example_synthesizes():
+    """The getting-started example, run as written: it synthesizes with the four nag packs clean."""
+    import re
+
+    import aws_cdk as cdk
+
+    from checks.nag import nag_findings
+
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "getting-started.md").read_text(), re.S)
+    namespace: dict = {}
+    exec(blocks[0], namespace)  # the stack class
+    app = cdk.App()
+    stack = namespace["MediaLiveIam"](app, "MediaLiveIam", env=cdk.Environment(account="111122223333", region="us-west-2"))
+    assert nag_findings(app, stack) == []
