@@ -25,7 +25,14 @@ from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge, nag_text
-from .packing import MANAGED_POLICY_MAX_CHARS, PrincipalQuotaValidation, create_managed_policies, pack, statement_resolver
+from .packing import (
+    MANAGED_POLICY_MAX_CHARS,
+    PrincipalQuotaValidation,
+    create_managed_policies,
+    pack,
+    statement_resolver,
+    value_key,
+)
 from .statements import Statement, render_kind, row_statements
 from .tokens import is_token
 from .validation import check_name, check_notification_prefix, check_path, check_ssm_path
@@ -311,7 +318,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             IAM_USER: [render_kind(scope, IAM_USER, UserNameWithPath=user_path[1:] + "${aws:username}")]})
         statements += row_statements(scope, ["A8.assume"], bindings={
             IAM_ROLE: [render_kind(scope, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]})
-        chunks = pack(statements, statement_resolver(scope))
+        chunks = pack(statements, statement_resolver(scope), key=value_key(scope))
         if len(chunks) != 1:
             raise MediaLiveIamError(
                 describe(self), "require_user_boundary",
