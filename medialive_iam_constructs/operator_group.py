@@ -27,6 +27,7 @@ from .catalog.resources import EVENTS_RULE, IAM_ROLE, IAM_USER, ML_CHANNEL, SNS_
 from .catalog.tiers import FORBIDDEN_BY_OPTION, TIER_NEVER, OperatorTier, TrustedEntityOption, tier_rows
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
+from ._rows import record_rows
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import render_kind, row_statements
@@ -198,6 +199,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         # --- the group, its policies, its users --------------------------------------------------------
         #: The IAM group.
         self.group = iam.Group(self, "Group", group_name=group_name, path=path)
+        record_rows(self.group.node.default_child, self.rows)
         #: The customer managed policies attached to the group (``Policy1``..``PolicyN``).
         self.managed_policies: tuple[iam.ManagedPolicy, ...] = tuple(create_managed_policies(
             self, statements, principal_kind="group", name_prefix=prefix, path=path, groups=[self.group],

@@ -24,6 +24,7 @@ from .catalog.resources import EVENTS_RULE, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
+from ._rows import record_rows
 from .nag import acknowledge, nag_text
 from .packing import (
     MANAGED_POLICY_MAX_CHARS,
@@ -248,6 +249,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         self.rows: tuple[str, ...] = tuple(tier) + tuple(admin) + tuple(guards)
 
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
+        record_rows(self.group.node.default_child, self.rows)
 
         role_arns = [render_kind(self, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]
         user_arns = [render_kind(self, IAM_USER, UserNameWithPath=user_path[1:] + "*")]
