@@ -133,9 +133,13 @@ def snapshot_template(snapshot: Any, stack_or_template: StackOrTemplate, *, name
     if name is not None:
         assertion = assertion(name=name)
     if not assertion == normalized_template(stack_or_template):
-        raise AssertionError("the template differs from its snapshot"
-                             + (f" {name!r}" if name else "") + " (- snapshot, + template):\n"
-                             + "\n".join(assertion.get_assert_diff()))
+        diff = assertion.get_assert_diff()
+        which = f" {name!r}" if name else ""
+        if diff and "does not exist" in diff[0]:
+            raise AssertionError(f"the template has no snapshot{which} yet ({diff[0]}): create it locally with "
+                                 "pytest --snapshot-update, review the file and commit it")
+        raise AssertionError(f"the template differs from its snapshot{which} (- snapshot, + template):\n"
+                             + "\n".join(diff))
 
 
 # --- who gets which rows --------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ def test_a_changed_template_fails_its_snapshot(snapshot):
 class _Mismatch:
     """Stands in for syrupy's fixture: every comparison fails (syrupy's own state is left alone)."""
 
+    diff = ["-   'A'", "+   'B'"]
+
     def use_extension(self, extension_class):
         return self
 
@@ -123,9 +125,14 @@ class _Mismatch:
         return False
 
     def get_assert_diff(self):
-        return ["-   'A'", "+   'B'"]
+        return self.diff
 
 
 def test_snapshot_template_raises_with_the_diff():
     with pytest.raises(AssertionError, match=r"differs from its snapshot 'Named'.*\n-   'A'\n\+   'B'"):
         snapshot_template(_Mismatch(), {"Resources": {}}, name="Named")
+    missing = _Mismatch()
+    missing.diff = ["Snapshot 'test_x[Named]' does not exist!"]
+    with pytest.raises(AssertionError, match=r"has no snapshot 'Named' yet .*: create it locally with pytest "
+                                             r"--snapshot-update, review the file and commit it"):
+        snapshot_template(missing, {"Resources": {}}, name="Named")
