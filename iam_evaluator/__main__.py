@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None, evaluator: Evaluator | None = None) -> i
         if own:
             evaluator.close()
     print(f"{stack.display_name} in aws://{account}/{region} ({partition}): {policies.kind} {policies.name} "
-          f"({logical_id}), {len(policies.identity_policies)} policies"
+          f"({logical_id}), {len(policies.identity_policies)} "
+          + ("policy" if len(policies.identity_policies) == 1 else "policies")
           + (", with a permissions boundary" if policies.permissions_boundary else ""))
     note = f" (context keys not applicable, ignored: {', '.join(result.ignored_context_keys)})" \
         if result.ignored_context_keys else ""
