@@ -45,8 +45,9 @@ def _advance_to(target: int) -> None:
     """Make unrelated tokens until the next token made is ``TOKEN.<target>``."""
     n = _next_token_number()
     assert n <= target, f"the token counter is already at {n}, past {target}"
-    if target - n > 20:  # one jsii call makes many tokens: Fn.split of a token into assumed_length selects
-        cdk.Fn.split(",", cdk.Token.as_string({"Ref": "Shift"}), assumed_length=target - n - 10)
+    while target - n > 20:  # one jsii call makes many tokens: Fn.split of a token into assumed_length selects
+        cdk.Fn.split(",", cdk.Token.as_string({"Ref": "Shift"}), assumed_length=min(target - n - 10, 200_000))
+        n = _next_token_number()
     while (n := _next_token_number()) < target:
         pass
     assert n == target
