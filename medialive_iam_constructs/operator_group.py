@@ -36,6 +36,7 @@ from .catalog.tiers import (
 )
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
+from ._rows import record_rows
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .scopes import (
@@ -278,6 +279,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         # --- the group, its policies, its users --------------------------------------------------------
         #: The IAM group.
         self.group = iam.Group(self, "Group", group_name=group_name, path=path)
+        record_rows(self.group.node.default_child, self.rows)
         #: The customer managed policies attached to the group (``Policy1``..``PolicyN``).
         self.managed_policies: tuple[iam.ManagedPolicy, ...] = tuple(create_managed_policies(
             self, statements, principal_kind="group", name_prefix=prefix, path=path, groups=[self.group],

@@ -1,6 +1,8 @@
 """Statements -> customer managed policies that fit IAM's quotas (reference §7.1).
 
-* deterministic: statements are merged where that is lossless, then sorted, so a synth is stable;
+* deterministic: statements are merged where that is lossless, then sorted, so a synth is stable. Resources
+  and conditions are compared and ordered by their resolved template values (canonical JSON), never by
+  token strings, whose numbers depend on how many tokens the process made before;
 * each managed policy stays within 6,144 characters (white space not counted, as IAM counts);
   a statement too large on its own is split by resources, then by actions;
 * a principal that would need more managed policies than its quota (group 10, not adjustable; role and
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import jsii
 from aws_cdk import CfnResource, Stack
@@ -88,29 +90,106 @@ def _doc(statements: Sequence[dict]) -> dict:
 
 # --- merging and ordering ------------------------------------------------------------------------
 
-def _sort_key(s: Statement) -> tuple:
-    return (s.effect != "Allow", s.actions[0].lower(), s.actions, s.resources, s.conditions)
+#: ``key(value) -> (text, canonical JSON)``: how resources and conditions are compared and ordered.
+ValueKey = Callable[[Any], tuple[str, str]]
 
 
-def merge(statements: Iterable[Statement]) -> list[Statement]:
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def sort_text(value: Any) -> Any:
+    """A resolved template value with its intrinsics written as ``Fn::Sub`` writes them (``arn:${AWS::Partition}:
+    s3:::b``, ``${Workflow1Role.Arn}``): the text a reader sees, stable (logical ids and pseudo parameters, no
+    token numbers). A token string (``${Token[...]}``) sorted among literals the same way, so the order of
+    literal ARNs and ARNs that hold only pseudo parameters is what it always was."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [sort_text(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (fn, arg), = value.items()
+            if fn == "Ref" and isinstance(arg, str):
+                return "${" + arg + "}"
+            if fn == "Fn::GetAtt" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+                return "${" + ".".join(arg) + "}"
+            if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+                parts = [sort_text(p) for p in arg[1]] if isinstance(arg[1], list) else None
+                if parts is not None and all(isinstance(p, str) for p in parts):
+                    return arg[0].join(parts)
+            if fn.startswith("Fn::"):
+                return "${" + _canon(value) + "}"
+        return {k: sort_text(v) for k, v in value.items()}
+    return value
+
+
+def _key_of(resolved: Any) -> tuple[str, str]:
+    text = sort_text(resolved)
+    return (text if isinstance(text, str) else _canon(text), _canon(resolved))
+
+
+def literal_key(value: Any) -> tuple[str, str]:
+    """The key of a value without tokens; a token string has no stable key of its own (its number depends on
+    how many tokens the process made before), so one raises."""
+    if "${Token[" in _canon(value):
+        raise ValueError(f"{value!r} holds a CDK token: order it by its resolved value (pass key=value_key(scope))")
+    return _key_of(value)
+
+
+def value_key(scope: IConstruct) -> ValueKey:
+    """Keys of the values of ``scope``'s stack, from ``Stack.of(scope).resolve(value)``: the value as text
+    (:func:`sort_text`), then its canonical JSON (equal keys: equal template values)."""
+    tokens = stack_tokens(Stack.of(scope))
+    cache: dict[str, tuple[str, str]] = {}
+
+    def key(value: Any) -> tuple[str, str]:
+        text = value if isinstance(value, str) else _canon(value)
+        if text not in cache:
+            cache[text] = _key_of(tokens.resolve(value))
+        return cache[text]
+
+    return key
+
+
+def _normalized(s: Statement, key: ValueKey) -> Statement:
+    """Resources without duplicates (same resolved value) and in the order of their resolved values."""
+    by_key: dict[tuple[str, str], str] = {}
+    for r in s.resources:
+        by_key.setdefault(key(r), r)
+    resources = tuple(by_key[k] for k in sorted(by_key))
+    return s if resources == s.resources else replace(s, resources=resources)
+
+
+def merge(statements: Iterable[Statement], key: ValueKey = literal_key) -> list[Statement]:
     """Lossless merges, to a fixed point: same effect, conditions and resources -> one statement with the
-    union of the actions; same effect, conditions and actions -> union of the resources. Sorted."""
-    current = list(statements)
+    union of the actions; same effect, conditions and actions -> union of the resources. Sorted.
+
+    Resources and conditions are compared and ordered by ``key`` (their resolved values); the default takes
+    values without tokens only."""
+    def conditions(s: Statement) -> tuple[str, str]:
+        return key(s.condition_block) if s.conditions != "{}" else ("", "")
+
+    def resources(s: Statement) -> tuple[tuple[str, str], ...]:
+        return tuple(key(r) for r in s.resources)
+
+    current = [_normalized(s, key) for s in statements]
     while True:
         before = len(current)
         for key_of, combine in (
-            (lambda s: (s.effect, s.conditions, s.resources), lambda a, b: Statement.of(
+            (lambda s: (s.effect, conditions(s), resources(s)), lambda a, b: Statement.of(
                 a.actions + b.actions, a.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows)),
-            (lambda s: (s.effect, s.conditions, s.actions), lambda a, b: Statement.of(
+            (lambda s: (s.effect, conditions(s), s.actions), lambda a, b: Statement.of(
                 a.actions, a.resources + b.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows)),
         ):
             grouped: dict[tuple, Statement] = {}
             for s in current:
                 k = key_of(s)
-                grouped[k] = combine(grouped[k], s) if k in grouped else s
+                grouped[k] = _normalized(combine(grouped[k], s), key) if k in grouped else s
             current = list(grouped.values())
         if len(current) == before:
-            return sorted(current, key=_sort_key)
+            return sorted(current, key=lambda s: (s.effect != "Allow", s.actions[0].lower(), s.actions,
+                                                  resources(s), conditions(s)))
 
 
 # --- splitting -----------------------------------------------------------------------------------
@@ -129,17 +208,19 @@ def _split_oversized(stmt: Statement, resolve, limit: int) -> list[Statement]:
     return [p for part in parts for p in _split_oversized(part, resolve, limit)]
 
 
-def pack(statements: Iterable[Statement], resolve, *, limit: int = MANAGED_POLICY_MAX_CHARS) -> list[list[Statement]]:
+def pack(statements: Iterable[Statement], resolve, *, limit: int = MANAGED_POLICY_MAX_CHARS,
+         key: ValueKey = literal_key) -> list[list[Statement]]:
     """Merge, sort and split statements into documents of at most ``limit`` characters each.
 
-    ``resolve(statement) -> dict`` gives the statement as the template will hold it (tokens resolved).
+    ``resolve(statement) -> dict`` gives the statement as the template will hold it (tokens resolved);
+    ``key`` orders resources and conditions (:func:`value_key` of the stack when they hold tokens).
     Sids are made unique within each document (the second statement of rows S1 becomes ``S1No2``)
     before it is measured.
     """
     chunks: list[list[Statement]] = []
     empty = document_size(_doc([]))
     size = empty
-    for stmt in merge(statements):
+    for stmt in merge(statements, key):
         for part in _split_oversized(stmt, resolve, limit):
             candidate = _unique_in(part, chunks[-1] if chunks else [])
             added = document_size(resolve(candidate)) + (1 if chunks and chunks[-1] else 0)  # "," between statements
@@ -200,7 +281,7 @@ def create_managed_policies(
     findings that the catalog's wildcards cause are acknowledged on each policy, citing their rows.
     """
     limit = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
-    chunks = pack(statements, statement_resolver(scope))
+    chunks = pack(statements, statement_resolver(scope), key=value_key(scope))
     needed = len(chunks) + already_attached
     if needed > limit:
         raise QuotaExceededError(

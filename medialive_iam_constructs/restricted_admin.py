@@ -34,8 +34,16 @@ from .scopes import (
 )
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
+from ._rows import record_rows
 from .nag import acknowledge, nag_text
-from .packing import MANAGED_POLICY_MAX_CHARS, PrincipalQuotaValidation, create_managed_policies, pack, statement_resolver
+from .packing import (
+    MANAGED_POLICY_MAX_CHARS,
+    PrincipalQuotaValidation,
+    create_managed_policies,
+    pack,
+    statement_resolver,
+    value_key,
+)
 from .statements import Statement, render_kind, row_statements
 from .tokens import is_token
 from .validation import check_name, check_path
@@ -282,6 +290,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         self.rows: tuple[str, ...] = tuple(tier) + tuple(admin) + tuple(guards)
 
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
+        record_rows(self.group.node.default_child, self.rows)
 
         role_arns = [render_kind(self, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]
         user_arns = [render_kind(self, IAM_USER, UserNameWithPath=user_path[1:] + "*")]
@@ -354,7 +363,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             IAM_USER: [render_kind(scope, IAM_USER, UserNameWithPath=user_path[1:] + "${aws:username}")]})
         statements += row_statements(scope, ["A8.assume"], bindings={
             IAM_ROLE: [render_kind(scope, IAM_ROLE, RoleNameWithPath=role_path[1:] + "*")]})
-        chunks = pack(statements, statement_resolver(scope))
+        chunks = pack(statements, statement_resolver(scope), key=value_key(scope))
         if len(chunks) != 1:
             raise MediaLiveIamError(
                 describe(self), "require_user_boundary",

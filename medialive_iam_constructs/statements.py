@@ -2,6 +2,10 @@
 
 A :class:`Statement` is a small immutable value (effect, actions, resources, conditions, and the row ids
 it traces to) so that :mod:`packing` can merge, sort and measure statements before CDK sees them.
+
+Resources keep the order they were given in (duplicates dropped): a resource may be a token string
+(``${Token[TOKEN.99]}``) whose number depends on how many tokens the process made before, so it is never
+sorted here. The packer orders resources and statements by their resolved template values.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class Statement:
     ) -> "Statement":
         return Statement(
             actions=tuple(sorted(set(actions), key=str.lower)),
-            resources=tuple(sorted(set(resources))),
+            resources=tuple(dict.fromkeys(resources)),  # given order; the packer sorts by resolved value
             conditions=_canon(conditions or {}),
             effect=effect,
             rows=frozenset(rows),

@@ -48,6 +48,7 @@ from .catalog.resources import (
     Kind,
 )
 from .errors import MediaLiveIamError, describe
+from ._rows import record_rows
 from .nag import acknowledge, nag_text
 from .packing import MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED, PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
@@ -333,6 +334,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             assumed_by=self._principal(confused_deputy_conditions, input_features),
             permissions_boundary=boundary_policy,
         )
+        record_rows(self._role.node.default_child, self._rows)
         self._policies = create_managed_policies(
             self,
             statements,

@@ -183,3 +183,18 @@ def test_what_constructs_create_is_read_only():
         with pytest.raises(AttributeError, match="read-only"):
             setattr(construct, attr, None)
     assert ops.group.node.id == "Group" and admin.group.node.id == "Group"
+
+
+def test_resources_are_ordered_by_resolved_value_never_by_token_string():
+    from medialive_iam_constructs.packing import sort_text, statement_resolver, value_key
+
+    stack = _stack()
+    later, earlier = iam.Group(stack, "Zulu"), iam.Group(stack, "Alpha")  # Zulu's ARN token is made first
+    arns = [later.group_arn, earlier.group_arn, "arn:aws:iam::111122223333:group/other", earlier.group_arn]
+    stmt = Statement.of(["iam:AddUserToGroup"], arns, rows=["A4"])
+    with pytest.raises(ValueError, match="holds a CDK token"):
+        pack([stmt], _literal)  # without the stack's key, a token has no order
+    (chunk,) = pack([stmt], statement_resolver(stack), key=value_key(stack))
+    resolved = [sort_text(r) for r in stack.resolve(list(chunk[0].resources))]
+    alpha, zulu = (stack.get_logical_id(g.node.default_child) for g in (earlier, later))
+    assert resolved == [f"${{{alpha}.Arn}}", f"${{{zulu}.Arn}}", "arn:aws:iam::111122223333:group/other"]
