@@ -103,7 +103,7 @@ def _tag_conditions(tag: tuple[str, str]):
             return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # the resource the request creates
         out: dict = {"StringEquals": {f"aws:ResourceTag/{key}": value}}
         if any(a in TAG_WRITE_ACTIONS for a in grant.actions):
-            out["ForAllValues:StringNotEquals"] = {TAG_KEYS_KEY: [key]}
+            out["ForAllValues:StringNotEqualsIgnoreCase"] = {TAG_KEYS_KEY: [key]}
         return out
 
     return conditions

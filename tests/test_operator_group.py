@@ -774,3 +774,9 @@ def test_wizard_stacks_only_under_the_prefix(wizard):
         assert wizard.decide("cloudformation:DeleteStack", stack(other)) != "Allowed", other
     assert wizard.decide("cloudformation:DeleteStack", stack("CDKToolkit")) == "ExplicitlyDenied"
     assert wizard.decide("cloudformation:DeleteStack", stack("OpsWizard")) == "ExplicitlyDenied"
+
+
+def test_tag_scope_key_case_cannot_be_smuggled(tagged):
+    """IAM matches aws:ResourceTag/<key> without regard to case: adding 'DEPARTMENT' is the same key."""
+    for key in ("DEPARTMENT", "department"):
+        assert tagged.decide("medialive:CreateTags", ML + "channel:9", {**NEWS, "aws:TagKeys": [key]}) == "ImplicitlyDenied"
