@@ -68,7 +68,8 @@ class MediaLiveNamespaces:
     :param kms_keys: customer managed KMS keys (ARNs or ``IKey``) MediaLive may decrypt with directly. Without
         them, ``kms:Decrypt`` works only through Parameter Store (``kms:ViaService``), for SecureString parameters.
     :param elastic_ip_allocations: the Elastic IPs (``eipalloc-...``) VPC delivery may associate (T9); none: no T9.
-    :param mediapackage_channel_prefix: id prefix of MediaPackage v1 channels (T14).
+    :param mediapackage_channel_prefix: id prefix of MediaPackage v1 channels (T14); with its separator, so that
+        ``medialive-`` does not also match ``medialiveprivate``.
     :param mediapackage_v2_channel_groups: MediaPackage v2 channel groups (T15): every channel in them.
     :param mediastore_container_prefix: name prefix of MediaStore containers (T16).
     """
@@ -79,9 +80,9 @@ class MediaLiveNamespaces:
     parameter_path: str = "/medialive/"
     kms_keys: Sequence[Any] = ()
     elastic_ip_allocations: Sequence[str] = ()
-    mediapackage_channel_prefix: str = "medialive"
+    mediapackage_channel_prefix: str = "medialive-"
     mediapackage_v2_channel_groups: Sequence[str] = ("medialive",)
-    mediastore_container_prefix: str = "medialive"
+    mediastore_container_prefix: str = "medialive-"
 
     def check(self, scope: Construct, prop: str) -> None:
         """Raise :class:`MediaLiveIamError` for a namespace that would reach everything or is malformed."""

@@ -92,11 +92,14 @@ def _split_creates(row_ids: Sequence[str]) -> list[Row]:
     return out
 
 
-def _tag_conditions(tag: tuple[str, str]):
-    """Conditions per (row, grant, kind) of a tag-scoped group (issue 11 d)."""
+def _tag_conditions(tag: tuple[str, str], roles_by_path: bool):
+    """Conditions per (row, grant, kind) of a tag-scoped group (issue 11 d). With ``pass_roles_by_path`` the roles it
+    passes must carry its tag too: a path holds every team's workflow roles."""
     key, value = tag
 
     def conditions(row: Row, grant: Grant, kind: Kind | None) -> Mapping | None:
+        if kind is IAM_ROLE and roles_by_path:
+            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}
         if kind not in TAG_SCOPED_KINDS:
             return None
         if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):
@@ -134,7 +137,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     :param notification_prefix: name prefix of the EventBridge rules (S26) and SNS topics (S40).
     :param resource_tag: ``(key, value)``: tag scoping (issue 11 d). Every operation on a channel, input, input
         security group or multiplex requires ``aws:ResourceTag/<key> = value`` on it; creating one requires the
-        request to tag it so (``aws:RequestTag``); ``CreateTags``/``DeleteTags`` act only on the group's own
+        request to tag it so (``aws:RequestTag``); with ``pass_roles_by_path`` the roles it passes must carry the
+        tag too (a path holds every team's roles); ``CreateTags``/``DeleteTags`` act only on the group's own
         resources and never on the key itself (``aws:TagKeys``); ``BatchStart``/``BatchStop``/``BatchDelete``,
         which IAM cannot scope, are not granted (see ``allow_batch_operations``).
     :param channel_tag: the earlier name of ``resource_tag`` (same meaning since 0.2: it now scopes inputs, input
@@ -152,6 +156,9 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     :param workflow_wizard_stack_prefix: name prefix of the wizard's stacks (default ``MediaLiveWorkflow-``).
     :param notification_endpoints: SNS endpoints (or patterns) the group may subscribe the notification topics
         to, besides e-mail (S40.endpoints); default none: e-mail subscriptions only.
+    :param allow_device_transfer: grant S4.transfer/S36.transfer, ``medialive:TransferInputDevice`` (ADVANCED or a
+        custom category). Off by default: IAM cannot limit the account a device is transferred to, so the group
+        could send any Link device of the account, and its feed, to any other AWS account.
     :param simple_role_write_equals_iam_admin: simple option only: also grant S29/S31, creating and rewriting
         ``MediaLiveAccessRole`` from the console. This EQUALS IAM ADMINISTRATION: whoever may create that role
         writes its trust policy and inline policy, and can make it trust themselves with any permission. Prefer
@@ -189,6 +196,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         workflow_wizard: bool = False,
         workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
         simple_role_write_equals_iam_admin: bool = False,
+        allow_device_transfer: bool = False,
         users: Sequence[iam.IUser] = (),
         console_users: Sequence[str] = (),
         user_path: str | None = None,
@@ -217,7 +225,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         if simple_role_write_equals_iam_admin and option is not TrustedEntityOption.SIMPLE:
             raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "S29/S31 belong to the simple "
                                     "option", "drop it, or use trusted_entity=SIMPLE")
-        opted = {"workflow_wizard": workflow_wizard,
+        opted = {"workflow_wizard": workflow_wizard, "allow_device_transfer": allow_device_transfer,
                  "simple_role_write_equals_iam_admin": simple_role_write_equals_iam_admin}
         self.rows: tuple[str, ...] = self._resolve_rows(tier, option, rows, add_rows, remove_rows, opted)
         if tag is not None and not allow_batch_operations:
@@ -262,7 +270,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
 
         statements = row_statements(
             self, _split_creates(self.rows) if tag is not None else self.rows, bindings=bindings,
-            kind_conditions=_tag_conditions(tag) if tag is not None else None,
+            kind_conditions=_tag_conditions(tag, pass_roles_by_path is not None) if tag is not None else None,
             values=operator_values(notification_prefix=notification_prefix,
                                    notification_endpoints=notification_endpoints),
         )
@@ -357,13 +365,13 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                     f"{', '.join(behind)} are granted only with {prop}=True (docs/threat-model.md says what they cost)",
                     f"set {prop}=True if this group really needs them, or drop the rows",
                 )
-        if opted["workflow_wizard"] and tier is not None:
-            if tier is not OperatorTier.ADVANCED:
-                raise MediaLiveIamError(describe(self), "workflow_wizard", f"tier {tier.name} must never get the workflow "
-                                        "wizard's rows", "use tier ADVANCED, or a custom category (tier=None, rows=[...])")
-        if opted["simple_role_write_equals_iam_admin"] and tier is OperatorTier.BASIC:
-            raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "BASIC operators create no "
-                                    "channels and never get S29/S31", "drop it, or choose a higher tier")
+        for prop, opt_rows in OPT_IN_ROWS.items():
+            never = [r for r in catalog.expand(opt_rows) if tier is not None and r in TIER_NEVER[tier]]
+            if opted[prop] and never:
+                raise MediaLiveIamError(
+                    describe(self), prop, f"tier {tier.name} must never get the {prop.replace('_', ' ')} rows "
+                    f"({', '.join(never)})", "drop it, use a higher tier, or a custom category (tier=None, rows=[...])",
+                )
         forbidden = [r for r in given + added if r in FORBIDDEN_BY_OPTION[option]]
         if forbidden:
             why = ("the complex option must not list, create or change roles (reference §6)"

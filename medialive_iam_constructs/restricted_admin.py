@@ -157,6 +157,8 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         ``iam:UpdateAssumeRolePolicy`` at all (the administrator still maintains those roles' policies).
     :param workflow_wizard: also grant the workflow wizard's rows, as ``MediaLiveOperatorGroup(workflow_wizard=True)``.
     :param workflow_wizard_stack_prefix: name prefix of the wizard's stacks (default ``MediaLiveWorkflow-``).
+    :param allow_device_transfer: also transfer Link devices to other accounts (S4.transfer, S36.transfer), as on
+        ``MediaLiveOperatorGroup``; off by default.
     :param boundary_namespaces: the namespaces of the boundary this construct creates (ignored with
         ``permissions_boundary``, which has its own: giving both is an error).
     :param require_user_boundary: users may only be created with ``user_permissions_boundary`` (A1.boundary);
@@ -189,6 +191,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         allow_role_creation: bool = True,
         workflow_wizard: bool = False,
         workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
+        allow_device_transfer: bool = False,
         boundary_namespaces: MediaLiveNamespaces | None = None,
         require_user_boundary: bool = False,
         users: Sequence[iam.IUser] = (),
@@ -276,7 +279,8 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                 operator_values(notification_prefix=notification_prefix, notification_endpoints=notification_endpoints))
 
         # --- rows and statements --------------------------------------------------------------------------
-        tier = operator_rows(tier_rows(OperatorTier.ADVANCED, option, workflow_wizard=workflow_wizard),
+        tier = operator_rows(tier_rows(OperatorTier.ADVANCED, option, workflow_wizard=workflow_wizard,
+                                       allow_device_transfer=allow_device_transfer),
                              notification_endpoints)
         admin = ["A1", "A2", "A4", "A5"] + (["A5.trust"] if allow_role_creation else []) + ["A6", "A7"]
         if allow_access_keys:

@@ -780,3 +780,28 @@ def test_tag_scope_key_case_cannot_be_smuggled(tagged):
     """IAM matches aws:ResourceTag/<key> without regard to case: adding 'DEPARTMENT' is the same key."""
     for key in ("DEPARTMENT", "department"):
         assert tagged.decide("medialive:CreateTags", ML + "channel:9", {**NEWS, "aws:TagKeys": [key]}) == "ImplicitlyDenied"
+
+
+def test_tag_scope_with_roles_by_path_passes_only_the_teams_roles(iam_evaluator):
+    """Attacker review: a path holds every team's workflow roles; a tag-scoped group passes only those with its tag."""
+    app, stack = new_stack("OpsTaggedByPath")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.READ_WRITE, pass_roles_by_path="/medialive/",
+                                   resource_tag=("Department", "news"))
+    built = Built(app, stack, group, iam_evaluator)
+    role = f"arn:aws:iam::{ACCOUNT}:role/medialive/SportsWorkflow"
+    assert built.decide("iam:PassRole", role, {**TO_MEDIALIVE, **NEWS}) == "Allowed"
+    assert built.decide("iam:PassRole", role, {**TO_MEDIALIVE, **SPORTS}) == "ImplicitlyDenied"
+    assert built.decide("iam:PassRole", role, TO_MEDIALIVE) == "ImplicitlyDenied"
+
+
+def test_device_transfer_is_opt_in(tier_stacks, iam_evaluator):
+    device = f"arn:aws:medialive:{REGION}:{ACCOUNT}:inputDevice:hd-123456789012"
+    built = tier_stacks(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)
+    assert built.decide("medialive:TransferInputDevice", device) == "ImplicitlyDenied"
+    assert built.decide("medialive:AcceptInputDeviceTransfer", device) == "Allowed"
+    app, stack = new_stack("OpsTransfer")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A],
+                                   allow_device_transfer=True)
+    assert Built(app, stack, group, iam_evaluator).decide("medialive:TransferInputDevice", device) == "Allowed"
+    with pytest.raises(MediaLiveIamError, match="must never get the allow device transfer rows"):
+        MediaLiveOperatorGroup(stack, "Rw", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE_A], allow_device_transfer=True)

@@ -121,11 +121,16 @@ USER_ROWS: tuple[Row, ...] = (
     Row("S3.delete", "Batch delete of channels, inputs, input security groups, multiplexes", _SUM, (
         Grant(ml("BatchDelete")),
     ), _S),
-    Row("S4", "Device transfers: create or cancel outgoing, accept or reject incoming, view pending", _SUM, (
-        Grant(ml("AcceptInputDeviceTransfer", "CancelInputDeviceTransfer", "RejectInputDeviceTransfer",
-                 "TransferInputDevice"), (ML_INPUT_DEVICE,)),
+    Row("S4", "Device transfers: cancel outgoing, accept or reject incoming, view pending", _SUM, (
+        Grant(ml("AcceptInputDeviceTransfer", "CancelInputDeviceTransfer", "RejectInputDeviceTransfer"),
+              (ML_INPUT_DEVICE,)),
         Grant(ml("ListInputDeviceTransfers")),
-    ), _S, ("= F5.",)),
+    ), _S, ("= F5, without TransferInputDevice (row S4.transfer).",)),
+    Row("S4.transfer", "Device transfers: transfer a device to another AWS account", _SUM, (
+        Grant(ml("TransferInputDevice"), (ML_INPUT_DEVICE,)),
+    ), _S, ("Opt-in (allow_device_transfer=True): SAR gives TransferInputDevice no condition key, so IAM cannot limit "
+            "the target account; whoever holds it can send any Link device of the account (and its feed) to any "
+            "other account (attacker review of issue 11).",)),
     Row("S5.view", "View a channel's schedule", _SUM, (
         Grant(ml("DescribeSchedule"), (ML_CHANNEL,)),
     ), _S),
@@ -302,11 +307,14 @@ USER_ROWS: tuple[Row, ...] = (
               (ML_INPUT_DEVICE,)),
         Grant(ml("ListInputDevices")),
     ), _S),
-    Row("S36", "Handle Link device transfers", _SUM, (
-        Grant(ml("AcceptInputDeviceTransfer", "CancelInputDeviceTransfer", "ClaimDevice", "RejectInputDeviceTransfer",
-                 "TransferInputDevice"), (ML_INPUT_DEVICE,)),
+    Row("S36", "Handle Link device transfers (incoming, claims, cancels)", _SUM, (
+        Grant(ml("AcceptInputDeviceTransfer", "CancelInputDeviceTransfer", "ClaimDevice", "RejectInputDeviceTransfer"),
+              (ML_INPUT_DEVICE,)),
         Grant(ml("ListInputDeviceTransfers")),
-    ), _S),
+    ), _S, ("Without TransferInputDevice (row S36.transfer, opt-in).",)),
+    Row("S36.transfer", "Transfer a Link device to another AWS account", _SUM, (
+        Grant(ml("TransferInputDevice"), (ML_INPUT_DEVICE,)),
+    ), _S, ("Opt-in (allow_device_transfer=True), as S4.transfer.",)),
     Row("S37", "Link device as a MediaConnect flow source: Flow ARN dropdown", _SUM, (
         Grant(_a("mediaconnect", "ListFlows")),
     ), _S),

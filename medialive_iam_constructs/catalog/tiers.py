@@ -52,6 +52,8 @@ SIMPLE_ROLE_WRITE_ROWS: tuple[str, ...] = ("S29", "S31")
 #: CloudFormation is scoped to a stack-name prefix and the other services' deletes reach every resource of
 #: those kinds in the account (docs/threat-model.md).
 WIZARD_ROWS: tuple[str, ...] = ("S15", "S16", "S20", "S22", "S23")
+#: Transfer a Link device to another account (S4.transfer, S36.transfer): IAM cannot limit the target account.
+DEVICE_TRANSFER_ROWS: tuple[str, ...] = ("S4.transfer", "S36.transfer")
 #: Rows that contradict an option: the complex option must not list, create or change roles.
 FORBIDDEN_BY_OPTION: dict[TrustedEntityOption, tuple[str, ...]] = {
     TrustedEntityOption.SIMPLE: ("S32",),
@@ -78,19 +80,22 @@ TIER_NEVER: dict[OperatorTier, tuple[str, ...]] = {
     OperatorTier.BASIC: expand((
         "S1", "S3.delete", "S4", "S5.edit", "S6", "S6b", "S7", "S9", "S11", "S13", "S14", "S15", "S16", "S17", "S18",
         "S19", "S20", "S21", "S22", "S23", "S24", "S26", "S28", "S29", "S30", "S31", "S32", "S33", "S34", "S35", "S36",
-        "S37", "S38", "S39", "S40", "S41", "S42",
+        "S37", "S38", "S39", "S40", "S41", "S42", "S4.transfer", "S36.transfer",
     )),
-    OperatorTier.READ_WRITE: expand(("S14", "S15", "S16", "S20", "S22", "S23", "S26", "S28", "S40", "S41")),
+    OperatorTier.READ_WRITE: expand(("S14", "S15", "S16", "S20", "S22", "S23", "S26", "S28", "S40", "S41",
+                                     "S4.transfer", "S36.transfer")),
     OperatorTier.ADVANCED: (),
 }
 #: Rows no tier gets by default, each behind an explicit prop of the constructs.
 OPT_IN_ROWS: dict[str, tuple[str, ...]] = {
     "workflow_wizard": WIZARD_ROWS,
+    "allow_device_transfer": DEVICE_TRANSFER_ROWS,
     "simple_role_write_equals_iam_admin": SIMPLE_ROLE_WRITE_ROWS,
 }
 
 
-def tier_rows(tier: OperatorTier, option: TrustedEntityOption, *, workflow_wizard: bool = False) -> tuple[str, ...]:
+def tier_rows(tier: OperatorTier, option: TrustedEntityOption, *, workflow_wizard: bool = False,
+              allow_device_transfer: bool = False) -> tuple[str, ...]:
     """All rows of ``tier`` under ``option``: its activities plus the option's trusted-entity rows, minus
     what the option forbids, plus the wizard rows when ``workflow_wizard``. BASIC gets no trusted-entity rows:
     it creates no channels."""
@@ -99,6 +104,8 @@ def tier_rows(tier: OperatorTier, option: TrustedEntityOption, *, workflow_wizar
         rows += TRUSTED_ENTITY_ROWS[option]
     if workflow_wizard:
         rows += expand(WIZARD_ROWS)
+    if allow_device_transfer:
+        rows += DEVICE_TRANSFER_ROWS
     return tuple(rows)
 
 
