@@ -2,7 +2,7 @@
 
 ``OrganizationBaselineStackSet`` takes a stack built in its own environment-agnostic ``Stage`` (every account-
 specific ARN from ``AWS::AccountId``/``AWS::Region``/``AWS::Partition``, no literal account), synthesizes that
-stage and inlines the stack's template as the StackSet's ``TemplateBody`` (docs/decisions.md D9: why inline, not
+stage and inlines the stack's template as the StackSet's ``TemplateBody`` (docs/decisions.md D12: why inline, not
 cdk-stacksets and an asset). The StackSet deploys the template to every account of the given OUs, in one region
 (IAM names are global to an account: a second region would collide with the first), and to each account that joins
 those OUs later (``AutoDeployment``). ``docs/organizations.md`` says how to deploy it and what a member account sees.
