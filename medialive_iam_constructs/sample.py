@@ -284,6 +284,7 @@ def _env_from_context(node) -> cdk.Environment | None:
 def build_app(app: cdk.App) -> list[MediaLiveIamStack]:
     """The sample app: one stack, or one stage per account listed under ``medialive-iam:stages``."""
     register_nag_packs(app)
+    add_roles_per_account_limit(app)
     organization = app.node.try_get_context(CONTEXT_PREFIX + "organization")
     if organization:
         return build_organization(app, organization)
@@ -378,3 +379,19 @@ def build_organization(app: cdk.App, spec: Any) -> list[MediaLiveIamStack]:
     )
     baseline.organization_stack = host
     return [baseline, *per_account]
+
+
+def add_roles_per_account_limit(app: cdk.App) -> None:
+    """Synth fails when the app's roles in one account (all its stacks and stages there) pass
+    ``medialive-iam:rolesPerAccount`` (default 1000, IAM's default quota)."""
+    from .scale import DEFAULT_ROLES_PER_ACCOUNT, RolesPerAccountLimit
+
+    value = app.node.try_get_context(CONTEXT_PREFIX + "rolesPerAccount")
+    limit = DEFAULT_ROLES_PER_ACCOUNT if value is None else int(json.loads(value) if isinstance(value, str) else value)
+    if limit < 1:
+        raise MediaLiveIamError("app (sample app)", f"{CONTEXT_PREFIX}rolesPerAccount", f"{limit} is not positive",
+                                "give the account's 'Roles per account' quota (IAM's default is 1000)")
+    app.node.add_validation(RolesPerAccountLimit(
+        app, limit, prop=f"{CONTEXT_PREFIX}rolesPerAccount",
+        fix=f"spread the workflows over more accounts ({CONTEXT_PREFIX}stages), or raise the account's 'Roles per "
+            f"account' quota in Service Quotas and set {CONTEXT_PREFIX}rolesPerAccount to it"))
