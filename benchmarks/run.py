@@ -35,8 +35,9 @@ import aws_cdk as cdk
 ctx = json.load(open({root!r} + "/cdk.json"))["context"]
 """
 _EPILOGUE = """
-app.synth()
+assembly = app.synth()
 elapsed = time.perf_counter() - t0
+extra = globals().get("extra_metrics", lambda a: {{}})(assembly)  # after the clock: not part of the timing
 
 def _children_peak_kb():
     # the jsii node runtime (a child that starts a node grandchild) is still running: the peak RSS of every
@@ -63,7 +64,7 @@ def _children_peak_kb():
     return total
 
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"seconds": elapsed, "peak_mb": (me + _children_peak_kb()) / 1024}}))
+print(json.dumps({{"seconds": elapsed, "peak_mb": (me + _children_peak_kb()) / 1024, **extra}}))
 """
 
 #: The sample app as ``cdk synth`` builds it, without the cdk-nag packs (the library's own cost).
@@ -107,7 +108,34 @@ ctx["medialive-iam:workflows"] = {{f"w{{i:03d}}": {{"sourceBuckets": [f"example-
     "destinationBuckets": [f"example-archive-{{i:03d}}"]}} for i in range({n})}}
 app = cdk.App(context=ctx, outdir=OUT)
 build_app(app)
+
+def extra_metrics(assembly):
+    from medialive_iam_constructs.packing import document_size
+    stacks, roles, policies, largest = 0, 0, 0, (0, "")
+    for s in assembly.stacks:
+        stacks += 1
+        for lid, r in s.template["Resources"].items():
+            roles += r["Type"] == "AWS::IAM::Role"
+            if r["Type"] == "AWS::IAM::ManagedPolicy":
+                policies += 1
+                size = document_size(r["Properties"]["PolicyDocument"])
+                largest = max(largest, (size, r["Properties"].get("ManagedPolicyName", lid)))
+    return {{"stacks": stacks, "roles": roles, "policies": policies, "largest_chars": largest[0],
+            "largest_name": largest[1]}}
 """
+
+
+#: Written under the workflows table (docs/decisions.md D13).
+HEADROOM_NOTE = [
+    "Workflows are sharded at `rolesPerStack` (100) roles per stack; 1,000 workflows are 1,000 roles in one account, "
+    "exactly IAM's default quota, which `medialive-iam:rolesPerAccount` checks at synth (the 1,001st fails). "
+    "The largest managed policy does not grow with the workflows (operator groups and the administrator pass "
+    "roles by path). It is close to 6,144 because the packer fills each policy before opening the next: the "
+    "first of a principal's policies is always nearly full, so its headroom is not a measure of room to grow; the "
+    "room is the policies left of the 10 a group or role may attach (the footprint table below). Sizes are counted "
+    "with worst-case pseudo-parameter lengths (D6), so a policy that fits at synth fits in every partition and "
+    "region: the packer keeps no extra margin (D13).",
+]
 
 
 def run_case(body: str, runs: int, **params) -> dict:
@@ -124,7 +152,7 @@ def run_case(body: str, runs: int, **params) -> dict:
             result = json.loads(proc.stdout.strip().splitlines()[-1])
             times.append(result["seconds"])
             peaks.append(result["peak_mb"])
-    return {"seconds": statistics.median(times), "peak_mb": statistics.median(peaks), "runs": runs,
+    return {**result, "seconds": statistics.median(times), "peak_mb": statistics.median(peaks), "runs": runs,
             "all_seconds": times}
 
 
@@ -204,7 +232,7 @@ def references() -> list[dict]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sizes", default="1,10,50,200")
+    parser.add_argument("--sizes", default="1,10,50,200,500,1000")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -242,16 +270,18 @@ def main(argv: list[str]) -> int:
         "",
         "## Workflows (one trusted role each; operator groups pass roles by path; the administrator; cdk-nag on)",
         "",
-        "| Workflows | Synth (s) | × 1 workflow | Peak memory (MB) | × 1 workflow | s per workflow above 1 |",
-        "|---|---|---|---|---|---|",
+        "| Workflows | Stacks | Roles | Managed policies | Synth (s) | × 1 workflow | Peak memory (MB) | × 1 workflow | s per workflow above 1 | Largest policy (chars, % of 6,144) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     base = scaled[sizes[0]]
     for n in sizes:
         s = scaled[n]
         per = (s["seconds"] - base["seconds"]) / (n - sizes[0]) if n != sizes[0] else 0
-        lines.append(f"| {n} | {s['seconds']:.2f} | {s['seconds'] / base['seconds']:.2f} | {s['peak_mb']:.0f} | "
-                     f"{s['peak_mb'] / base['peak_mb']:.2f} | {per:.3f} |")
-    lines += ["", "Growth is linear when the last column is roughly constant.", "",
+        lines.append(f"| {n} | {s['stacks']} | {s['roles']} | {s['policies']} | {s['seconds']:.2f} | "
+                     f"{s['seconds'] / base['seconds']:.2f} | {s['peak_mb']:.0f} | "
+                     f"{s['peak_mb'] / base['peak_mb']:.2f} | {per:.3f} | {s['largest_chars']} "
+                     f"(`{s['largest_name']}`, {100 * s['largest_chars'] / 6144:.1f}%) |")
+    lines += ["", "Growth is linear when the last column is roughly constant.", "", *HEADROOM_NOTE, "",
               "## IAM footprint per persona (the sample app)", "",
               "| Principal | Kind | Distinct actions | Allow statements on `*` | Largest policy (chars) | % of 6,144 | Managed policies (of 10) |",
               "|---|---|---|---|---|---|---|"]

@@ -284,6 +284,10 @@ def _env_from_context(node) -> cdk.Environment | None:
 def build_app(app: cdk.App) -> list[MediaLiveIamStack]:
     """The sample app: one stack, or one stage per account listed under ``medialive-iam:stages``."""
     register_nag_packs(app)
+    add_roles_per_account_limit(app)
+    organization = app.node.try_get_context(CONTEXT_PREFIX + "organization")
+    if organization:
+        return build_organization(app, organization)
     stages = app.node.try_get_context(CONTEXT_PREFIX + "stages") or []
     if not stages:
         return [MediaLiveIamStack(app, DEFAULT_STACK_NAME, env=_env_from_context(app.node))]
@@ -315,3 +319,79 @@ def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[Medi
         config = SampleConfig(**{**base.__dict__, "name_prefix": prefix})
         stacks.append(MediaLiveIamStack(stage, DEFAULT_STACK_NAME, config=config))
     return stacks
+
+
+#: Stack and stage names of the organization mode (``medialive-iam:organization``).
+ORGANIZATION_STACK_NAME = "MediaLiveIamOrganization"
+ORGANIZATION_BASELINE_STAGE = "OrganizationBaseline"
+_ORGANIZATION_KEYS = {"organizationalUnits", "regions", "stackSetName", "callAs", "excludeAccounts",
+                      "retainStacksOnAccountRemoval", "maxConcurrentPercentage", "failureTolerancePercentage"}
+
+
+def build_organization(app: cdk.App, spec: Any) -> list[MediaLiveIamStack]:
+    """The baseline across an AWS Organization (docs/organizations.md): a stack ``MediaLiveIamOrganization`` (in
+    the management or delegated administrator account: ``medialive-iam:account``/``region``) holding one
+    service-managed StackSet whose template is the sample stack synthesized without an environment (stage
+    ``OrganizationBaseline``, stack ``MediaLiveIam``, same construct ids hence the same logical ids as the
+    per-account stack). ``spec``: ``{"organizationalUnits": [...], "regions": [one region], "stackSetName"?,
+    "callAs"?, "excludeAccounts"?, "retainStacksOnAccountRemoval"?, "maxConcurrentPercentage"?,
+    "failureTolerancePercentage"?}``. Accounts listed under ``medialive-iam:stages`` keep their per-account
+    stage and are excluded from the StackSet (their IAM names would collide)."""
+    from .organization import OrganizationBaselineStackSet
+
+    where = "app (sample app)"
+    if isinstance(spec, str):
+        spec = json.loads(spec)
+    if not isinstance(spec, Mapping):
+        raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}organization", f"{spec!r} is not an object",
+                                'give it as JSON: {"organizationalUnits": ["ou-..."], "regions": ["us-east-1"]}')
+    unknown = set(spec) - _ORGANIZATION_KEYS
+    if unknown:
+        raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}organization", f"unknown key(s) {sorted(unknown)}",
+                                f"use only {sorted(_ORGANIZATION_KEYS)}")
+    regions = list(spec.get("regions") or ())
+    if len(regions) != 1:
+        raise MediaLiveIamError(
+            where, f"{CONTEXT_PREFIX}organization.regions", f"{regions!r}: the baseline needs exactly one region",
+            "give one region: IAM names are global to an account, so a second region's stack instance would create "
+            "the same groups, roles and policies again and fail")
+    stages = app.node.try_get_context(CONTEXT_PREFIX + "stages") or []
+    if isinstance(stages, str):
+        stages = json.loads(stages)
+    per_account = build_stages(app, stages) if stages else []
+    excluded = [*spec.get("excludeAccounts", ()), *(str(s["account"]) for s in stages)]
+
+    stage = cdk.Stage(app, ORGANIZATION_BASELINE_STAGE)
+    baseline = MediaLiveIamStack(
+        stage, DEFAULT_STACK_NAME, config=SampleConfig.from_context(app.node),
+        synthesizer=cdk.BootstraplessSynthesizer(), analytics_reporting=False,
+        description="MediaLive IAM baseline (deployed to each member account by the StackSet MediaLiveIamBaseline)",
+    )
+    host = cdk.Stack(app, ORGANIZATION_STACK_NAME, env=_env_from_context(app.node),
+                     description="The StackSet that deploys the MediaLive IAM baseline to the organization's accounts")
+    host.stack_set = OrganizationBaselineStackSet(
+        host, "Baseline", baseline=baseline, organizational_units=spec.get("organizationalUnits") or (),
+        region=regions[0], stack_set_name=spec.get("stackSetName", "MediaLiveIamBaseline"),
+        call_as=spec.get("callAs", "SELF"), exclude_accounts=excluded,
+        retain_stacks_on_account_removal=bool(spec.get("retainStacksOnAccountRemoval", True)),
+        max_concurrent_percentage=spec.get("maxConcurrentPercentage", 25),
+        failure_tolerance_percentage=spec.get("failureTolerancePercentage", 0),
+    )
+    baseline.organization_stack = host
+    return [baseline, *per_account]
+
+
+def add_roles_per_account_limit(app: cdk.App) -> None:
+    """Synth fails when the app's roles in one account (all its stacks and stages there) pass
+    ``medialive-iam:rolesPerAccount`` (default 1000, IAM's default quota)."""
+    from .scale import DEFAULT_ROLES_PER_ACCOUNT, RolesPerAccountLimit
+
+    value = app.node.try_get_context(CONTEXT_PREFIX + "rolesPerAccount")
+    limit = DEFAULT_ROLES_PER_ACCOUNT if value is None else int(json.loads(value) if isinstance(value, str) else value)
+    if limit < 1:
+        raise MediaLiveIamError("app (sample app)", f"{CONTEXT_PREFIX}rolesPerAccount", f"{limit} is not positive",
+                                "give the account's 'Roles per account' quota (IAM's default is 1000)")
+    app.node.add_validation(RolesPerAccountLimit(
+        app, limit, prop=f"{CONTEXT_PREFIX}rolesPerAccount",
+        fix=f"spread the workflows over more accounts ({CONTEXT_PREFIX}stages), or raise the account's 'Roles per "
+            f"account' quota in Service Quotas and set {CONTEXT_PREFIX}rolesPerAccount to it"))

@@ -44,3 +44,53 @@ def shards(items: Sequence[T], per_shard: int) -> list[list[T]]:
     if per_shard < 1:
         raise ValueError("per_shard must be at least 1")
     return [list(items[i:i + per_shard]) for i in range(0, len(items), per_shard)]
+
+
+#: IAM quota: roles per account (default; adjustable in Service Quotas up to 5,000).
+DEFAULT_ROLES_PER_ACCOUNT = 1000
+#: The key under which stacks without an account (environment-agnostic) are counted together.
+ENV_AGNOSTIC = "environment-agnostic (the account of your credentials or each StackSet member)"
+
+
+def roles_per_account(root) -> dict[str, dict[str, int]]:
+    """IAM roles the app creates, per account: ``{account: {stack path: roles}}``. Stacks without an account
+    (environment-agnostic) are counted as one account; nested stages and sharded stacks are included."""
+    from aws_cdk import Token
+    from aws_cdk.aws_iam import CfnRole
+
+    out: dict[str, dict[str, int]] = {}
+    for c in root.node.find_all():
+        if isinstance(c, CfnRole):
+            stack = Stack.of(c)
+            account = ENV_AGNOSTIC if Token.is_unresolved(stack.account) else stack.account
+            per_stack = out.setdefault(account, {})
+            per_stack[stack.node.path] = per_stack.get(stack.node.path, 0) + 1
+    return out
+
+
+@jsii.implements(IValidation)
+class RolesPerAccountLimit:
+    """Synth-time check of IAM's roles-per-account quota, across every stack and stage of the app in one account
+    (IAM would refuse the role past the quota only at deploy, half-way through a stack)."""
+
+    def __init__(self, root, limit: int = DEFAULT_ROLES_PER_ACCOUNT, prop: str = "rolesPerAccount",
+                 fix: str | None = None) -> None:
+        if not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"{prop}: {limit!r} is not a positive number of roles")
+        self._root = root
+        self._limit = limit
+        self._prop = prop
+        self._fix = fix or ("spread the workflows over more accounts, or raise the account's 'Roles per account' "
+                            "quota in Service Quotas and the limit with it")
+
+    def validate(self) -> list[str]:
+        errors = []
+        for account, stacks in sorted(roles_per_account(self._root).items()):
+            total = sum(stacks.values())
+            if total > self._limit:
+                where = ", ".join(f"{path} {n}" for path, n in sorted(stacks.items()))
+                errors.append(
+                    f"{self._root.node.path or 'app'} (RolesPerAccountLimit): {self._prop}: account {account} would "
+                    f"hold {total} IAM roles from this app ({where}), over the quota of {self._limit} roles per "
+                    f"account (roles the account already has count too). Fix: {self._fix}")
+        return errors

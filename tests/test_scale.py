@@ -135,3 +135,45 @@ def test_two_stages_in_one_account_need_different_prefixes():
     for stage, stack in zip(("Blue", "Green"), stacks):
         names += _names(assembly.get_nested_assembly(f"assembly-{stage}").get_stack_by_name(stack.stack_name).template)
     _assert_valid_and_distinct(names)
+
+
+# --- roles per account ----------------------------------------------------------------------------------
+
+from medialive_iam_constructs.scale import ENV_AGNOSTIC, RolesPerAccountLimit, roles_per_account  # noqa: E402
+
+
+def test_roles_are_counted_per_account_across_stacks_and_stages():
+    from aws_cdk import aws_iam as iam
+
+    app = cdk.App()
+    for stage_name, account, n in (("A1", "111111111111", 3), ("A2", "111111111111", 2), ("B", "222222222222", 4)):
+        stack = cdk.Stack(cdk.Stage(app, stage_name, env=cdk.Environment(account=account, region="us-east-1")), "S")
+        for i in range(n):
+            iam.Role(stack, f"R{i}", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"))
+    agnostic = cdk.Stack(app, "Agnostic")
+    iam.Role(agnostic, "R", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"))
+    assert roles_per_account(app) == {"111111111111": {"A1/S": 3, "A2/S": 2}, "222222222222": {"B/S": 4},
+                                      ENV_AGNOSTIC: {"Agnostic": 1}}
+    assert RolesPerAccountLimit(app, 5).validate() == []
+    (error,) = RolesPerAccountLimit(app, 4, fix="shard it").validate()
+    assert "account 111111111111 would hold 5 IAM roles from this app (A1/S 3, A2/S 2), over the quota of 4" in error
+    assert error.endswith("Fix: shard it")
+
+
+def test_sample_app_fails_at_synth_past_the_roles_per_account_quota():
+    app, _ = sample_app(rolesPerAccount=1)  # the sample's two workflow roles
+    with pytest.raises(Exception, match=r"medialive-iam:rolesPerAccount: account environment-agnostic .* would hold 2 "
+                                        r"IAM roles .*over the quota of 1 roles per account.*Fix: spread the workflows"):
+        app.synth()
+    sample_app(rolesPerAccount=2)[0].synth()
+
+
+def test_two_stages_in_one_account_share_its_role_quota():
+    same = [{"name": "Blue", "account": "111111111111", "region": "us-west-2", "namePrefix": "Blue"},
+            {"name": "Green", "account": "111111111111", "region": "eu-west-1", "namePrefix": "Green"}]
+    app, _ = sample_app(stages=same, rolesPerAccount=3)
+    with pytest.raises(Exception, match=r"account 111111111111 would hold 4 IAM roles from this app "
+                                        r"\(Blue/MediaLiveIam 2, Green/MediaLiveIam 2\)"):
+        app.synth()
+    other = [same[0], {**same[1], "account": "222222222222"}]
+    sample_app(stages=other, rolesPerAccount=3)[0].synth()  # 2 + 2 in two accounts

@@ -1,0 +1,106 @@
+"""The logical ids (and IAM names) of the sample app's resources, written out literally.
+
+CloudFormation replaces a resource whose logical id changes (delete + create), and IAM replaces a group, role, user
+or managed policy whose name changes. In production that means: the group loses its members, a channel's role ARN
+disappears for the seconds between delete and create, a console user loses its password and access keys. A refactor
+that moves a construct (new ``id``, new parent, a wrapper construct) changes the hash in the logical id; this test
+makes that change fail in review, where the snapshots would only show a large diff.
+
+If a change here is intended, say in CHANGELOG.md / docs/upgrading.md what ``cdk deploy`` replaces, and how users
+keep their resources (``Stack.rename_logical_id``, ``CfnElement.override_logical_id``, or a migration).
+
+A resource the library adds (a new managed policy when a tier grows) is not a replacement: it fails only
+``test_no_unlisted_resources``, whose message asks to list it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import sample_app, template_of
+
+#: logical id -> (resource type, physical name or None when CloudFormation generates it)
+COMMON = {
+    "MediaLiveAdministratorsGroupA6FC7873": ("AWS::IAM::Group", "MediaLiveAdministrators"),
+    "MediaLiveAdministratorsPolicy1464CA1F1": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccess"),
+    "MediaLiveAdministratorsPolicy28C3DED74": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccess2"),
+    "MediaLiveAdministratorsPolicy3B13A1DA8": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccess3"),
+    "MediaLiveAdvancedUsersGroup611A7D63": ("AWS::IAM::Group", "MediaLiveAdvancedUsers"),
+    "MediaLiveAdvancedUsersPolicy1C7B3C337": ("AWS::IAM::ManagedPolicy", "MediaLiveAdvancedUserAccess"),
+    "MediaLiveAdvancedUsersPolicy26267A94E": ("AWS::IAM::ManagedPolicy", "MediaLiveAdvancedUserAccess2"),
+    "MediaLiveBasicUsersGroupF3580BF2": ("AWS::IAM::Group", "MediaLiveBasicUsers"),
+    "MediaLiveBasicUsersPolicy1221D0DA6": ("AWS::IAM::ManagedPolicy", "MediaLiveBasicUserAccess"),
+    "MediaLiveReadWriteUsersGroupB4BC653A": ("AWS::IAM::Group", "MediaLiveReadWriteUsers"),
+    "MediaLiveReadWriteUsersPolicy10A9854C8": ("AWS::IAM::ManagedPolicy", "MediaLiveReadWriteUserAccess"),
+}
+
+COMPLEX = {
+    **COMMON,
+    "TrustedRoleBoundaryPolicy1AA721E3D": ("AWS::IAM::ManagedPolicy", "MediaLiveTrustedRoleBoundary"),
+    "WorkflowNewsPolicy1752828AF": ("AWS::IAM::ManagedPolicy", "MediaLiveNewsWorkflow-trusted-entity"),
+    "WorkflowNewsRole4C1DDE8F": ("AWS::IAM::Role", "MediaLiveNewsWorkflow"),
+    "WorkflowSportsPolicy1A1E62B40": ("AWS::IAM::ManagedPolicy", "MediaLiveSportsWorkflow-trusted-entity"),
+    "WorkflowSportsRole55D84759": ("AWS::IAM::Role", "MediaLiveSportsWorkflow"),
+}
+
+SIMPLE = {
+    **COMMON,
+    "MediaLiveAccessRole418070E4": ("AWS::IAM::Role", "MediaLiveAccessRole"),
+    "MediaLiveAccessRolePolicy120A27762": ("AWS::IAM::ManagedPolicy", None),
+    "MediaLiveAdministratorsRoleBoundaryPolicy1FA84A767": ("AWS::IAM::ManagedPolicy", "MediaLiveTrustedRoleBoundary"),
+}
+
+#: the complex option with one console user per group (user, its one-time password secret and the secrets' key).
+USERS_CONTEXT = {"basic": ["alice"], "readWrite": ["bob"], "advanced": ["carol"]}
+WITH_USERS = {
+    **COMPLEX,
+    "MediaLiveAdvancedUsersInitialPasswordKey5B9465DC": ("AWS::KMS::Key", None),
+    "MediaLiveAdvancedUsersInitialPasswordcarol459A0F7A": ("AWS::SecretsManager::Secret", None),
+    "MediaLiveAdvancedUsersUsercarolB3A60D44": ("AWS::IAM::User", "carol"),
+    "MediaLiveBasicUsersInitialPasswordKey617DAA48": ("AWS::KMS::Key", None),
+    "MediaLiveBasicUsersInitialPasswordalice6719FC59": ("AWS::SecretsManager::Secret", None),
+    "MediaLiveBasicUsersUseralice7E3E971C": ("AWS::IAM::User", "alice"),
+    "MediaLiveReadWriteUsersInitialPasswordKeyC7F4EB16": ("AWS::KMS::Key", None),
+    "MediaLiveReadWriteUsersInitialPasswordbob65253BFC": ("AWS::SecretsManager::Secret", None),
+    "MediaLiveReadWriteUsersUserbob98A88CF2": ("AWS::IAM::User", "bob"),
+}
+
+VARIANTS = {
+    "complex": ({}, COMPLEX),
+    "simple": ({"trustedEntity": "simple"}, SIMPLE),
+    "complex-with-users": ({"users": USERS_CONTEXT}, WITH_USERS),
+}
+_NAME_PROPS = ("GroupName", "RoleName", "ManagedPolicyName", "UserName", "Name")
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _resources(variant: str) -> dict[str, tuple[str, str | None]]:
+    if variant not in _TEMPLATES:
+        _, stacks = sample_app(**VARIANTS[variant][0])
+        _TEMPLATES[variant] = template_of(stacks[0])
+    out = {}
+    for lid, r in _TEMPLATES[variant]["Resources"].items():
+        props = r.get("Properties", {})
+        out[lid] = (r["Type"], next((props[p] for p in _NAME_PROPS if p in props), None))
+    return out
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_no_resource_would_be_replaced(variant):
+    """Every pinned resource is still there under the same logical id, type and name."""
+    actual = _resources(variant)
+    expected = VARIANTS[variant][1]
+    gone = {lid: want for lid, want in expected.items() if lid not in actual}
+    changed = {lid: (want, actual[lid]) for lid, want in expected.items() if lid in actual and actual[lid] != want}
+    assert not gone and not changed, (
+        f"sample app ({variant}): this change would REPLACE production resources on cdk deploy.\n"
+        f"logical ids gone (CloudFormation deletes them; a new id creates a new resource): {gone}\n"
+        f"type or name changed (IAM replaces the resource): {changed}\n"
+        "If intended, document the replacement in docs/upgrading.md and update tests/test_logical_ids.py.")
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_no_unlisted_resources(variant):
+    """A new resource is not a replacement, but it is listed here so that the next refactor cannot move it."""
+    extra = {lid: v for lid, v in _resources(variant).items() if lid not in VARIANTS[variant][1]}
+    assert not extra, f"sample app ({variant}): new resources, add them to tests/test_logical_ids.py: {extra}"
