@@ -97,7 +97,7 @@ FEATURE_USER_ROWS: tuple[Row, ...] = (
         }, star_reason="the names of the rules workflow monitor creates are not documented; PutRule is limited to "
                        "the media services' events (events:source)"),
         Grant(_a("events", "PutTargets"), conditions={
-            "ArnLike": {"events:TargetArn": "arn:${Partition}:sns:${Region}:${Account}:*"},
+            "ForAllValues:ArnLike": {"events:TargetArn": ["arn:${Partition}:sns:${Region}:${Account}:*"]},
             "Null": {"events:TargetArn": "false"},
         }, star_reason="the names of the rules workflow monitor creates are not documented; targets only SNS topics "
                        "of this account and region (events:TargetArn)"),
