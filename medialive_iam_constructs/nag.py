@@ -20,7 +20,7 @@ from . import catalog
 from .statements import Statement
 from .tokens import stack_tokens
 
-CITATION = re.compile(r"\b(?:[STFA]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
+CITATION = re.compile(r"\b(?:[STFAWNM]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
 
 
 def _checked(finding_id: str, reason: str) -> Acknowledgment:

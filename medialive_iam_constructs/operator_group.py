@@ -27,8 +27,11 @@ from .catalog.model import Grant, Row
 from .catalog.activities import TAG_KEYS_KEY, TAG_ON_CREATE, TAG_SCOPED_KINDS, TAG_WRITE_ACTIONS, UNSCOPABLE_ROWS
 from .catalog.resources import CFN_STACK, IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
 from .catalog.tiers import (
+    ADVANCED_ONLY_OPT_INS,
     FORBIDDEN_BY_OPTION,
     OPT_IN_ROWS,
+    WORKFLOW_MONITOR_DEPLOY_ROWS,
+    opt_in_rows,
     TIER_NEVER,
     OperatorTier,
     TrustedEntityOption,
@@ -45,6 +48,7 @@ from .scopes import (
     operator_bindings,
     operator_rows,
     operator_values,
+    monitor_stack_binding,
     wizard_guard,
     wizard_stack_binding,
 )
@@ -159,6 +163,16 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     :param allow_device_transfer: grant S4.transfer/S36.transfer, ``medialive:TransferInputDevice`` (ADVANCED or a
         custom category). Off by default: IAM cannot limit the account a device is transferred to, so the group
         could send any Link device of the account, and its feed, to any other AWS account.
+    :param medialive_anywhere: grant MediaLive Anywhere's rows for the tier (N1 viewing for BASIC, N2 channel
+        placement groups from READ_WRITE, N3 networks, clusters, nodes and SDI sources for ADVANCED; all three for a
+        custom category). The same prop as on ``RestrictedAdmin``.
+    :param workflow_monitor_deploy: grant W4, deploying a workflow monitor signal map's monitoring (ADVANCED or a
+        custom category only). Off by default; its cost: CloudFormation on stacks named
+        ``workflow_monitor_stack_prefix*`` (never CDKToolkit or this stack, S15.guard), and every CloudWatch alarm of
+        the account and region, every EventBridge rule of the default bus (new rules for media events only,
+        targets only this account's SNS topics): AWS documents none of the names workflow monitor uses.
+    :param workflow_monitor_stack_prefix: name prefix of workflow monitor's CloudFormation stacks; required with
+        ``workflow_monitor_deploy`` (AWS does not document it: read it from the stacks of a first deployment).
     :param simple_role_write_equals_iam_admin: simple option only: also grant S29/S31, creating and rewriting
         ``MediaLiveAccessRole`` from the console. This EQUALS IAM ADMINISTRATION: whoever may create that role
         writes its trust policy and inline policy, and can make it trust themselves with any permission. Prefer
@@ -195,6 +209,9 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         channel_arns: Sequence[str] = (),
         workflow_wizard: bool = False,
         workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
+        medialive_anywhere: bool = False,
+        workflow_monitor_deploy: bool = False,
+        workflow_monitor_stack_prefix: str | None = None,
         simple_role_write_equals_iam_admin: bool = False,
         allow_device_transfer: bool = False,
         users: Sequence[iam.IUser] = (),
@@ -225,8 +242,11 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         if simple_role_write_equals_iam_admin and option is not TrustedEntityOption.SIMPLE:
             raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "S29/S31 belong to the simple "
                                     "option", "drop it, or use trusted_entity=SIMPLE")
-        opted = {"workflow_wizard": workflow_wizard, "allow_device_transfer": allow_device_transfer,
-                 "simple_role_write_equals_iam_admin": simple_role_write_equals_iam_admin}
+        opted = {"workflow_wizard": workflow_wizard,
+                 "simple_role_write_equals_iam_admin": simple_role_write_equals_iam_admin,
+                 "medialive_anywhere": medialive_anywhere,
+                 "workflow_monitor_deploy": workflow_monitor_deploy,
+                 "allow_device_transfer": allow_device_transfer}
         self.rows: tuple[str, ...] = self._resolve_rows(tier, option, rows, add_rows, remove_rows, opted)
         if tag is not None and not allow_batch_operations:
             self.rows = tuple(r for r in self.rows if r not in UNSCOPABLE_ROWS)
@@ -268,13 +288,22 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         if "S15" in self.rows:
             bindings[CFN_STACK] = wizard_stack_binding(self, workflow_wizard_stack_prefix)
 
-        statements = row_statements(
-            self, _split_creates(self.rows) if tag is not None else self.rows, bindings=bindings,
+        # W4 binds CloudFormation stacks of its own prefix: its statements are made apart from the wizard's (S15).
+        monitor_rows = [r for r in self.rows if r in WORKFLOW_MONITOR_DEPLOY_ROWS]
+        main_rows = [r for r in self.rows if r not in WORKFLOW_MONITOR_DEPLOY_ROWS]
+        statement_kw = dict(
             kind_conditions=_tag_conditions(tag, pass_roles_by_path is not None) if tag is not None else None,
             values=operator_values(notification_prefix=notification_prefix,
                                    notification_endpoints=notification_endpoints),
         )
-        if "S15" in self.rows:
+        statements = row_statements(self, _split_creates(main_rows) if tag is not None else main_rows,
+                                    bindings=bindings, **statement_kw)
+        if monitor_rows:
+            statements += row_statements(
+                self, _split_creates(monitor_rows) if tag is not None else monitor_rows, prop="workflow_monitor_deploy",
+                bindings={**bindings, CFN_STACK: monitor_stack_binding(self, workflow_monitor_stack_prefix)},
+                **statement_kw)
+        if "S15" in self.rows or monitor_rows:
             statements += wizard_guard(self)
             self.rows = self.rows + ("S15.guard",)
         if user_names:
@@ -340,7 +369,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         given = self._expand("rows", rows)
         added = self._expand("add_rows", add_rows)
         removed = set(self._expand("remove_rows", remove_rows))
-        extra = tuple(r for prop, opt_rows in OPT_IN_ROWS.items() if opted[prop] for r in catalog.expand(opt_rows))
+        extra = tuple(r for prop in OPT_IN_ROWS if opted[prop] for r in opt_in_rows(prop, tier))
         if tier is not None and given:
             raise MediaLiveIamError(
                 describe(self), "rows", f"rows are given together with tier {tier.name}",
@@ -365,8 +394,17 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                     f"{', '.join(behind)} are granted only with {prop}=True (docs/threat-model.md says what they cost)",
                     f"set {prop}=True if this group really needs them, or drop the rows",
                 )
-        for prop, opt_rows in OPT_IN_ROWS.items():
-            never = [r for r in catalog.expand(opt_rows) if tier is not None and r in TIER_NEVER[tier]]
+        for prop in ADVANCED_ONLY_OPT_INS:
+            if opted[prop] and tier is not None and tier is not OperatorTier.ADVANCED:
+                what = {"workflow_wizard": "the workflow wizard's rows",
+                        "workflow_monitor_deploy": "workflow monitor's deployment rows (W4)"}[prop]
+                raise MediaLiveIamError(describe(self), prop, f"tier {tier.name} must never get {what}",
+                                        "use tier ADVANCED, or a custom category (tier=None, rows=[...])")
+        if opted["simple_role_write_equals_iam_admin"] and tier is OperatorTier.BASIC:
+            raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "BASIC operators create no "
+                                    "channels and never get S29/S31", "drop it, or choose a higher tier")
+        for prop in OPT_IN_ROWS:
+            never = [r for r in opt_in_rows(prop, tier) if tier is not None and r in TIER_NEVER[tier]]
             if opted[prop] and never:
                 raise MediaLiveIamError(
                     describe(self), prop, f"tier {tier.name} must never get the {prop.replace('_', ' ')} rows "

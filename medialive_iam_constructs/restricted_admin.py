@@ -29,6 +29,7 @@ from .scopes import (
     operator_bindings,
     operator_rows,
     operator_values,
+    monitor_stack_binding,
     wizard_guard,
     wizard_stack_binding,
 )
@@ -159,6 +160,11 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
     :param workflow_wizard_stack_prefix: name prefix of the wizard's stacks (default ``MediaLiveWorkflow-``).
     :param allow_device_transfer: also transfer Link devices to other accounts (S4.transfer, S36.transfer), as on
         ``MediaLiveOperatorGroup``; off by default.
+    :param medialive_anywhere: also grant MediaLive Anywhere's rows (N1-N3), as
+        ``MediaLiveOperatorGroup(medialive_anywhere=True)`` on ADVANCED.
+    :param workflow_monitor_deploy: also grant W4 (deploy a signal map's monitoring), as on ``MediaLiveOperatorGroup``;
+        needs ``workflow_monitor_stack_prefix``.
+    :param workflow_monitor_stack_prefix: name prefix of workflow monitor's CloudFormation stacks.
     :param boundary_namespaces: the namespaces of the boundary this construct creates (ignored with
         ``permissions_boundary``, which has its own: giving both is an error).
     :param require_user_boundary: users may only be created with ``user_permissions_boundary`` (A1.boundary);
@@ -192,6 +198,9 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         workflow_wizard: bool = False,
         workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
         allow_device_transfer: bool = False,
+        medialive_anywhere: bool = False,
+        workflow_monitor_deploy: bool = False,
+        workflow_monitor_stack_prefix: str | None = None,
         boundary_namespaces: MediaLiveNamespaces | None = None,
         require_user_boundary: bool = False,
         users: Sequence[iam.IUser] = (),
@@ -280,18 +289,19 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
 
         # --- rows and statements --------------------------------------------------------------------------
         tier = operator_rows(tier_rows(OperatorTier.ADVANCED, option, workflow_wizard=workflow_wizard,
-                                       allow_device_transfer=allow_device_transfer),
-                             notification_endpoints)
-        admin = ["A1", "A2", "A4", "A5"] + (["A5.trust"] if allow_role_creation else []) + ["A6", "A7"]
+                                       medialive_anywhere=medialive_anywhere,
+                                       allow_device_transfer=allow_device_transfer), notification_endpoints)
+        monitor = ["W4"] if workflow_monitor_deploy else []
+        admin = ["A1", "A2", "A4", "A5"] + (["A5.trust"] if allow_role_creation else []) + ["A6", "A7", "M4"]
         if allow_access_keys:
             admin.insert(2, "A3")
         if require_user_boundary:
             admin.insert(1, "A1.boundary")
         guards = ["A8.boundary", "A8.create", "A8.self", "A8.assume", "A8.access-role"]
-        if workflow_wizard:
+        if workflow_wizard or workflow_monitor_deploy:
             guards.append("S15.guard")
         #: Every catalog row the administrator's policies come from.
-        self.rows: tuple[str, ...] = tuple(tier) + tuple(admin) + tuple(guards)
+        self.rows: tuple[str, ...] = tuple(tier) + tuple(monitor) + tuple(admin) + tuple(guards)
 
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
         record_rows(self.group.node.default_child, self.rows)
@@ -317,6 +327,9 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             return None
 
         statements = row_statements(self, tier, bindings=tier_bindings, values=values)
+        if monitor:  # W4 binds CloudFormation stacks of its own prefix, apart from the wizard's (S15)
+            statements += row_statements(self, monitor, prop="workflow_monitor_deploy", values=values, bindings={
+                **tier_bindings, CFN_STACK: monitor_stack_binding(self, workflow_monitor_stack_prefix)})
         statements += row_statements(self, admin, prop="operator_groups", extra_conditions=user_boundary_condition,
                                      values=values, bindings={
             IAM_USER: user_arns,
@@ -331,7 +344,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             + protected_policies,
             IAM_GROUP: [self.group.group_arn],
         })
-        if workflow_wizard:
+        if workflow_wizard or workflow_monitor_deploy:
             statements += wizard_guard(self)
 
         # --- the group, its policies, its users -------------------------------------------------------

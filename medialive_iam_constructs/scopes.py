@@ -66,7 +66,21 @@ def operator_rows(rows: Sequence[str], notification_endpoints: Sequence[str]) ->
     return out
 
 
-def wizard_stack_binding(scope: Construct, prefix: str) -> list[str]:
+def monitor_stack_binding(scope: Construct, prefix: str | None) -> list[str]:
+    """``stack/<prefix>*/*``: workflow monitor's deployment stacks (W4), checked as the wizard's prefix. AWS does not
+    document their names, so there is no default."""
+    if prefix is None:
+        raise MediaLiveIamError(
+            describe(scope), "workflow_monitor_stack_prefix",
+            "workflow_monitor_deploy=True needs the name prefix of workflow monitor's CloudFormation stacks, which AWS "
+            "does not document",
+            "give workflow_monitor_stack_prefix= the prefix of the stacks a first deployment creates (CloudFormation "
+            "console), or drop workflow_monitor_deploy",
+        )
+    return wizard_stack_binding(scope, prefix, prop="workflow_monitor_stack_prefix")
+
+
+def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wizard_stack_prefix") -> list[str]:
     """``stack/<prefix>*/*``: the wizard's stacks (S15), after checking the prefix reaches neither CDKToolkit nor
     the construct's own stack."""
     stack_name = Stack.of(scope).stack_name
@@ -80,8 +94,9 @@ def wizard_stack_binding(scope: Construct, prefix: str) -> list[str]:
         problem = f"{prefix!r} also matches the stack {CDK_TOOLKIT_STACK!r} or this app's stack {stack_name!r}"
     if problem:
         raise MediaLiveIamError(
-            describe(scope), "workflow_wizard_stack_prefix", problem,
-            f"give the prefix the wizard's stacks are named with, e.g. {DEFAULT_WIZARD_STACK_PREFIX!r}",
+            describe(scope), prop, problem,
+            f"give the prefix the wizard's stacks are named with, e.g. {DEFAULT_WIZARD_STACK_PREFIX!r}"
+            if prop == "workflow_wizard_stack_prefix" else "give the prefix of workflow monitor's stacks",
         )
     return [render_kind(scope, CFN_STACK, StackName=prefix + "*")]
 

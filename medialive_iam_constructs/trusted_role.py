@@ -107,6 +107,57 @@ BucketLike = Union[Any, str, S3Location]
 #: (channel group name, channel name) or an ARN.
 MediaPackageV2Channel = Union[str, tuple]
 
+#: One feature's grant: (row ids, resources per kind, condition hook, the prop it comes from).
+_Part = tuple[tuple[str, ...], dict[Kind, list[str]], Union[ConditionHook, None], str]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One prop of :class:`MediaLiveTrustedRole` and what it turns on.
+
+    :param prop: the constructor prop (``source_buckets``); a dotted name (``vpc_delivery.elastic_ip_allocations``)
+        is a field of another prop's value.
+    :param rows: the trusted-entity catalog rows it grants (``catalog/trusted_entity.py``).
+    :param kinds: the resource kinds its values are bound to (``catalog/resources.py``); empty: the rows' grants
+        take no resource the workflow names.
+    :param parser: the method that checks the value and returns the grants (``_Part`` s); it gets the feature and
+        the constructor's props.
+    :param input_feature: MediaLive assumes the role for inputs too (the trust policy adds ``input:*``).
+    """
+
+    prop: str
+    rows: tuple[str, ...]
+    kinds: tuple[Kind, ...]
+    parser: str
+    input_feature: bool = False
+
+
+_S3 = (S3_BUCKET, S3_OBJECT)
+_VPC = (EC2_SUBNET, EC2_SECURITY_GROUP, EC2_NETWORK_INTERFACE)
+
+#: The wiring of :class:`MediaLiveTrustedRole`, in the order the policies list the grants: adding a feature is one
+#: catalog row and one entry here (and the prop with its docstring).
+FEATURES: tuple[Feature, ...] = (
+    Feature("logging", ("T5",), (), "_flag_parts"),
+    Feature("source_buckets", ("T18.read",), _S3, "_s3_parts"),
+    Feature("destination_buckets", ("T18.write",), _S3, "_s3_parts"),
+    Feature("thumbnail_buckets", ("T19",), (S3_OBJECT,), "_s3_parts"),
+    Feature("mediapackage_channels", ("T14",), (MP_CHANNEL,), "_mp_parts"),
+    Feature("mediapackage_v2_channels", ("T15",), (MPV2_CHANNEL, MPV2_CHANNEL_GROUP), "_mpv2_parts"),
+    Feature("mediaconnect_inputs", ("T11", "T12"), (), "_flag_parts", input_feature=True),
+    Feature("mediastore_source_containers", ("T16.read",), (MS_OBJECT,), "_ms_parts"),
+    Feature("mediastore_destination_containers", ("T16.write",), (MS_OBJECT,), "_ms_parts"),
+    # password_parameters and password_parameter_paths bind one grant together
+    Feature("password_parameters", ("T23",), (SSM_PARAMETER,), "_parameter_parts"),
+    Feature("parameter_keys", ("T23.kms",), (KMS_KEY,), "_key_parts"),
+    Feature("srt_secrets", ("T20",), (SECRET,), "_secret_parts"),
+    Feature("irdeto_secrets", ("T21",), (SECRET,), "_secret_parts"),
+    Feature("vpc_inputs", ("T6", "T7"), _VPC, "_vpc_parts", input_feature=True),
+    Feature("vpc_delivery", ("T8",), _VPC, "_vpc_parts"),
+    Feature("vpc_delivery.elastic_ip_allocations", ("T9",), (EC2_ELASTIC_IP, EC2_NETWORK_INTERFACE), "_eip_parts"),
+    Feature("inference_feeds", ("T10",), (INFERENCE_FEED,), "_feed_parts"),
+)
+
 
 class _MediaLiveRole(Construct):
     """What both trusted-entity constructs expose: the role, its ARN and a PassRole grant to MediaLive only."""
@@ -207,6 +258,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         :param max_managed_policies: managed policies the role may hold (IAM default quota 10; up to 25 if the
             account's quota was raised). Synth fails with the fix when the workflow needs more.
         """
+        _props = dict(locals())  # the feature props, read by FEATURES' parsers
         super().__init__(scope, id)
         stack = Stack.of(self)
         self._partitions: dict[str, str] = {}  # partition -> (first) prop naming it
@@ -236,68 +288,10 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                                     f"IAM allows {MAX_MANAGED_POLICIES['role']} managed policies per role by default, "
                                     f"up to {MAX_MANAGED_POLICIES_ADJUSTED['role']} by quota increase")
 
-        # --- features -> (rows, bindings, condition hook) ----------------------------------------
-        parts: list[tuple[tuple[str, ...], dict[Kind, list[str]], ConditionHook | None, str]] = []
-        if logging:
-            parts.append((("T5",), {}, None, "logging"))
-        for prop, row, entries in (
-            ("source_buckets", "T18.read", source_buckets),
-            ("destination_buckets", "T18.write", destination_buckets),
-            ("thumbnail_buckets", "T19", thumbnail_buckets),
-        ):
-            for entry in entries:
-                parts.append(self._s3_part(prop, row, entry))
-        if mediapackage_channels:
-            arns = [self._mp_channel(c) for c in mediapackage_channels]
-            parts.append((("T14",), {MP_CHANNEL: arns}, None, "mediapackage_channels"))
-        if mediapackage_v2_channels:
-            channels, groups = [], []
-            for c in mediapackage_v2_channels:
-                channel_arn, group_arn = self._mpv2_channel(c)
-                channels.append(channel_arn)
-                groups.append(group_arn)
-            parts.append((("T15",), {MPV2_CHANNEL: channels, MPV2_CHANNEL_GROUP: _unique(groups)}, None,
-                          "mediapackage_v2_channels"))
-        if mediaconnect_inputs:
-            parts.append((("T11", "T12"), {}, None, "mediaconnect_inputs"))
-        for prop, row, containers in (
-            ("mediastore_source_containers", "T16.read", mediastore_source_containers),
-            ("mediastore_destination_containers", "T16.write", mediastore_destination_containers),
-        ):
-            if containers:
-                parts.append(((row,), {MS_OBJECT: [self._ms_objects(prop, c) for c in containers]}, None, prop))
-        params = [self._parameter(p) for p in password_parameters]
-        params += [self._parameter_path(p) for p in password_parameter_paths]
-        if params:
-            parts.append((("T23",), {SSM_PARAMETER: params}, None, "password_parameters"))
-        if parameter_keys:
-            if not params:
-                raise MediaLiveIamError(
-                    describe(self), "parameter_keys", "KMS keys given without any password parameter",
-                    "name the parameters (password_parameters or password_parameter_paths) the keys encrypt, or drop "
-                    "parameter_keys",
-                )
-            parts.append((("T23.kms",), {KMS_KEY: [self._key(k) for k in parameter_keys]}, None, "parameter_keys"))
-        for prop, row, secrets in (("srt_secrets", "T20", srt_secrets), ("irdeto_secrets", "T21", irdeto_secrets)):
-            if secrets:
-                parts.append(((row,), {SECRET: [self._secret(prop, s) for s in secrets]}, None, prop))
-        if vpc_inputs is not None:
-            if vpc_inputs.elastic_ip_allocations:
-                raise MediaLiveIamError(
-                    describe(self), "vpc_inputs.elastic_ip_allocations",
-                    "Elastic IPs apply to VPC output delivery (T9), not to VPC inputs",
-                    "move them to vpc_delivery=VpcAccess(..., elastic_ip_allocations=[...])",
-                )
-            parts.append(self._vpc_part("vpc_inputs", ("T6", "T7"), vpc_inputs))
-        if vpc_delivery is not None:
-            parts.append(self._vpc_part("vpc_delivery", ("T8",), vpc_delivery))
-            if vpc_delivery.elastic_ip_allocations:
-                eips = [self._ec2_arn("vpc_delivery.elastic_ip_allocations", EC2_ELASTIC_IP, "AllocationId",
-                                      "elastic-ip/", "eipalloc-", a) for a in vpc_delivery.elastic_ip_allocations]
-                parts.append((("T9",), {EC2_ELASTIC_IP: eips, EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)]},
-                              None, "vpc_delivery.elastic_ip_allocations"))
-        if inference_feeds:
-            parts.append((("T10",), {INFERENCE_FEED: [self._feed(f) for f in inference_feeds]}, None, "inference_feeds"))
+        # --- features -> (rows, bindings, condition hook): one entry of FEATURES per prop ------------
+        parts: list[_Part] = []
+        for feature in FEATURES:
+            parts.extend(getattr(self, feature.parser)(feature, _props))
 
         if not parts:
             raise MediaLiveIamError(
@@ -323,7 +317,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             self._check_boundary(statements, boundary_construct)
 
         # --- the role and its policies -----------------------------------------------------------
-        input_features = mediaconnect_inputs or vpc_inputs is not None
+        input_features = any(f.input_feature for f in FEATURES for part in parts if part[3] == f.prop)
         self._role = iam.Role(
             self,
             "Role",
@@ -393,6 +387,82 @@ class MediaLiveTrustedRole(_MediaLiveRole):
     def _principal(self, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:
         return _medialive_principal(self, confused_deputy, input_features)
 
+
+    # --- helpers: FEATURES' parsers (feature, props) -> grants ------------------------------------------
+
+    def _flag_parts(self, f: Feature, props: dict) -> list[_Part]:
+        return [(f.rows, {}, None, f.prop)] if props[f.prop] else []
+
+    def _s3_parts(self, f: Feature, props: dict) -> list[_Part]:
+        (row,) = f.rows
+        return [self._s3_part(f.prop, row, entry) for entry in props[f.prop]]
+
+    def _mp_parts(self, f: Feature, props: dict) -> list[_Part]:
+        if not props[f.prop]:
+            return []
+        return [(f.rows, {MP_CHANNEL: [self._mp_channel(c) for c in props[f.prop]]}, None, f.prop)]
+
+    def _mpv2_parts(self, f: Feature, props: dict) -> list[_Part]:
+        if not props[f.prop]:
+            return []
+        channels, groups = [], []
+        for c in props[f.prop]:
+            channel_arn, group_arn = self._mpv2_channel(c)
+            channels.append(channel_arn)
+            groups.append(group_arn)
+        return [(f.rows, {MPV2_CHANNEL: channels, MPV2_CHANNEL_GROUP: _unique(groups)}, None, f.prop)]
+
+    def _ms_parts(self, f: Feature, props: dict) -> list[_Part]:
+        containers = props[f.prop]
+        if not containers:
+            return []
+        return [(f.rows, {MS_OBJECT: [self._ms_objects(f.prop, c) for c in containers]}, None, f.prop)]
+
+    def _parameter_parts(self, f: Feature, props: dict) -> list[_Part]:
+        params = [self._parameter(p) for p in props["password_parameters"]]
+        params += [self._parameter_path(p) for p in props["password_parameter_paths"]]
+        return [(f.rows, {SSM_PARAMETER: params}, None, f.prop)] if params else []
+
+    def _key_parts(self, f: Feature, props: dict) -> list[_Part]:
+        keys = props[f.prop]
+        if not keys:
+            return []
+        if not props["password_parameters"] and not props["password_parameter_paths"]:
+            raise MediaLiveIamError(
+                describe(self), "parameter_keys", "KMS keys given without any password parameter",
+                "name the parameters (password_parameters or password_parameter_paths) the keys encrypt, or drop "
+                "parameter_keys",
+            )
+        return [(f.rows, {KMS_KEY: [self._key(k) for k in keys]}, None, f.prop)]
+
+    def _secret_parts(self, f: Feature, props: dict) -> list[_Part]:
+        secrets = props[f.prop]
+        return [(f.rows, {SECRET: [self._secret(f.prop, s) for s in secrets]}, None, f.prop)] if secrets else []
+
+    def _vpc_parts(self, f: Feature, props: dict) -> list[_Part]:
+        access = props[f.prop]
+        if access is None:
+            return []
+        if f.input_feature and access.elastic_ip_allocations:
+            raise MediaLiveIamError(
+                describe(self), "vpc_inputs.elastic_ip_allocations",
+                "Elastic IPs apply to VPC output delivery (T9), not to VPC inputs",
+                "move them to vpc_delivery=VpcAccess(..., elastic_ip_allocations=[...])",
+            )
+        return [self._vpc_part(f.prop, f.rows, access)]
+
+    def _eip_parts(self, f: Feature, props: dict) -> list[_Part]:
+        access = props["vpc_delivery"]
+        if access is None or not access.elastic_ip_allocations:
+            return []
+        eips = [self._ec2_arn(f.prop, EC2_ELASTIC_IP, "AllocationId", "elastic-ip/", "eipalloc-", a)
+                for a in access.elastic_ip_allocations]
+        return [(f.rows, {EC2_ELASTIC_IP: eips, EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)]},
+                 None, f.prop)]
+
+    def _feed_parts(self, f: Feature, props: dict) -> list[_Part]:
+        feeds = props[f.prop]
+        return [(f.rows, {INFERENCE_FEED: [self._feed(x) for x in feeds]}, None, f.prop)] if feeds else []
 
     # --- helpers: inputs -> ARNs -------------------------------------------------------------------
 

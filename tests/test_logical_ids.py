@@ -32,6 +32,8 @@ COMMON = {
     "MediaLiveBasicUsersPolicy1221D0DA6": ("AWS::IAM::ManagedPolicy", "MediaLiveBasicUserAccess"),
     "MediaLiveReadWriteUsersGroupB4BC653A": ("AWS::IAM::Group", "MediaLiveReadWriteUsers"),
     "MediaLiveReadWriteUsersPolicy10A9854C8": ("AWS::IAM::ManagedPolicy", "MediaLiveReadWriteUserAccess"),
+    # issue 13's rows (W1-W3, N, M, S21.v2) split READ_WRITE into a second policy: a new resource, nothing replaced
+    "MediaLiveReadWriteUsersPolicy2D22D912E": ("AWS::IAM::ManagedPolicy", "MediaLiveReadWriteUserAccess2"),
 }
 
 COMPLEX = {

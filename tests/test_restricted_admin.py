@@ -196,7 +196,7 @@ def test_rows_are_advanced_plus_admin_rows(synth):
     _, _, admin, _ = synth
     advanced = tier_rows(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)
     assert admin.rows[: len(advanced)] == advanced
-    assert set(admin.rows) - set(advanced) == {"A1", "A2", "A4", "A5", "A5.trust", "A6", "A7", "A8.boundary",
+    assert set(admin.rows) - set(advanced) == {"A1", "A2", "A4", "A5", "A5.trust", "A6", "A7", "M4", "A8.boundary",
                                                "A8.create", "A8.self", "A8.assume", "A8.access-role"}
     assert all(catalog.ROWS[r].table == "admin" for r in set(admin.rows) - set(advanced))
 

@@ -11,11 +11,14 @@ from typing import Iterable
 from .activities import MEDIALIVE_SERVICE, SIMPLE_ROLE_NAME, SSM_READ_ONLY_POLICY_ARN, USER_ROWS
 from .admin import ADMIN_ROWS
 from .console_template import CONSOLE_TEMPLATE_STATEMENTS
+from .features import FEATURE_ADMIN_ROWS, FEATURE_NODE_ROWS, FEATURE_USER_ROWS
 from .model import Grant, Row
 from .resources import ALL_KINDS, MEDIALIVE_LOG_GROUP_NAME, Kind
 from .trusted_entity import TRUSTED_ROWS
 
-ALL_ROWS: tuple[Row, ...] = USER_ROWS + TRUSTED_ROWS + ADMIN_ROWS
+ALL_ROWS: tuple[Row, ...] = (
+    USER_ROWS + FEATURE_USER_ROWS + TRUSTED_ROWS + ADMIN_ROWS + FEATURE_ADMIN_ROWS + FEATURE_NODE_ROWS
+)
 ROWS: dict[str, Row] = {r.id: r for r in ALL_ROWS}
 if len(ROWS) != len(ALL_ROWS):  # pragma: no cover - guards the data itself
     raise RuntimeError("duplicate row id in the catalog")

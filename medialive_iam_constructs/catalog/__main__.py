@@ -6,9 +6,10 @@ from . import ALL_ROWS
 from .model import Row
 
 _TABLES = (
-    ("user", "User activities (S1–S42 of CUR-SUM, F3 of CUR-FEAT; reference §1.3, §1.2)"),
+    ("user", "User activities (S1–S42 of CUR-SUM, F3 of CUR-FEAT; reference §1.3, §1.2; W, N, M rows: issue 13)"),
     ("trusted", "What MediaLive itself needs (T1–T23 of CUR-TE; reference §1.4)"),
-    ("admin", "Restricted administrator (reconstructed; reference §1.1)"),
+    ("admin", "Restricted administrator (reconstructed; reference §1.1; M4: issue 13)"),
+    ("node", "MediaLive Anywhere nodes' instance role (no construct grants it; issue 13)"),
 )
 
 

