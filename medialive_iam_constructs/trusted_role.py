@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence, Union
 
+import jsii
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -108,10 +109,44 @@ BucketLike = Union[Any, str, S3Location]
 MediaPackageV2Channel = Union[str, tuple]
 
 
+@jsii.implements(iam.IGrantable)
 class _MediaLiveRole(Construct):
-    """What both trusted-entity constructs expose: the role, its ARN and a PassRole grant to MediaLive only."""
+    """What both trusted-entity constructs expose: the role, its ARN and name, a PassRole grant to MediaLive only,
+    and ``iam.IGrantable`` (``grant_principal`` is the role), so CDK's own grants accept the construct
+    (``bucket.grant_read(role)``). A grant made so adds statements outside the catalog:
+    :class:`~medialive_iam_constructs.guard.MediaLiveIamGuard` reports them."""
 
     _role: iam.Role
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The role (``iam.IGrantable``): ``bucket.grant_read(trusted_role)`` grants to it."""
+        return self._role
+
+    @property
+    def role_name(self) -> str:
+        return self._role.role_name
+
+    @property
+    def assume_role_action(self) -> str:
+        return self._role.assume_role_action
+
+    @property
+    def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        return self._role.policy_fragment
+
+    @property
+    def principal_account(self) -> str | None:
+        return self._role.principal_account
+
+    def add_to_principal_policy(self, statement: iam.PolicyStatement) -> iam.AddToPrincipalPolicyResult:
+        """As ``iam.Role.add_to_principal_policy``: the statement goes to the role's default policy, outside the
+        catalog (the guard reports it)."""
+        return self._role.add_to_principal_policy(statement)
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """As ``iam.Role.grant``: ``actions`` on this role to ``grantee``. Prefer :meth:`grant_pass_role`."""
+        return self._role.grant(grantee, *actions)
 
     @property
     def role(self) -> iam.Role:
