@@ -234,6 +234,10 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         super().__init__(scope, id)
         option = parse_enum(self, "trusted_entity", trusted_entity, TrustedEntityOption)
         self.trusted_entity: TrustedEntityOption = option
+        #: IAM path of the roles the administrator creates and passes (A5, A7).
+        self.role_path: str = role_path
+        #: IAM path of the users the administrator manages (A1-A3).
+        self.user_path: str = user_path
 
         # --- validate ---------------------------------------------------------------------------------
         check_name(self, "group_name", group_name, "group")
