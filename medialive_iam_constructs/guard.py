@@ -41,7 +41,7 @@ class MediaLiveIamGuard:
     """The guard as a CDK Aspect; see the module's documentation. ``register(app)`` adds it to the app."""
 
     def __init__(self) -> None:
-        self._done: set[str] = set()
+        self._done: list[IConstruct] = []
 
     @staticmethod
     def register(scope: IConstruct) -> "MediaLiveIamGuard":
@@ -54,9 +54,9 @@ class MediaLiveIamGuard:
         # Aspects visit every construct top-down; the whole tree is checked once, from the first node visited
         # (the scope the guard was added to), because the checks relate constructs anywhere in the app.
         root = node.node.root
-        if root.node.addr in self._done:
+        if any(r is root for r in self._done):  # every app's root has the same node.addr: compare the objects
             return
-        self._done.add(root.node.addr)
+        self._done.append(root)
         self.check(node)
 
     # --- the checks ---------------------------------------------------------------------------------------

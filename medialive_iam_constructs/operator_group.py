@@ -41,6 +41,7 @@ from ._console_users import check_console_users, create_console_users
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
+from ._unique_names import ensure_unique_names
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .scopes import (
@@ -224,6 +225,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         password_encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, id)
+        ensure_unique_names(self)
         tier = parse_enum(self, "tier", tier, OperatorTier) if tier is not None else None
         option = parse_enum(self, "trusted_entity", trusted_entity, TrustedEntityOption)
         self.tier: OperatorTier | None = tier

@@ -41,6 +41,7 @@ from ._console_users import check_console_users, create_console_users
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
+from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
 from .packing import (
     MANAGED_POLICY_MAX_CHARS,
@@ -232,6 +233,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         permissions_boundary: MediaLivePermissionsBoundary | iam.IManagedPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
+        ensure_unique_names(self)
         option = parse_enum(self, "trusted_entity", trusted_entity, TrustedEntityOption)
         self.trusted_entity: TrustedEntityOption = option
         #: IAM path of the roles the administrator creates and passes (A5, A7).
