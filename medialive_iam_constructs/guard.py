@@ -67,7 +67,10 @@ class MediaLiveIamGuard:
         from .restricted_admin import RestrictedAdmin
         from .trusted_role import MediaLiveAccessRole, MediaLiveTrustedRole
 
-        nodes = scope.node.find_all()
+        # Constructs whose __init__ raised (a caught MediaLiveIamError) stay in the tree half-built: skipped.
+        nodes = [n for n in scope.node.find_all()
+                 if not isinstance(n, (MediaLiveOperatorGroup, RestrictedAdmin, MediaLiveTrustedRole, MediaLiveAccessRole))
+                 or _complete(n)]
         admins = [n for n in nodes if isinstance(n, RestrictedAdmin)]
         console_roles = {n.role.node.default_child.node.addr for n in nodes if isinstance(n, MediaLiveAccessRole)}
         if admins:
@@ -154,6 +157,16 @@ class MediaLiveIamGuard:
             f"medialive-iam-guard: {_principal_name(construct)} gets statements outside the catalog from "
             f"{policy_path}: {shown}. They are not in docs/catalog.md nor in the construct's rows; prefer the "
             "construct's props (e.g. MediaLiveTrustedRole(destination_buckets=...)), or keep the grant knowingly.")
+
+
+def _complete(construct: Any) -> bool:
+    """Whether a library construct finished its ``__init__`` (its role or group and policies exist)."""
+    try:
+        construct.role if hasattr(type(construct), "role") else construct.group  # noqa: B018
+        construct.managed_policies  # noqa: B018
+        return True
+    except AttributeError:
+        return False
 
 
 def _is_pass_role_row(s: dict) -> bool:

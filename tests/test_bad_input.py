@@ -248,3 +248,14 @@ if __name__ == "__main__":
     import sys
 
     main(sys.argv[1:])
+
+
+def test_guard_skips_a_construct_whose_init_raised():
+    """A caught MediaLiveIamError leaves a half-built construct in the tree; the guard and synth still run."""
+    from medialive_iam_constructs.guard import MediaLiveIamGuard
+
+    app, stack = new_stack()
+    with pytest.raises(MediaLiveIamError):
+        MediaLiveOperatorGroup(stack, "Bad", tier="READ_WRTIE")
+    MediaLiveIamGuard.register(app)
+    app.synth()
