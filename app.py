@@ -8,7 +8,10 @@ on any unacknowledged finding.
 
 import os
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# jsii spawns `node` from PATH: the project's Node 24 (package.json), not an end-of-life one on the machine.
+_node_bin = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_modules", "node", "bin")
+if os.path.isdir(_node_bin):
+    os.environ["PATH"] = _node_bin + os.pathsep + os.environ.get("PATH", "")
 
 import aws_cdk as cdk  # noqa: E402
 

@@ -28,8 +28,9 @@ PY = sys.executable
 
 _PRELUDE = """
 import json, os, resource, sys, time
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 sys.path.insert(0, {root!r})
+from iam_evaluator.project_node import use_project_node
+use_project_node()
 t0 = time.perf_counter()
 import aws_cdk as cdk
 ctx = json.load(open({root!r} + "/cdk.json"))["context"]

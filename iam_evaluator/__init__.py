@@ -484,7 +484,9 @@ class Evaluator:
     """
 
     def __init__(self, *, node: str | None = None, timeout: float = 60.0, strict_context: bool = False):
-        self.node = node or shutil.which("node")
+        from .project_node import node_executable
+
+        self.node = node or node_executable()
         if not self.node:
             raise EvaluatorUnavailable("node is not on PATH")
         module = PROJECT_DIR / "node_modules" / "@cloud-copilot" / "iam-simulate" / "package.json"
@@ -503,7 +505,7 @@ class Evaluator:
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             bufsize=0,
-            env={**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"},
+            env=dict(os.environ),
         )
 
     # ---- process plumbing ------------------------------------------------------------------------

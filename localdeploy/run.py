@@ -241,9 +241,10 @@ def cdk_env(endpoint: str, config_dir: Path) -> dict[str, str]:
         "CDK_DEFAULT_ACCOUNT": ACCOUNT,
         "CDK_DEFAULT_REGION": REGION,
         "CDK_DISABLE_CLI_TELEMETRY": "true",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     })
-    return env
+    from iam_evaluator.project_node import use_project_node
+
+    return use_project_node(env)
 
 
 def run_cdk(args: list[str], env: dict, cwd: Path, log: Path, step: str, timeout: float = 600) -> str:

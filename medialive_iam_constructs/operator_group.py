@@ -11,16 +11,19 @@ action name.
 
 from __future__ import annotations
 
+import jsii
 from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from aws_cdk import Acknowledgment, Names, Stack, Validations
+from aws_cdk import Names, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 if TYPE_CHECKING:  # loaded only where console users are created: importing them costs ~0.2 s per process
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_secretsmanager as secretsmanager
+
+    from .trusted_role import MediaLiveTrustedRole
 
 from . import catalog
 from .catalog.model import Grant, Row
@@ -37,9 +40,11 @@ from .catalog.tiers import (
     TrustedEntityOption,
     tier_rows,
 )
+from ._console_users import check_console_users, create_console_users
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
+from ._unique_names import ensure_unique_names
 from .nag import acknowledge
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .scopes import (
@@ -54,7 +59,7 @@ from .scopes import (
 )
 from .statements import render_kind, row_statements
 from .tokens import is_token
-from .validation import check_name, check_path, check_tag, parse_arn
+from .validation import check_name, check_path, check_tag, check_users, parse_arn, parse_enum
 
 __all__ = ["MediaLiveOperatorGroup", "OperatorTier", "TrustedEntityOption"]
 
@@ -80,6 +85,24 @@ def _role_arn(item) -> str | None:
     inner = getattr(item, "role", None)
     arn = getattr(inner, "role_arn", None)
     return arn if isinstance(arn, str) else None
+
+
+def _role_path(item) -> str | None:
+    """The IAM path of a role given to ``trusted_roles`` when known at synth, else None."""
+    role = getattr(item, "role", item)
+    child = getattr(getattr(role, "node", None), "default_child", None)
+    if child is not None:
+        path = getattr(child, "path", None)
+        return "/" if path is None else (path if isinstance(path, str) and not is_token(path) else None)
+    arn = item if isinstance(item, str) else getattr(role, "role_arn", None)
+    if isinstance(arn, str) and not is_token(arn) and ":role/" in arn:
+        rest = arn.split(":role/", 1)[1]
+        return "/" + rest.rpartition("/")[0] + "/" if "/" in rest else "/"
+    return None
+
+
+def _describe_role(item) -> str:
+    return repr(item) if isinstance(item, str) else f"role {getattr(item, 'node', None) and item.node.path}"
 
 
 def _split_creates(row_ids: Sequence[str]) -> list[Row]:
@@ -116,6 +139,7 @@ def _tag_conditions(tag: tuple[str, str], roles_by_path: bool):
     return conditions
 
 
+@jsii.implements(iam.IGrantable)
 class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     """An IAM group for MediaLive operators, with customer managed policies built from catalog rows.
 
@@ -185,17 +209,23 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         (with rotation) when ``console_users`` are given.
     """
 
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The group (``iam.IGrantable``): CDK's grants (``bucket.grant_read(construct)``) grant to it; such
+        statements are outside the catalog and :class:`~medialive_iam_constructs.guard.MediaLiveIamGuard` reports them."""
+        return self.group
+
     def __init__(
         self,
         scope: Construct,
         id: str,
         *,
-        tier: OperatorTier | None = None,
+        tier: OperatorTier | str | None = None,
         rows: Sequence[str] = (),
         add_rows: Sequence[str] = (),
         remove_rows: Sequence[str] = (),
-        trusted_entity: TrustedEntityOption = TrustedEntityOption.COMPLEX,
-        trusted_roles: Sequence[iam.IRole | str] = (),
+        trusted_entity: TrustedEntityOption | str = TrustedEntityOption.COMPLEX,
+        trusted_roles: Sequence[iam.IRole | MediaLiveTrustedRole | str] = (),
         pass_roles_by_path: str | None = None,
         group_name: str | None = None,
         path: str = "/medialive/",
@@ -220,8 +250,9 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         password_encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, id)
-        tier = OperatorTier(tier) if tier is not None else None
-        option = TrustedEntityOption(trusted_entity)
+        ensure_unique_names(self)
+        tier = parse_enum(self, "tier", tier, OperatorTier) if tier is not None else None
+        option = parse_enum(self, "trusted_entity", trusted_entity, TrustedEntityOption)
         self.tier: OperatorTier | None = tier
         self.trusted_entity: TrustedEntityOption = option
 
@@ -271,12 +302,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                     describe(self), "channel_arns", f"{arn!r} is not the ARN of one MediaLive channel",
                     "give arn:<partition>:medialive:<region>:<account>:channel:<id> without wildcards",
                 )
-        user_names = list(console_users)
-        for name in user_names:
-            check_name(self, "console_users", name, "user")
-        if len({n.lower() for n in user_names}) != len(user_names):
-            raise MediaLiveIamError(describe(self), "console_users", "a user name is given twice (IAM names are "
-                                    "case-insensitive)", "give each user once")
+        user_names = check_console_users(self, console_users)
         prefix = self._policy_prefix(tier, policy_name_prefix)
 
         self.rows = tuple(operator_rows(self.rows, notification_endpoints))
@@ -324,7 +350,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         ))
         self.group.node.add_validation(PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
 
-        for user in users:
+        for user in check_users(self, "users", users):
             self.group.add_user(user)
         #: The users this construct created (``console_users``).
         self.users: tuple[iam.User, ...] = ()
@@ -431,6 +457,17 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     def _role_bindings(self, tier, option, trusted_roles, pass_roles_by_path) -> list[str]:
         given = bool(list(trusted_roles)) or pass_roles_by_path is not None
         needs = _PASS_ROLE_ROW in self.rows
+        if pass_roles_by_path is not None and not isinstance(trusted_roles, str):
+            for item in trusted_roles:
+                role_path = _role_path(item)
+                if role_path is not None and role_path.startswith(pass_roles_by_path):
+                    raise MediaLiveIamError(
+                        describe(self), "trusted_roles", f"{_describe_role(item)} lies under pass_roles_by_path "
+                        f"{pass_roles_by_path!r}, which already lets the group pass every role there: listing it "
+                        "suggests trusted_roles was meant to limit the group to it, and it does not",
+                        "give trusted_roles (these roles only) or pass_roles_by_path (every role under the path); "
+                        "together only for roles outside the path",
+                    )
         if given and option is TrustedEntityOption.SIMPLE:
             raise MediaLiveIamError(
                 describe(self), "trusted_roles", "trusted roles are given with trusted_entity=SIMPLE, where every "
@@ -506,45 +543,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     # --- users --------------------------------------------------------------------------------------
 
     def _create_console_users(self, names: list[str], user_path: str, key: kms.IKey | None) -> None:
-        from aws_cdk import aws_kms as kms
-        from aws_cdk import aws_secretsmanager as secretsmanager
-
-        if key is None:
-            key = kms.Key(
-                self, "InitialPasswordKey", enable_key_rotation=True,
-                description="Encrypts the initial console passwords of MediaLive operators (medialive-iam-constructs)",
-            )
-        self.password_encryption_key = key
-        created = []
-        for name in names:
-            secret = secretsmanager.Secret(
-                self, f"InitialPassword-{name}",
-                description=f"Initial console password of IAM user {name}; IAM requires a new password at first "
-                "sign-in. Hand it over, then delete this secret.",
-                encryption_key=key,
-                generate_secret_string=secretsmanager.SecretStringGenerator(
-                    password_length=32, require_each_included_type=True, exclude_characters="\"'`\\/@ ",
-                ),
-            )
-            user = iam.User(
-                self, f"User-{name}", user_name=name, path=user_path, groups=[self.group],
-                password=secret.secret_value, password_reset_required=True,
-            )
-            self._acknowledge_secret(secret, name)
-            self.initial_password_secrets[name] = secret
-            created.append(user)
-        self.users = tuple(created)
-
-    def _acknowledge_secret(self, secret: secretsmanager.Secret, user: str) -> None:
-        rows = ", ".join(r for r in self.rows[:3])
-        reason = (f"The secret is the one-time initial console password of operator {user} (rows {rows}...): IAM "
-                  "forces a new password at first sign-in (PasswordResetRequired), so the value is dead after the "
-                  "hand-over and the secret is deleted then; rotating it would not change the user's password.")
-        # AwsSolutions-SMG4 has no granular form; nag.acknowledge accepts granular AwsSolutions ids only.
-        Validations.of(secret).acknowledge(Acknowledgment(id="AwsSolutions-SMG4", reason=reason))
-        for finding in ("NIST.800.53.R5-SecretsManagerRotationEnabled", "HIPAA.Security-SecretsManagerRotationEnabled",
-                        "PCI.DSS.321-SecretsManagerRotationEnabled"):
-            acknowledge(secret, finding, reason)
+        self.users, self.initial_password_secrets, self.password_encryption_key = create_console_users(
+            self, self.group, names, user_path, key, self.rows)
 
     def _acknowledge_empty_group(self) -> None:
         reason = ("Operators join this group after deploy: the restricted administrator adds IAM users to operator "

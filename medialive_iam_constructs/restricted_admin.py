@@ -10,12 +10,17 @@ customer managed policies under a policy path, PassRole to MediaLive only, and e
 
 from __future__ import annotations
 
+import jsii
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_secretsmanager as secretsmanager
 
 from . import catalog
 from .catalog.admin import POLICY_PATH_ARN_KEY, ROLE_BOUNDARY_KEY, USER_BOUNDARY, USER_BOUNDARY_KEY
@@ -33,9 +38,11 @@ from .scopes import (
     wizard_guard,
     wizard_stack_binding,
 )
+from ._console_users import check_console_users, create_console_users
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
+from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
 from .packing import (
     MANAGED_POLICY_MAX_CHARS,
@@ -47,7 +54,7 @@ from .packing import (
 )
 from .statements import Statement, render_kind, row_statements
 from .tokens import is_token
-from .validation import check_name, check_path
+from .validation import check_name, check_path, check_users, parse_enum, user_path_of
 
 #: The trusted-entity rows whose grants make up the role boundary (reference §1.4).
 BOUNDARY_ROWS: tuple[str, ...] = TRUSTED_GRANT_ROWS
@@ -123,11 +130,23 @@ def _group_of(item) -> iam.IGroup:
     return group
 
 
+def _policy_path(policy: object) -> str | None:
+    """The IAM path of a managed policy when known at synth (``path`` of one made here, or a literal ARN)."""
+    path = getattr(policy, "path", None)
+    if isinstance(path, str) and not is_token(path):
+        return path
+    arn = getattr(policy, "managed_policy_arn", None)
+    if isinstance(arn, str) and not is_token(arn) and ":policy/" in arn:
+        return "/" + arn.split(":policy/", 1)[1].rpartition("/")[0].strip("/") + "/" if "/" in arn.split(":policy/", 1)[1] else "/"
+    return None
+
+
 def _overlap(a: str, b: str) -> bool:
     """Two IAM paths overlap when the ARN pattern ``<path>*`` of one covers names under the other."""
     return a.startswith(b) or b.startswith(a)
 
 
+@jsii.implements(iam.IGrantable)
 class RestrictedAdmin(ReadOnlyAfterInit, Construct):
     """The guide's restricted administrator: more than regular users, less than full-access administrators.
 
@@ -169,13 +188,27 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         ``permissions_boundary``, which has its own: giving both is an error).
     :param require_user_boundary: users may only be created with ``user_permissions_boundary`` (A1.boundary);
         see docs/restricted-admin.md for the trade-off.
-    :param users: existing IAM users to add to the administrators' group.
-    :param boundary_name: name of the role boundary policy.
+    :param users: existing IAM users to add to the administrators' group. None may live under ``user_path``
+        (the administrators would manage each other's passwords and keys there): an error when the path is known.
+    :param console_users: names of administrator users to create, as ``MediaLiveOperatorGroup(console_users=...)``
+        does (one-time initial password in Secrets Manager, reset at first sign-in), under ``console_user_path``.
+    :param console_user_path: IAM path of those users (default ``admin_policy_path``); never ``user_path``.
+    :param password_encryption_key: KMS key of their initial-password secrets (default: a key created here).
+    :param boundary_name: name of the role boundary policy this construct creates (default
+        ``MediaLiveTrustedRoleBoundary``); not with ``permissions_boundary``.
     :param user_boundary_name: name of the user boundary policy (``require_user_boundary``).
-    :param permissions_boundary: an existing ``MediaLivePermissionsBoundary`` to use instead of creating one
-        (so roles created in the same stack before the administrator can carry it). Its path must lie under
-        ``admin_policy_path``, where the administrator cannot edit it (A8.self).
+    :param permissions_boundary: an existing ``MediaLivePermissionsBoundary`` or ``iam.IManagedPolicy`` to use
+        instead of creating one (so roles created in the same stack before the administrator can carry it), as
+        ``MediaLiveTrustedRole(permissions_boundary=...)`` accepts. Its path must lie under ``admin_policy_path``,
+        where the administrator cannot edit it (A8.self); for an imported policy whose path is unknown at synth,
+        a warning says so. :attr:`boundary` is the construct, or None for a plain policy.
     """
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The group (``iam.IGrantable``): CDK's grants (``bucket.grant_read(construct)``) grant to it; such
+        statements are outside the catalog and :class:`~medialive_iam_constructs.guard.MediaLiveIamGuard` reports them."""
+        return self.group
 
     def __init__(
         self,
@@ -183,7 +216,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         id: str,
         *,
         operator_groups: Sequence[iam.IGroup | object],
-        trusted_entity: TrustedEntityOption = TrustedEntityOption.COMPLEX,
+        trusted_entity: TrustedEntityOption | str = TrustedEntityOption.COMPLEX,
         group_name: str = "MediaLiveAdministrators",
         policy_name_prefix: str = "MediaLiveAdminAccess",
         user_path: str = "/medialive/",
@@ -204,18 +237,33 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         boundary_namespaces: MediaLiveNamespaces | None = None,
         require_user_boundary: bool = False,
         users: Sequence[iam.IUser] = (),
-        boundary_name: str = "MediaLiveTrustedRoleBoundary",
+        console_users: Sequence[str] = (),
+        console_user_path: str | None = None,
+        password_encryption_key: kms.IKey | None = None,
+        boundary_name: str | None = None,
         user_boundary_name: str = "MediaLiveUserBoundary",
-        permissions_boundary: MediaLivePermissionsBoundary | None = None,
+        permissions_boundary: MediaLivePermissionsBoundary | iam.IManagedPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
-        option = TrustedEntityOption(trusted_entity)
+        ensure_unique_names(self)
+        option = parse_enum(self, "trusted_entity", trusted_entity, TrustedEntityOption)
         self.trusted_entity: TrustedEntityOption = option
+        #: IAM path of the roles the administrator creates and passes (A5, A7).
+        self.role_path: str = role_path
+        #: IAM path of the users the administrator manages (A1-A3).
+        self.user_path: str = user_path
 
         # --- validate ---------------------------------------------------------------------------------
         check_name(self, "group_name", group_name, "group")
         check_name(self, "policy_name_prefix", policy_name_prefix, "policy")
         check_name(self, "boundary_name", boundary_name, "policy")
+        if boundary_name is not None and permissions_boundary is not None:
+            raise MediaLiveIamError(
+                describe(self), "boundary_name", "given together with permissions_boundary: boundary_name names the "
+                "boundary this construct creates, and it creates none when one is passed",
+                "name the boundary you pass (MediaLivePermissionsBoundary(managed_policy_name=...)), or drop "
+                "permissions_boundary",
+            )
         check_name(self, "user_boundary_name", user_boundary_name, "policy")
         for prop, value in (("user_path", user_path), ("role_path", role_path)):
             check_path(self, prop, value)
@@ -235,6 +283,24 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             )
         check_operator_props(self, parameter_path=parameter_path, notification_prefix=notification_prefix,
                              notification_endpoints=notification_endpoints)
+        admin_users = check_users(self, "users", users)
+        for user in admin_users:
+            known_path = user_path_of(user)
+            if known_path is not None and known_path.startswith(user_path):
+                raise MediaLiveIamError(
+                    describe(self), "users", f"user {user.node.path} is under user_path {user_path!r}, the path of the "
+                    "users the administrators manage (A1-A3): an administrator there could reset another's password "
+                    "or delete their user", f"create the administrators under another path, e.g. {admin_policy_path!r} "
+                    "(console_users= does)",
+                )
+        console_names = check_console_users(self, console_users)
+        console_user_path = admin_policy_path if console_user_path is None else console_user_path
+        check_path(self, "console_user_path", console_user_path)
+        if console_names and console_user_path.startswith(user_path):
+            raise MediaLiveIamError(
+                describe(self), "console_user_path", f"{console_user_path!r} is under user_path {user_path!r}, the path "
+                "of the users the administrators manage (A1-A3)", f"use another path, e.g. {admin_policy_path!r} (the default)",
+            )
         if permissions_boundary is not None and boundary_namespaces is not None:
             raise MediaLiveIamError(
                 describe(self), "boundary_namespaces", "given together with permissions_boundary, which has its own",
@@ -261,19 +327,39 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
 
         # --- the boundaries -------------------------------------------------------------------------------
         #: The boundary every role the administrator creates must carry (T5-T23).
+        #: The ``MediaLivePermissionsBoundary`` every role the administrator creates must carry (None when a plain
+        #: ``iam.IManagedPolicy`` was given as ``permissions_boundary``).
+        self.boundary: MediaLivePermissionsBoundary | None
         if permissions_boundary is None:
-            self.boundary = MediaLivePermissionsBoundary(self, "RoleBoundary", managed_policy_name=boundary_name,
-                                                         path=admin_policy_path, namespaces=boundary_namespaces)
+            self.boundary = MediaLivePermissionsBoundary(
+                self, "RoleBoundary", managed_policy_name=boundary_name or "MediaLiveTrustedRoleBoundary",
+                path=admin_policy_path, namespaces=boundary_namespaces)
+            boundary_policy: iam.IManagedPolicy = self.boundary.policy
         else:
-            if not permissions_boundary.path.startswith(admin_policy_path):
+            self.boundary = permissions_boundary if isinstance(permissions_boundary, MediaLivePermissionsBoundary) else None
+            boundary_policy = self.boundary.policy if self.boundary is not None else permissions_boundary
+            if not hasattr(boundary_policy, "managed_policy_arn"):
+                raise MediaLiveIamError(describe(self), "permissions_boundary", f"{permissions_boundary!r} is not a policy",
+                                        "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
+            known = _policy_path(boundary_policy)
+            if known is None:
+                from aws_cdk import Annotations
+
+                Annotations.of(self).add_warning_v2(
+                    "medialive-iam:boundary-path-unknown",
+                    f"the path of permissions_boundary {boundary_policy.managed_policy_arn!r} is not known at synth; "
+                    f"make sure it lies under admin_policy_path {admin_policy_path!r}, where the administrator cannot "
+                    "edit it (A8.self)",
+                )
+            elif not known.startswith(admin_policy_path):
                 raise MediaLiveIamError(
                     describe(self), "permissions_boundary",
-                    f"the boundary's path {permissions_boundary.path!r} is outside admin_policy_path {admin_policy_path!r}, "
+                    f"the boundary's path {known!r} is outside admin_policy_path {admin_policy_path!r}, "
                     "where the administrator could edit it",
                     f"create the MediaLivePermissionsBoundary with path={admin_policy_path!r}",
                 )
-            self.boundary = permissions_boundary
-        self.permissions_boundary: iam.ManagedPolicy = self.boundary.policy
+        #: The role boundary policy.
+        self.permissions_boundary: iam.IManagedPolicy = boundary_policy
         #: The boundary users must be created with (``require_user_boundary``), else None.
         self.user_permissions_boundary: iam.ManagedPolicy | None = None
         if require_user_boundary:
@@ -301,7 +387,8 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         if workflow_wizard or workflow_monitor_deploy:
             guards.append("S15.guard")
         #: Every catalog row the administrator's policies come from.
-        self.rows: tuple[str, ...] = tuple(tier) + tuple(monitor) + tuple(admin) + tuple(guards)
+        self.rows: tuple[str, ...] = (tuple(tier) + tuple(monitor) + tuple(admin) + tuple(guards)
+                                      + (("A9",) if console_names else ()))
 
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
         record_rows(self.group.node.default_child, self.rows)
@@ -346,6 +433,9 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         })
         if workflow_wizard or workflow_monitor_deploy:
             statements += wizard_guard(self)
+        if console_names:  # A9: the created administrators replace their initial password (as operator groups' users)
+            own_user = render_kind(self, IAM_USER, UserNameWithPath=console_user_path[1:] + "${aws:username}")
+            statements += row_statements(self, ["A9"], bindings={IAM_USER: [own_user]})
 
         # --- the group, its policies, its users -------------------------------------------------------
         #: The administrators' customer managed policies (under ``admin_policy_path``).
@@ -354,9 +444,18 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             groups=[self.group], prop="rows", description=_ADMIN_DESCRIPTION,
         ))
         self.group.node.add_validation(PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
-        for user in users:
+        for user in admin_users:
             self.group.add_user(user)
-        if not users:
+        #: The administrator users this construct created (``console_users``).
+        self.users: tuple[iam.User, ...] = ()
+        #: Initial console password of each created user, by user name.
+        self.initial_password_secrets: dict[str, secretsmanager.Secret] = {}
+        #: The KMS key of the initial-password secrets (None without ``console_users``).
+        self.password_encryption_key: kms.IKey | None = password_encryption_key
+        if console_names:
+            self.users, self.initial_password_secrets, self.password_encryption_key = create_console_users(
+                self, self.group, console_names, console_user_path, password_encryption_key, self.rows)
+        if not admin_users and not console_names:
             reason = ("Restricted administrators are added by a full-access administrator after deploy "
                       "(setting-up-restricted-admin, A1: they cannot add themselves: A8.self); give users= to add "
                       "them here instead.")

@@ -282,8 +282,12 @@ def _env_from_context(node) -> cdk.Environment | None:
 
 
 def build_app(app: cdk.App) -> list[MediaLiveIamStack]:
-    """The sample app: one stack, or one stage per account listed under ``medialive-iam:stages``."""
+    """The sample app: one stack, or one stage per account listed under ``medialive-iam:stages``; the cdk-nag packs
+    and the library's guard (``medialive_iam_constructs.guard``) registered for the whole app."""
+    from .guard import MediaLiveIamGuard
+
     register_nag_packs(app)
+    MediaLiveIamGuard.register(app)
     add_roles_per_account_limit(app)
     organization = app.node.try_get_context(CONTEXT_PREFIX + "organization")
     if organization:

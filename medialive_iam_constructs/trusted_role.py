@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence, Union
 
+import jsii
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -49,6 +50,7 @@ from .catalog.resources import (
 )
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
+from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
 from .packing import MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED, PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
@@ -159,10 +161,44 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
+@jsii.implements(iam.IGrantable)
 class _MediaLiveRole(Construct):
-    """What both trusted-entity constructs expose: the role, its ARN and a PassRole grant to MediaLive only."""
+    """What both trusted-entity constructs expose: the role, its ARN and name, a PassRole grant to MediaLive only,
+    and ``iam.IGrantable`` (``grant_principal`` is the role), so CDK's own grants accept the construct
+    (``bucket.grant_read(role)``). A grant made so adds statements outside the catalog:
+    :class:`~medialive_iam_constructs.guard.MediaLiveIamGuard` reports them."""
 
     _role: iam.Role
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The role (``iam.IGrantable``): ``bucket.grant_read(trusted_role)`` grants to it."""
+        return self._role
+
+    @property
+    def role_name(self) -> str:
+        return self._role.role_name
+
+    @property
+    def assume_role_action(self) -> str:
+        return self._role.assume_role_action
+
+    @property
+    def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        return self._role.policy_fragment
+
+    @property
+    def principal_account(self) -> str | None:
+        return self._role.principal_account
+
+    def add_to_principal_policy(self, statement: iam.PolicyStatement) -> iam.AddToPrincipalPolicyResult:
+        """As ``iam.Role.add_to_principal_policy``: the statement goes to the role's default policy, outside the
+        catalog (the guard reports it)."""
+        return self._role.add_to_principal_policy(statement)
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """As ``iam.Role.grant``: ``actions`` on this role to ``grantee``. Prefer :meth:`grant_pass_role`."""
+        return self._role.grant(grantee, *actions)
 
     @property
     def role(self) -> iam.Role:
@@ -260,6 +296,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         """
         _props = dict(locals())  # the feature props, read by FEATURES' parsers
         super().__init__(scope, id)
+        ensure_unique_names(self)
         stack = Stack.of(self)
         self._partitions: dict[str, str] = {}  # partition -> (first) prop naming it
         self._expected_partition = v.partition_of_region(stack.region)
@@ -489,6 +526,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         location = entry if isinstance(entry, S3Location) else S3Location(entry)
         prefix = location.prefix
         v.check_prefix(self, f"{prop}.prefix", prefix)
+        self._check_key_prefix(f"{prop}.prefix", prefix)
         bucket = location.bucket
         pattern = f"{prefix or ''}*"
         if isinstance(bucket, str):
@@ -499,6 +537,9 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             bucket_arn = render_kind(self, S3_BUCKET, BucketName=bucket)
             objects_arn = render_kind(self, S3_OBJECT, BucketName=bucket, ObjectName=pattern)
         elif hasattr(bucket, "bucket_arn"):
+            name = getattr(bucket, "bucket_name", None)
+            if isinstance(name, str) and not is_token(name):  # s3.Bucket.from_bucket_name(...) takes any string
+                v.check_bucket_name(self, prop, name)
             bucket_arn = bucket.bucket_arn
             objects_arn = bucket.arn_for_objects(pattern)
         else:
@@ -510,6 +551,26 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 # s3:ListBucket is on the bucket: limit the listing to the prefix.
                 return {"StringLike": {"s3:prefix": [_p]}} if grant.kinds == (S3_BUCKET,) else None
         return ((row,), {S3_BUCKET: [bucket_arn], S3_OBJECT: [objects_arn]}, hook, prop)
+
+    def _check_key_prefix(self, prop: str, prefix: str | None) -> None:
+        """S3 keys never start with '/'; a prefix without a trailing '/' also matches its siblings (``live`` covers
+        ``live2/``), which may be meant: a warning, not an error."""
+        if prefix is None or is_token(prefix):
+            return
+        if prefix.startswith("/"):
+            raise MediaLiveIamError(
+                describe(self), prop, f"key prefix {prefix!r} starts with '/': S3 keys do not, so it matches no object",
+                f"write {prefix.lstrip('/')!r}",
+            )
+        if prefix and not prefix.endswith("/"):
+            from aws_cdk import Annotations
+
+            Annotations.of(self).add_warning_v2(
+                "medialive-iam:prefix-without-slash",
+                f"{describe(self)}: {prop}: key prefix {prefix!r} has no trailing '/', so it also grants keys such as "
+                f"{prefix + '2/...'!r}. Fix: write {prefix + '/'!r} if you mean the folder (or keep it if the siblings "
+                "are meant).",
+            )
 
     def _arn_or_identifier(self, prop: str, value: str, service: str, resource_prefix: str, what: str, max_len: int,
                            kind: Kind, identifier: str) -> str:
@@ -712,6 +773,7 @@ class MediaLiveAccessRole(_MediaLiveRole):
     def __init__(self, scope: Construct, id: str, *, confused_deputy_conditions: bool = True,
                  namespaces: Any = None) -> None:
         super().__init__(scope, id)
+        ensure_unique_names(self)
         stack = Stack.of(self)
         principal = _medialive_principal(self, confused_deputy_conditions, input_features=True)
         #: The rows the role's policies come from: the console template (None) or T5-T23 in the namespaces.

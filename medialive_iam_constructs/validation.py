@@ -200,3 +200,50 @@ def partition_of_region(region: str) -> str | None:
 
     return region_info.RegionInfo.get(region).partition
 
+
+
+def parse_enum(scope, prop: str, value, enum_cls):
+    """An enum member from the member, its name (``"READ_WRITE"``) or its value (``"read_write"``), in either case;
+    anything else is a :class:`MediaLiveIamError` listing the valid values."""
+    if isinstance(value, enum_cls):
+        return value
+    if isinstance(value, str):
+        for member in enum_cls:
+            if value.upper() == member.name or value.lower() == member.value:
+                return member
+    names = ", ".join(m.name for m in enum_cls)
+    raise MediaLiveIamError(
+        describe(scope), prop, f"{value!r} is not a {enum_cls.__name__}",
+        f"use one of {names} ({enum_cls.__name__}.{next(iter(enum_cls)).name} or the string "
+        f"{next(iter(enum_cls)).name!r} / {next(iter(enum_cls)).value!r})",
+    )
+
+
+def user_path_of(user) -> str | None:
+    """The IAM path of an ``iam.IUser`` when it is known at synth: the ``Path`` of a user created in the app, or
+    the path in a literal user ARN (``iam.User.from_user_arn``); None otherwise (``from_user_name``, tokens)."""
+    child = getattr(getattr(user, "node", None), "default_child", None)
+    path = getattr(child, "path", None) if child is not None else None
+    if isinstance(path, str) and not is_token(path):
+        return path
+    if child is not None:
+        return "/" if path is None else None  # created here without a path: IAM's default "/"
+    arn = getattr(user, "user_arn", None)
+    if isinstance(arn, str) and not is_token(arn):
+        m = _ARN.match(arn)
+        if m and m.group("resource").startswith("user/"):
+            return "/" + m.group("resource")[len("user/"):].rpartition("/")[0].strip("/") + "/" \
+                if "/" in m.group("resource")[len("user/"):] else "/"
+    return None
+
+
+def check_users(scope, prop: str, users) -> list:
+    """``users=`` of a group: a list of ``iam.IUser`` whose literal names are valid IAM user names (an imported
+    ``iam.User.from_user_name(..., 'bad name')`` fails here, not at deploy)."""
+    if isinstance(users, str) or not all(hasattr(u, "user_name") for u in users):
+        raise MediaLiveIamError(describe(scope), prop, f"{users!r} is not a list of iam.IUser",
+                                "give iam.User objects (iam.User.from_user_name(self, 'Alice', 'alice') for existing users)")
+    out = list(users)
+    for user in out:
+        check_name(scope, prop, user.user_name, "user")
+    return out

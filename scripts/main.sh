@@ -4,8 +4,8 @@
 # per-group handout (docs/permissions.md) from the synthesized template and prints it as a compact table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 bash scripts/setup.sh
+export PATH="$PWD/node_modules/node/bin:$PATH"  # the project's Node 24 (package.json) for jsii and the CLI
 rm -rf cdk.out
 node_modules/.bin/cdk synth --quiet "$@"
 .venv/bin/python -m checks.lint_out cdk.out

@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null || PYTHON=python3
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 stamp() { cat "$@" | sha256sum | cut -c1-16; }
 
@@ -28,5 +27,9 @@ if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
   echo "setup: installing node_modules (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config' || true
   test -x node_modules/.bin/cdk
+  test -x node_modules/node/bin/node  # the project's Node 24 (npm package node, pinned in package.json)
   echo "$want" > node_modules/.setup-stamp
 fi
+# jsii spawns `node` from PATH: from here on, the project's Node 24 rather than the machine's (end-of-life 20).
+export PATH="$PWD/node_modules/node/bin:$PATH"
+.venv/bin/python -c "import aws_cdk" 2>&1 | grep -qi "end-of-life" && { echo "setup: jsii still warns about an end-of-life Node" >&2; exit 1; } || true

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from iam_evaluator.project_node import use_project_node  # noqa: E402
+
+use_project_node()  # jsii and every subprocess run the project's Node 24 (package.json), not an end-of-life one
 
 import pytest  # noqa: E402
 

@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from iam_evaluator.project_node import use_project_node  # noqa: E402
+
+use_project_node()
 
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402

@@ -105,8 +105,7 @@ SEEDS = ("1", "2", "3", "4")
 
 
 def _synthesize_all(seed: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT),
-           "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
     env.pop("CDK_OUTDIR", None)
     env.pop("CDK_CONTEXT_JSON", None)
     proc = subprocess.run([sys.executable, "-m", "tests.determinism_apps"], cwd=ROOT, env=env,

@@ -27,3 +27,16 @@ def test_getting_started_example_synthesizes():
     app = cdk.App()
     stack = namespace["MediaLiveIam"](app, "MediaLiveIam", env=cdk.Environment(account="111122223333", region="us-west-2"))
     assert nag_findings(app, stack) == []
+
+
+def test_package_readme_example_synthesizes(tmp_path):
+    """The package description's example, run as written (its app.synth() included, into tmp_path), guard
+    registered: no error."""
+    import re
+
+    text = (ROOT / "docs" / "package-readme.md").read_text()
+    (block,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert "scripts/" not in text.split("\n## ", 1)[0], "the description does not start with the repo's dev scripts"
+    assert block.count("cdk.App()") == 1
+    exec(block.replace("cdk.App()", f"cdk.App(outdir={str(tmp_path)!r})"), {})
+    assert list(tmp_path.glob("*.template.json"))

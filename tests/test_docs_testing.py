@@ -26,7 +26,7 @@ def doc_files() -> dict[str, str]:
 
 
 def _pytest(project, *args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for key in ("CDK_OUTDIR", "CDK_CONTEXT_JSON", "PYTEST_ADDOPTS"):
         env.pop(key, None)
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=project,

@@ -151,7 +151,7 @@ def test_bad_context_fails_with_the_key_and_the_fix():
 
 def test_cli_synth_and_offline_diff(tmp_path):
     """`cdk synth` with the pinned CLI (cdk-nag packs on), then `cdk diff --template` offline: no differences."""
-    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "AWS_EC2_METADATA_DISABLED": "true"}
+    env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
     env.pop("AWS_PROFILE", None)
     cdk = str(ROOT / "node_modules" / ".bin" / "cdk")
     out = tmp_path / "cdk.out"

@@ -1,0 +1,58 @@
+"""Duplicate IAM names within an app fail at synth (aws-cdk-lib only warns, and only with
+``@aws-cdk/core:validateAgainstDefaultRules``; CloudFormation fails at deploy, half-way through).
+
+IAM role, group and user names are unique per account and case-insensitive. Every construct of the library
+registers one validation on the app (once per app) that checks all ``AWS::IAM::Role``, ``Group`` and ``User``
+resources with literal names, the app's own as well as the library's, per account (stacks without an account
+count as one account).
+"""
+
+from __future__ import annotations
+
+import jsii
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct, IConstruct, IValidation
+
+_MARK = "_medialive_iam_unique_names"
+_KINDS = ((iam.CfnRole, "role", "role_name"), (iam.CfnGroup, "group", "group_name"), (iam.CfnUser, "user", "user_name"))
+
+
+def ensure_unique_names(scope: Construct) -> None:
+    """Registers the app-wide check once for the app that holds ``scope``."""
+    root = scope.node.root
+    if getattr(root, _MARK, False):  # the root's node.addr is the same for every app: mark the object itself
+        return
+    object.__setattr__(root, _MARK, True)
+    root.node.add_validation(_UniqueIamNames(root))
+
+
+@jsii.implements(IValidation)
+class _UniqueIamNames:
+    def __init__(self, root: IConstruct) -> None:
+        self._root = root
+
+    def validate(self) -> list[str]:
+        from aws_cdk import Token
+
+        seen: dict[tuple[str, str, str], IConstruct] = {}
+        errors: list[str] = []
+        for node in self._root.node.find_all():
+            for cls, kind, attr in _KINDS:
+                if not isinstance(node, cls):
+                    continue
+                name = getattr(node, attr)
+                if not isinstance(name, str) or Token.is_unresolved(name):
+                    continue
+                account = Stack.of(node).account
+                key = (kind, account, name.lower())
+                first = seen.setdefault(key, node)
+                if first is not node:
+                    owner = node.node.scope or node
+                    where = "" if Token.is_unresolved(account) else f" in account {account}"
+                    errors.append(
+                        f"{owner.node.path} ({type(owner).__name__}): {attr}: the {kind} name {name!r} is also the name "
+                        f"of {(first.node.scope or first).node.path}{where}; IAM {kind} names are unique per account "
+                        "and case-insensitive, so the deploy would fail. Fix: give one of them another name (a name "
+                        "prefix, e.g. the sample app's medialive-iam:namePrefix)")
+        return errors

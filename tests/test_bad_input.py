@@ -1,0 +1,261 @@
+"""Silent mistakes (issue 14, item 5): each bad input of the table below must be reported at synth, naming the
+construct, the prop and the fix: a ``MediaLiveIamError`` (``error``), an error annotation of the guard or a
+failed app validation (``synth-error``), or a warning annotation (``warning``, only where the input can be meant).
+
+Counted with ``PYTHONPATH=<checkout> python -m tests.test_bad_input`` on the code before issue 14 (main at
+40aae23): 0 of 18 reported (the two enum cases raised a bare ``ValueError`` naming neither construct, prop nor
+fix; the three guard cases had no guard to run; the other 13 synthesized silently); after: 18 of 18.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+
+from medialive_iam_constructs import (
+    MediaLiveIamError,
+    MediaLiveOperatorGroup,
+    MediaLivePermissionsBoundary,
+    MediaLiveTrustedRole,
+    OperatorTier,
+    RestrictedAdmin,
+    S3Location,
+)
+from tests.helpers import new_stack
+
+pytestmark = pytest.mark.invalid_template
+
+
+def _guard(app: cdk.App) -> None:
+    from medialive_iam_constructs.guard import MediaLiveIamGuard
+
+    MediaLiveIamGuard.register(app)
+
+
+def _admin_app(stack: cdk.Stack) -> tuple[MediaLivePermissionsBoundary, MediaLiveOperatorGroup]:
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
+    role = MediaLiveTrustedRole(stack, "News", permissions_boundary=boundary)
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[role])
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops], permissions_boundary=boundary)
+    return boundary, ops
+
+
+def prefix_without_slash(app, stack):
+    MediaLiveTrustedRole(stack, "R", source_buckets=[S3Location("medialive-news", prefix="live")])
+
+
+def prefix_with_leading_slash(app, stack):
+    MediaLiveTrustedRole(stack, "R", source_buckets=[S3Location("medialive-news", prefix="/live/")])
+
+
+def uppercase_imported_bucket(app, stack):
+    MediaLiveTrustedRole(stack, "R", source_buckets=[s3.Bucket.from_bucket_name(stack, "B", "MediaLive-News")])
+
+
+def uppercase_imported_bucket_with_prefix(app, stack):
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "medialive_news")
+    MediaLiveTrustedRole(stack, "R", destination_buckets=[S3Location(bucket, prefix="out/")])
+
+
+def boundary_name_with_permissions_boundary(app, stack):
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier="basic")
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops], permissions_boundary=boundary, boundary_name="MyBoundary")
+
+
+def trusted_roles_with_pass_roles_by_path(app, stack):
+    role = MediaLiveTrustedRole(stack, "News")
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[role],
+                           pass_roles_by_path="/medialive/")
+
+
+def admin_user_under_managed_path(app, stack):
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier="basic")
+    alice = iam.User(stack, "Alice", user_name="alice", path="/medialive/")
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops], users=[alice])
+
+
+def admin_imported_user_under_managed_path(app, stack):
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier="basic")
+    bob = iam.User.from_user_arn(stack, "Bob", "arn:aws:iam::111122223333:user/medialive/bob")
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops], users=[bob])
+
+
+def role_without_boundary(app, stack):
+    _admin_app(stack)
+    MediaLiveTrustedRole(stack, "Sports")  # no permissions_boundary
+    _guard(app)
+
+
+def plain_medialive_role_outside_path(app, stack):
+    _admin_app(stack)
+    iam.Role(stack, "Hand", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"), path="/teams/")
+    _guard(app)
+
+
+def grant_outside_catalog(app, stack):
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
+    role = MediaLiveTrustedRole(stack, "News", permissions_boundary=boundary)
+    s3.Bucket(stack, "Extra", enforce_ssl=True).grant_read(role)
+    _guard(app)
+
+
+def imported_user_invalid_name_group(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic", users=[iam.User.from_user_name(stack, "U", "alice smith")])
+
+
+def imported_user_invalid_name_admin(app, stack):
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier="basic")
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops], users=[iam.User.from_user_name(stack, "U", "bob:admin")])
+
+
+def duplicate_role_names(app, stack):
+    MediaLiveTrustedRole(stack, "A", role_name="MediaLiveNews")
+    MediaLiveTrustedRole(stack, "B", role_name="medialivenews")
+
+
+def duplicate_group_names_across_stacks(app, stack):
+    MediaLiveOperatorGroup(stack, "A", tier="basic", group_name="MediaLiveOps")
+    other = cdk.Stack(app, "Other", env=stack.environment and cdk.Environment(account=stack.account, region=stack.region))
+    MediaLiveOperatorGroup(other, "B", tier="basic", group_name="MediaLiveOps")
+
+
+def duplicate_user_names(app, stack):
+    MediaLiveOperatorGroup(stack, "A", tier="basic", console_users=["alice"])
+    MediaLiveOperatorGroup(stack, "B", tier="basic", group_name="Other", console_users=["Alice"])
+
+
+def misspelled_tier(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="READ_WRTIE")
+
+
+def bogus_trusted_entity(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic", trusted_entity="bogus")
+
+
+#: (case, build, outcome, prop or text the report must contain)
+CASES: list[tuple[str, Callable, str, str]] = [
+    ("1 S3 prefix without trailing slash", prefix_without_slash, "warning", "source_buckets.prefix"),
+    ("1 S3 prefix with leading slash", prefix_with_leading_slash, "error", "source_buckets.prefix"),
+    ("2 uppercase bucket from_bucket_name", uppercase_imported_bucket, "error", "source_buckets"),
+    ("2 invalid bucket from_bucket_name in S3Location", uppercase_imported_bucket_with_prefix, "error",
+     "destination_buckets"),
+    ("3 boundary_name with permissions_boundary", boundary_name_with_permissions_boundary, "error", "boundary_name"),
+    ("4 trusted_roles under pass_roles_by_path", trusted_roles_with_pass_roles_by_path, "error", "trusted_roles"),
+    ("5 admin user under the managed user path", admin_user_under_managed_path, "error", "users"),
+    ("5 imported admin user under the managed user path", admin_imported_user_under_managed_path, "error", "users"),
+    ("6 MediaLive role without the admin's boundary", role_without_boundary, "synth-error", "permissions boundary"),
+    ("6 MediaLive role outside the admin's role path", plain_medialive_role_outside_path, "synth-error", "role_path"),
+    ("6 grant to a library role outside the catalog", grant_outside_catalog, "warning", "s3:GetObject"),
+    ("7 imported user with an invalid name (group)", imported_user_invalid_name_group, "error", "users"),
+    ("7 imported user with an invalid name (admin)", imported_user_invalid_name_admin, "error", "users"),
+    ("8 duplicate role names", duplicate_role_names, "synth-error", "role_name"),
+    ("8 duplicate group names across stacks", duplicate_group_names_across_stacks, "synth-error", "group_name"),
+    ("8 duplicate user names across groups", duplicate_user_names, "synth-error", "user_name"),
+    ("9 tier READ_WRTIE", misspelled_tier, "error", "tier"),
+    ("9 trusted_entity bogus", bogus_trusted_entity, "error", "trusted_entity"),
+]
+
+
+def outcome(build: Callable) -> tuple[str, str]:
+    """What the library reported: ``("error", prop)``, ``("synth-error", text)``, ``("warning", text)``,
+    ``("other", text)`` for an unhelpful exception, or ``("nothing", "")``."""
+    app, stack = new_stack("Bad")
+    try:
+        build(app, stack)
+    except MediaLiveIamError as e:
+        return "error", f"{e.prop} | {e}"
+    except Exception as e:  # noqa: BLE001 - a bare error without construct, prop and fix is not a report
+        return "other", f"{type(e).__name__}: {e}"
+    try:
+        assembly = app.synth()
+    except Exception as e:  # noqa: BLE001 - app validations (duplicate names) fail the synth
+        return "synth-error", str(e)
+    messages = [(m.level.name, str(m.entry.data)) for s in assembly.stacks for m in s.messages]
+    errors = [text for level, text in messages if level == "ERROR"]
+    if errors:
+        return "synth-error", "\n".join(errors)
+    warnings = [text for level, text in messages if level == "WARNING"]
+    return ("warning", "\n".join(warnings)) if warnings else ("nothing", "")
+
+
+def reported(case: tuple[str, Callable, str, str]) -> bool:
+    _, build, kind, needle = case
+    got, text = outcome(build)
+    if got != kind:
+        return False
+    return text.split(" | ")[0] == needle if kind == "error" else needle in text
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_reported(case):
+    got = outcome(case[1])
+    assert reported(case), f"{case[0]}: expected {case[2]} about {case[3]!r}, got {got}"
+
+
+def test_error_messages_name_construct_prop_and_fix():
+    for name, build, kind, _ in CASES:
+        if kind != "error":
+            continue
+        _, text = outcome(build)
+        assert "Bad/" in text and "Fix: " in text, (name, text)
+
+
+def test_misspelled_enums_list_the_valid_values():
+    _, text = outcome(misspelled_tier)
+    assert all(v in text for v in ("BASIC", "READ_WRITE", "ADVANCED")), text
+    _, text = outcome(bogus_trusted_entity)
+    assert "SIMPLE" in text and "COMPLEX" in text, text
+
+
+@pytest.mark.parametrize("tier", ["BASIC", "basic", OperatorTier.BASIC, "Read_Write", "read_write", "ADVANCED"])
+def test_enums_accept_names_and_values(tier):
+    _, stack = new_stack()
+    role = MediaLiveTrustedRole(stack, "R")
+    group = MediaLiveOperatorGroup(stack, "Ops", tier=tier, trusted_roles=[] if "basic" in str(tier).lower() else [role],
+                                   trusted_entity="COMPLEX")
+    assert isinstance(group.tier, OperatorTier)
+    assert RestrictedAdmin(stack, "Admin", operator_groups=[group], trusted_entity="complex").trusted_entity.value == "complex"
+
+
+def test_prefix_and_roles_outside_the_path_stay_accepted():
+    """The valid neighbours of the bad inputs: a prefix with a slash, a role outside pass_roles_by_path."""
+    for build in (
+        lambda app, stack: MediaLiveTrustedRole(stack, "R", source_buckets=[S3Location("medialive-news", prefix="live/")]),
+        lambda app, stack: MediaLiveOperatorGroup(
+            stack, "Ops", tier=OperatorTier.READ_WRITE, pass_roles_by_path="/medialive/",
+            trusted_roles=[iam.Role(stack, "Own", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"),
+                                    path="/teams/")]),
+    ):
+        assert outcome(build) == ("nothing", "")
+
+
+def main(argv: list[str]) -> None:
+    """``python -m tests.test_bad_input``: how many cases the code on ``sys.path`` reports."""
+    count = 0
+    for case in CASES:
+        ok = reported(case)
+        count += ok
+        print(("reported  " if ok else "MISSED    ") + case[0] + "   " + outcome(case[1])[0])
+    print(f"{count} of {len(CASES)} bad inputs reported")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
+
+
+def test_guard_skips_a_construct_whose_init_raised():
+    """A caught MediaLiveIamError leaves a half-built construct in the tree; the guard and synth still run."""
+    from medialive_iam_constructs.guard import MediaLiveIamGuard
+
+    app, stack = new_stack()
+    with pytest.raises(MediaLiveIamError):
+        MediaLiveOperatorGroup(stack, "Bad", tier="READ_WRTIE")
+    MediaLiveIamGuard.register(app)
+    app.synth()
