@@ -23,6 +23,7 @@ from iam_evaluator import EvaluationError, TemplateEvaluator
 from policy_sentry.querying.actions import get_action_data, get_actions_for_service
 
 from medialive_iam_constructs import MediaLiveTrustedRole, VpcAccess
+from tests import synthesized
 from tests.helpers import ACCOUNT, REGION, new_stack, template_of
 
 BUCKET = "medialive-parity"
@@ -188,7 +189,11 @@ FEATURES = {
 def test_our_role_allows_what_the_alpha_allows(feature, iam_evaluator):
     _, alpha_stack = new_stack("Alpha")
     ours_kw = FEATURES[feature](alpha_stack)
-    alpha_t = template_of(alpha_stack)
+    recording, synthesized.current_test = synthesized.current_test, None
+    try:  # the alpha's own template is not this library's: cfn-lint (tests/test_zz_cfn_lint.py) does not judge it
+        alpha_t = template_of(alpha_stack)
+    finally:
+        synthesized.current_test = recording
     alpha_role = next(k for k, r in alpha_t["Resources"].items()
                       if r["Type"] == "AWS::IAM::Role" and "medialive" in str(r["Properties"]["AssumeRolePolicyDocument"]))
     _, our_stack = new_stack("Ours")

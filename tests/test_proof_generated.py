@@ -60,8 +60,20 @@ _OPERATOR_OPEN = {
     ("mediapackage", "harvest_jobs"): (_S21, _S21_HARVEST),
     ("mediapackage", "origin_endpoints"): (_S21, _S21_ENDPOINT),
     ("elemental-inference", "feed"): (_FEED, None),
+    # issue 13: workflow monitor (W1-W3) and MediaLive Anywhere (N1-N3) are MediaLive resources of the account,
+    # open to a tier that is not tag-scoped exactly as its channels are
+    **{("medialive", k): (_ML.format(k.replace("-", " ")), None) for k in (
+        "signal-map", "cloudwatch-alarm-template", "cloudwatch-alarm-template-group", "eventbridge-rule-template",
+        "eventbridge-rule-template-group", "cluster", "network", "node", "sdi-source", "channel-placement-group")},
 }
+#: S21.v2 (issue 13): the console's MediaPackage v2 destination dropdown reads any channel group and channel.
+_S21V2 = ("the console's output dropdown lists the account's MediaPackage v2 channel groups and channels (S21.v2): reads only",
+          frozenset(a.lower() for a in catalog.ROWS["S21.v2"].actions))
+_OPERATOR_OPEN[("mediapackagev2", "Channel")] = _S21V2
+_OPERATOR_OPEN[("mediapackagev2", "ChannelGroup")] = _S21V2
 _TAG_OPEN = {
+    ("mediapackagev2", "Channel"): _S21V2,
+    ("mediapackagev2", "ChannelGroup"): _S21V2,
     ("medialive", "input-device"): ("SAR: a MediaLive input device takes no aws:ResourceTag, so no tag can scope it", None),
     ("medialive", "offering"): ("MediaLive offerings are AWS's price list, not resources of a team (and take no tag)", None),
     ("mediapackage", "channels"): (_S21, _S21_CHANNEL),
