@@ -43,7 +43,7 @@ from .catalog.resources import (
     Kind,
 )
 from .errors import MediaLiveIamError, describe
-from .statements import Statement, render_kind, row_statements
+from .statements import Statement, render_kind, row_statements, stack_env
 from .tokens import is_token, stack_tokens
 from . import validation as v
 
@@ -155,13 +155,8 @@ class MediaLiveNamespaces:
         # Residual (docs/threat-model.md): ENIs, subnets and security groups of this account and region; Inference
         # feeds (ids are generated); the log group is always ElementalMediaLive.
         for kind in (EC2_NETWORK_INTERFACE, EC2_SUBNET, EC2_SECURITY_GROUP, INFERENCE_FEED, LOG_GROUP, LOG_STREAM):
-            out[kind] = kind.render_all(**_env_of(scope))
+            out[kind] = kind.render_all(**stack_env(scope))
         return out
-
-
-def _env_of(scope: Construct) -> dict[str, str]:
-    stack = Stack.of(scope)
-    return {"partition": stack.partition, "region": stack.region, "account": stack.account}
 
 
 def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,

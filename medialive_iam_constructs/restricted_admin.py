@@ -27,7 +27,7 @@ from .catalog.admin import POLICY_PATH_ARN_KEY, ROLE_BOUNDARY_KEY, USER_BOUNDARY
 from .catalog.model import Grant, Row
 from .catalog.resources import CFN_STACK, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
-from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, _env_of, namespace_statements
+from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, namespace_statements
 from .scopes import (
     DEFAULT_WIZARD_STACK_PREFIX,
     check_operator_props,
@@ -52,7 +52,7 @@ from .packing import (
     statement_resolver,
     value_key,
 )
-from .statements import Statement, render_kind, row_statements
+from .statements import Statement, render_kind, row_statements, stack_env
 from .tokens import is_token
 from .validation import check_name, check_path, check_users, parse_enum, user_path_of
 
@@ -73,7 +73,7 @@ _ADMIN_DESCRIPTION = "MediaLive restricted administrator (setting-up-restricted-
 def _wildcard_bindings(scope: Construct, row_ids: Sequence[str]) -> dict:
     """Every kind the rows use, rendered with ``*`` identifiers (SAR defaults kept: log group ElementalMediaLive)."""
     kinds = {k for r in catalog.rows(row_ids) for g in r.grants for k in g.kinds}
-    return {k: k.render_all(**_env_of(scope)) for k in kinds}
+    return {k: k.render_all(**stack_env(scope)) for k in kinds}
 
 
 def _one_policy(scope: Construct, statements: list[Statement], *, name: str | None, path: str, prop: str,

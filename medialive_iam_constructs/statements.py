@@ -79,7 +79,7 @@ class Statement:
 _ENVS: "weakref.WeakKeyDictionary[IConstruct, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
-def _env(scope: IConstruct) -> dict[str, str]:
+def stack_env(scope: IConstruct) -> dict[str, str]:
     """The partition, region and account of ``scope``'s stack (tokens when the stack is env-agnostic).
 
     Cached per construct for as long as the construct lives: uncached, each is four jsii round trips."""
@@ -92,7 +92,7 @@ def _env(scope: IConstruct) -> dict[str, str]:
 
 def render_kind(scope: IConstruct, kind: Kind, **identifiers: str) -> str:
     """The ARN of ``kind`` in ``scope``'s stack (partition/region/account), identifiers filled or ``*``."""
-    return kind.render(**_env(scope), **identifiers)
+    return kind.render(**stack_env(scope), **identifiers)
 
 
 _VALUE = __import__("re").compile(r"\$\{([A-Za-z]+)\}")
@@ -163,7 +163,7 @@ def row_statements(
     :param values: the construct's values of the placeholders in the catalog's conditions
         (``${NotificationPrefix}``); a placeholder left unfilled raises.
     """
-    env = _env(scope)
+    env = stack_env(scope)
     bindings = bindings or {}
     resolved: list[Row] = []
     for r in row_ids:
