@@ -81,6 +81,8 @@ def check_fixes_loaded() -> None:
         raise SystemExit("localdeploy launcher: IamProvider.delete_user patch missing")
     if not getattr(IAMManagedPolicyProvider.create, "_localdeploy_patched", False):
         raise SystemExit("localdeploy launcher: ManagedPolicy create patch missing")
+    if not getattr(IAMManagedPolicyProvider.update, "_localdeploy_patched", False):
+        raise SystemExit("localdeploy launcher: ManagedPolicy update patch missing")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Fixes for three IAM defects of LocalStack community 2026.3.0, loaded by ``launcher.py`` (Python 3.13 venv only).
+"""Fixes for four IAM defects of LocalStack community 2026.3.0, loaded by ``launcher.py`` (Python 3.13 venv only).
 
 1. ``AWS::IAM::UserToGroupAddition`` has no resource provider: the CloudFormation engine reports
    CREATE_COMPLETE ("deployed as a fallback") and adds nobody. ``UserToGroupAdditionProviderPlugin`` is a
@@ -11,6 +11,10 @@
    user from every group's member list (what AWS itself does implicitly: a deleted user is in no group).
 3. The ``AWS::IAM::ManagedPolicy`` provider drops ``Path`` and ``Description``; ``patch_managed_policy_create``
    passes them to CreatePolicy.
+4. The ``AWS::IAM::ManagedPolicy`` provider's ``update`` is not implemented, yet the stack update reports
+   UPDATE_COMPLETE and the policy keeps its first document and attachments (found by
+   tests/test_day2_local_deploy.py). ``patch_managed_policy_update`` does what IAM's CloudFormation handler does:
+   a new default policy version (the oldest non-default one deleted at IAM's 5 versions) and the attachment diff.
 
 Nothing here is imported by the project's Python 3.11 code.
 """
@@ -188,6 +192,56 @@ def patch_managed_policy_create() -> None:
     IAMManagedPolicyProvider.create = create
 
 
+def patch_managed_policy_update() -> None:
+    """Apply an ``AWS::IAM::ManagedPolicy`` update (defect 4): new default version, attach/detach the diff of
+    ``Groups``, ``Roles`` and ``Users``. Name and path are create-only: a change of them is a replacement, which the
+    engine does with create + delete."""
+    import json
+
+    from localstack.services.cloudformation import provider_utils as util
+    from localstack.services.iam.resource_providers.aws_iam_managedpolicy import (
+        IAMManagedPolicyProvider,
+    )
+
+    if getattr(IAMManagedPolicyProvider.update, "_localdeploy_patched", False):
+        return
+
+    def _doc(value):
+        return value if isinstance(value, str) else json.dumps(util.remove_none_values(value))
+
+    def update(self, request):
+        model, previous = request.desired_state, request.previous_state
+        iam = request.aws_client_factory.iam
+        arn = previous["Id"]
+        model["Id"] = arn
+        new_doc = _doc(model["PolicyDocument"])
+        if json.loads(new_doc) != json.loads(_doc(previous.get("PolicyDocument", {}))):
+            versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+            if len(versions) >= 5:
+                oldest = min((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
+                iam.delete_policy_version(PolicyArn=arn, VersionId=oldest["VersionId"])
+            iam.create_policy_version(PolicyArn=arn, PolicyDocument=new_doc, SetAsDefault=True)
+        for key, attach, detach, arg in (
+            ("Groups", iam.attach_group_policy, iam.detach_group_policy, "GroupName"),
+            ("Roles", iam.attach_role_policy, iam.detach_role_policy, "RoleName"),
+            ("Users", iam.attach_user_policy, iam.detach_user_policy, "UserName"),
+        ):
+            old, new = set(previous.get(key) or ()), set(model.get(key) or ())
+            for name in sorted(old - new):
+                try:
+                    detach(**{arg: name, "PolicyArn": arn})
+                except Exception as exc:  # the principal may already be gone (deleted in the same update)
+                    if not _is_no_such_entity(exc):
+                        raise
+            for name in sorted(new - old):
+                attach(**{arg: name, "PolicyArn": arn})
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
+
+    update._localdeploy_patched = True
+    IAMManagedPolicyProvider.update = update
+
+
 def apply_all() -> None:
     patch_delete_user()
     patch_managed_policy_create()
+    patch_managed_policy_update()
