@@ -83,6 +83,10 @@ def check_fixes_loaded() -> None:
         raise SystemExit("localdeploy launcher: ManagedPolicy create patch missing")
     if not getattr(IAMManagedPolicyProvider.update, "_localdeploy_patched", False):
         raise SystemExit("localdeploy launcher: ManagedPolicy update patch missing")
+    from localstack.services.iam.resource_providers.aws_iam_user import IAMUserProvider
+
+    if not all(getattr(getattr(IAMUserProvider, op), "_localdeploy_patched", False) for op in ("create", "update", "delete")):
+        raise SystemExit("localdeploy launcher: User provider patch missing")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Fixes for four IAM defects of LocalStack community 2026.3.0, loaded by ``launcher.py`` (Python 3.13 venv only).
+"""Fixes for five IAM defects of LocalStack community 2026.3.0, loaded by ``launcher.py`` (Python 3.13 venv only).
 
 1. ``AWS::IAM::UserToGroupAddition`` has no resource provider: the CloudFormation engine reports
    CREATE_COMPLETE ("deployed as a fallback") and adds nobody. ``UserToGroupAdditionProviderPlugin`` is a
@@ -15,6 +15,12 @@
    UPDATE_COMPLETE and the policy keeps its first document and attachments (found by
    tests/test_day2_local_deploy.py). ``patch_managed_policy_update`` does what IAM's CloudFormation handler does:
    a new default policy version (the oldest non-default one deleted at IAM's 5 versions) and the attachment diff.
+5. The ``AWS::IAM::User`` provider ignores ``LoginProfile`` and inline ``Policies`` on create (a console user has
+   no password), and its ``update`` raises ``NotImplementedError`` (moving a user to another group fails the
+   stack update). Its ``delete`` does not delete the login profile, which real IAM requires first. Found by
+   tests/test_day2_local_deploy.py; ``patch_user_provider`` does what IAM's CloudFormation handler does: create
+   with groups, managed and inline policies, boundary and login profile; update as the diff of each (``Path``
+   through UpdateUser); delete the login profile, memberships and policies, then the user.
 
 Nothing here is imported by the project's Python 3.11 code.
 """
@@ -241,7 +247,106 @@ def patch_managed_policy_update() -> None:
     IAMManagedPolicyProvider.update = update
 
 
+def patch_user_provider() -> None:
+    """``AWS::IAM::User`` create, update and delete as IAM's CloudFormation handler does them (defect 5)."""
+    import json
+
+    from localstack.services.iam.resource_providers.aws_iam_user import IAMUserProvider
+
+    if getattr(IAMUserProvider.update, "_localdeploy_patched", False):
+        return
+
+    def _doc(value):
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def _inline(model) -> dict:
+        return {p["PolicyName"]: _doc(p["PolicyDocument"]) for p in model.get("Policies") or []}
+
+    def _apply(iam, name: str, model: dict, previous: dict) -> None:
+        old_groups, new_groups = set(previous.get("Groups") or ()), set(model.get("Groups") or ())
+        for group in sorted(old_groups - new_groups):
+            try:
+                iam.remove_user_from_group(GroupName=group, UserName=name)
+            except Exception as exc:  # the group may be gone already (deleted in the same update)
+                if not _is_no_such_entity(exc):
+                    raise
+        for group in sorted(new_groups - old_groups):
+            iam.add_user_to_group(GroupName=group, UserName=name)
+        old_arns, new_arns = set(previous.get("ManagedPolicyArns") or ()), set(model.get("ManagedPolicyArns") or ())
+        for arn in sorted(old_arns - new_arns):
+            iam.detach_user_policy(UserName=name, PolicyArn=arn)
+        for arn in sorted(new_arns - old_arns):
+            iam.attach_user_policy(UserName=name, PolicyArn=arn)
+        old_inline, new_inline = _inline(previous), _inline(model)
+        for policy in sorted(set(old_inline) - set(new_inline)):
+            iam.delete_user_policy(UserName=name, PolicyName=policy)
+        for policy, document in sorted(new_inline.items()):
+            if old_inline.get(policy) != document:
+                iam.put_user_policy(UserName=name, PolicyName=policy, PolicyDocument=document)
+        if previous.get("PermissionsBoundary") != model.get("PermissionsBoundary"):
+            if model.get("PermissionsBoundary"):
+                iam.put_user_permissions_boundary(UserName=name, PermissionsBoundary=model["PermissionsBoundary"])
+            else:
+                iam.delete_user_permissions_boundary(UserName=name)
+        old_login, new_login = previous.get("LoginProfile"), model.get("LoginProfile")
+        if old_login != new_login:
+            if new_login is None:
+                iam.delete_login_profile(UserName=name)
+            else:
+                kwargs = {"UserName": name, "Password": new_login["Password"],
+                          "PasswordResetRequired": bool(new_login.get("PasswordResetRequired", False))}
+                (iam.update_login_profile if old_login else iam.create_login_profile)(**kwargs)
+
+    def create(self, request):
+        from localstack.services.cloudformation import provider_utils as util
+
+        model = request.desired_state
+        iam = request.aws_client_factory.iam
+        if not model.get("UserName"):
+            model["UserName"] = util.generate_default_name(request.stack_name, request.logical_resource_id)
+        iam.create_user(**util.select_attributes(model, ["UserName", "Path", "PermissionsBoundary", "Tags"]))
+        _apply(iam, model["UserName"], {k: v for k, v in model.items() if k != "PermissionsBoundary"}, {})
+        user = iam.get_user(UserName=model["UserName"])["User"]
+        model["Id"], model["Arn"] = user["UserName"], user["Arn"]
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
+
+    def update(self, request):
+        model, previous = request.desired_state, request.previous_state or {}
+        iam = request.aws_client_factory.iam
+        name = previous.get("Id") or previous["UserName"]
+        if (previous.get("Path") or "/") != (model.get("Path") or "/"):
+            iam.update_user(UserName=name, NewPath=model.get("Path") or "/")
+        _apply(iam, name, model, previous)
+        user = iam.get_user(UserName=name)["User"]
+        model["Id"], model["Arn"] = user["UserName"], user["Arn"]
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
+
+    def delete(self, request):
+        model = request.desired_state or {}
+        iam = request.aws_client_factory.iam
+        name = model.get("Id") or model.get("UserName")
+        try:
+            if model.get("LoginProfile"):
+                iam.delete_login_profile(UserName=name)
+        except Exception as exc:
+            if not _is_no_such_entity(exc):
+                raise
+        empty = {"PermissionsBoundary": model.get("PermissionsBoundary")}  # a boundary does not block DeleteUser
+        try:
+            _apply(iam, name, {**empty, "LoginProfile": None}, {**model, "LoginProfile": None})
+            iam.delete_user(UserName=name)
+        except Exception as exc:
+            if not _is_no_such_entity(exc):
+                raise
+        return ProgressEvent(status=OperationStatus.SUCCESS, resource_model={})
+
+    for fn in (create, update, delete):
+        fn._localdeploy_patched = True
+    IAMUserProvider.create, IAMUserProvider.update, IAMUserProvider.delete = create, update, delete
+
+
 def apply_all() -> None:
     patch_delete_user()
     patch_managed_policy_create()
     patch_managed_policy_update()
+    patch_user_provider()
