@@ -2,7 +2,7 @@
 """The sample app: the guide's production IAM set-up for MediaLive (see medialive_iam_constructs/sample.py).
 
 Context keys (cdk.json or ``-c``): medialive-iam:trustedEntity (complex|simple), namePrefix, path, workflows,
-users, passRolesByPath, account, region, stages. cdk-nag packs are registered for the whole app: synth fails
+users, resourceTags, passRolesByPath, account, region, stages. cdk-nag packs are registered for the whole app: synth fails
 on any unacknowledged finding.
 """
 

@@ -5,6 +5,7 @@ Public API: the constructs, the enums and the errors. The permission catalog (AW
 """
 
 from .catalog.tiers import OperatorTier, TrustedEntityOption
+from .console_users import MediaLiveConsoleUsers
 from .errors import MediaLiveIamError, QuotaExceededError
 from .namespaces import MediaLiveNamespaces
 from .operator_group import MediaLiveOperatorGroup
@@ -13,6 +14,7 @@ from .trusted_role import MediaLiveAccessRole, MediaLiveTrustedRole, S3Location,
 
 __all__ = [
     "MediaLiveAccessRole",
+    "MediaLiveConsoleUsers",
     "MediaLiveIamError",
     "MediaLiveNamespaces",
     "MediaLiveOperatorGroup",

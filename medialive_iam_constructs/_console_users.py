@@ -38,34 +38,51 @@ def create_console_users(
     """Users ``names`` under ``user_path`` in ``group``, console access only: a generated initial password in a
     Secrets Manager secret (encrypted with ``key``, or a key created here with rotation), reset required at first
     sign-in, no access keys. Returns the users, the secrets by user name and the key."""
-    from aws_cdk import aws_kms as kms
-    from aws_cdk import aws_secretsmanager as secretsmanager
-
-    if key is None:
-        key = kms.Key(
-            scope, "InitialPasswordKey", enable_key_rotation=True,
-            description="Encrypts the initial console passwords of MediaLive operators (medialive-iam-constructs)",
-        )
+    key = password_key(scope, key)
     created = []
     secrets: dict[str, secretsmanager.Secret] = {}
     for name in names:
-        secret = secretsmanager.Secret(
-            scope, f"InitialPassword-{name}",
-            description=f"Initial console password of IAM user {name}; IAM requires a new password at first "
-            "sign-in. Hand it over, then delete this secret.",
-            encryption_key=key,
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=32, require_each_included_type=True, exclude_characters="\"'`\\/@ ",
-            ),
-        )
-        user = iam.User(
-            scope, f"User-{name}", user_name=name, path=user_path, groups=[group],
-            password=secret.secret_value, password_reset_required=True,
-        )
-        _acknowledge_secret(secret, name, rows)
-        secrets[name] = secret
+        user, secrets[name] = create_console_user(scope, name, user_path, [group], key, rows)
         created.append(user)
     return tuple(created), secrets, key
+
+
+def password_key(scope: Construct, key: "kms.IKey | None") -> "kms.IKey":
+    """``key``, or a KMS key with rotation created under ``scope`` (id ``InitialPasswordKey``)."""
+    from aws_cdk import aws_kms as kms
+
+    if key is not None:
+        return key
+    return kms.Key(
+        scope, "InitialPasswordKey", enable_key_rotation=True,
+        description="Encrypts the initial console passwords of MediaLive operators (medialive-iam-constructs)",
+    )
+
+
+def create_console_user(
+    scope: Construct, name: str, user_path: str, groups: Sequence[iam.IGroup], key: "kms.IKey", rows: Sequence[str],
+    id_prefix: str = "",
+) -> tuple[iam.User, "secretsmanager.Secret"]:
+    """One console user ``name`` (construct id ``<id_prefix>User-<name>``) in ``groups``, with its one-time initial
+    password in the secret ``<id_prefix>InitialPassword-<name>``: both ids depend on ``scope``, the prefix and the
+    name only."""
+    from aws_cdk import aws_secretsmanager as secretsmanager
+
+    secret = secretsmanager.Secret(
+        scope, f"{id_prefix}InitialPassword-{name}",
+        description=f"Initial console password of IAM user {name}; IAM requires a new password at first "
+        "sign-in. Hand it over, then delete this secret.",
+        encryption_key=key,
+        generate_secret_string=secretsmanager.SecretStringGenerator(
+            password_length=32, require_each_included_type=True, exclude_characters="\"'`\\/@ ",
+        ),
+    )
+    user = iam.User(
+        scope, f"{id_prefix}User-{name}", user_name=name, path=user_path, groups=list(groups),
+        password=secret.secret_value, password_reset_required=True,
+    )
+    _acknowledge_secret(secret, name, rows)
+    return user, secret
 
 
 def _acknowledge_secret(secret: "secretsmanager.Secret", user: str, rows: Sequence[str]) -> None:

@@ -287,6 +287,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         check_path(self, "path", path, policy=True)
         user_path = path if user_path is None else user_path
         check_path(self, "user_path", user_path)
+        #: IAM path of the users created with ``console_users`` or ``MediaLiveConsoleUsers``.
+        self.user_path: str = user_path
         check_operator_props(self, parameter_path=parameter_path, notification_prefix=notification_prefix,
                              notification_endpoints=notification_endpoints)
         if tag is not None:
@@ -318,6 +320,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         monitor_rows = [r for r in self.rows if r in WORKFLOW_MONITOR_DEPLOY_ROWS]
         main_rows = [r for r in self.rows if r not in WORKFLOW_MONITOR_DEPLOY_ROWS]
         statement_kw = dict(
+            # the roles and channels the app lists change on day 2: their statements are packed last (D15)
+            volatile_kinds=[k for k, listed in ((IAM_ROLE, trusted_roles), (ML_CHANNEL, channel_arns)) if listed],
             kind_conditions=_tag_conditions(tag, pass_roles_by_path is not None) if tag is not None else None,
             values=operator_values(notification_prefix=notification_prefix,
                                    notification_endpoints=notification_endpoints),

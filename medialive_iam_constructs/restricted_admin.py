@@ -296,6 +296,8 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         console_names = check_console_users(self, console_users)
         console_user_path = admin_policy_path if console_user_path is None else console_user_path
         check_path(self, "console_user_path", console_user_path)
+        #: IAM path of the administrator users created with ``console_users`` or ``MediaLiveConsoleUsers``.
+        self.console_user_path: str = console_user_path
         if console_names and console_user_path.startswith(user_path):
             raise MediaLiveIamError(
                 describe(self), "console_user_path", f"{console_user_path!r} is under user_path {user_path!r}, the path "
@@ -430,7 +432,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=admin_policy_path[1:] + "*")]
             + protected_policies,
             IAM_GROUP: [self.group.group_arn],
-        })
+        }, volatile_kinds=[IAM_POLICY] if protected_policies else ())  # the groups' policies come and go (D15)
         if workflow_wizard or workflow_monitor_deploy:
             statements += wizard_guard(self)
         if console_names:  # A9: the created administrators replace their initial password (as operator groups' users)

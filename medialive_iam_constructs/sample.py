@@ -23,6 +23,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .catalog.tiers import OperatorTier, TrustedEntityOption
+from .console_users import MediaLiveConsoleUsers
 from .errors import MediaLiveIamError
 from .namespaces import MediaLiveNamespaces
 from .operator_group import MediaLiveOperatorGroup
@@ -62,6 +63,9 @@ class SampleConfig:
     roles_per_stack: int = 100
     #: The boundary's namespaces (camelCase keys of MediaLiveNamespaces); unset fields come from the workflows.
     namespaces: Mapping[str, Any] = field(default_factory=dict)
+    #: Tag scoping per group, ``{"readWrite": ["Team", "news"]}`` (keys as in ``users``): the group's
+    #: ``resource_tag``.
+    resource_tags: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @staticmethod
     def from_context(node) -> "SampleConfig":
@@ -80,6 +84,7 @@ class SampleConfig:
             pass_roles_by_path=bool(ctx("passRolesByPath", False)),
             roles_per_stack=int(ctx("rolesPerStack", 100)),
             namespaces=ctx("namespaces", {}),
+            resource_tags=ctx("resourceTags", {}),
         )
 
 
@@ -230,6 +235,7 @@ class MediaLiveIamStack(cdk.Stack):
 
         role_objects = [r.role for r in self.trusted_roles.values()] if complex_option else []
         self.operator_groups: dict[OperatorTier, MediaLiveOperatorGroup] = {}
+        tags = self._resource_tags(config)
         for tier in OperatorTier:
             self.operator_groups[tier] = MediaLiveOperatorGroup(
                 self, f"{GROUP_NAMES[tier]}",
@@ -239,8 +245,10 @@ class MediaLiveIamStack(cdk.Stack):
                 group_name=f"{prefix}{GROUP_NAMES[tier]}", path=path,
                 policy_name_prefix=f"{prefix}{POLICY_PREFIXES[tier]}",
                 parameter_path=path, notification_prefix=f"{prefix}medialive".lower(),
-                console_users=config.users.get(USER_KEYS[tier], ()),
+                resource_tag=tags.get(tier),
             )
+        #: The console users of ``medialive-iam:users``, movable between groups in one deploy.
+        self.console_users = MediaLiveConsoleUsers(self, "ConsoleUsers", users=self._user_groups(config))
         self.admin = RestrictedAdmin(
             self, "MediaLiveAdministrators",
             operator_groups=list(self.operator_groups.values()), trusted_entity=config.trusted_entity,
@@ -261,6 +269,43 @@ class MediaLiveIamStack(cdk.Stack):
         for name, role in sorted(self.trusted_roles.items()):
             cdk.CfnOutput(cdk.Stack.of(role), f"TrustedRole{name[:1].upper()}{name[1:]}Arn", value=role.role_arn,
                           description=f"Role ARN to choose for the {name} workflow's channels (Step 6)")
+
+
+    def _resource_tags(self, config: SampleConfig) -> dict[OperatorTier, tuple[str, str]]:
+        """``medialive-iam:resourceTags`` ({"readWrite": ["Team", "news"]}) by tier."""
+        keys = {v: k for k, v in USER_KEYS.items()}
+        where = f"{self.node.path} (MediaLiveIamStack)"
+        unknown = set(config.resource_tags) - set(keys)
+        if unknown:
+            raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}resourceTags", f"unknown key(s) {sorted(unknown)}",
+                                    f"use only {sorted(keys)}")
+        out: dict[OperatorTier, tuple[str, str]] = {}
+        for key, tag in sorted(config.resource_tags.items()):
+            if isinstance(tag, str) or len(tag) != 2:
+                raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}resourceTags.{key}", f"{tag!r} is not [key, value]",
+                                        f'write "{key}": ["Team", "news"]')
+            out[keys[key]] = (tag[0], tag[1])
+        return out
+
+    def _user_groups(self, config: SampleConfig) -> dict[str, MediaLiveOperatorGroup]:
+        """``medialive-iam:users`` ({"basic": [...], "readWrite": [...], "advanced": [...]}) as user -> group."""
+        keys = {v: k for k, v in USER_KEYS.items()}
+        unknown = set(config.users) - set(keys)
+        where = f"{self.node.path} (MediaLiveIamStack)"
+        if unknown:
+            raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}users", f"unknown key(s) {sorted(unknown)}",
+                                    f"use only {sorted(keys)}")
+        out: dict[str, MediaLiveOperatorGroup] = {}
+        for key, names in sorted(config.users.items()):
+            if isinstance(names, str):
+                raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}users.{key}", f"{names!r} is a string, not a list",
+                                        f'write "{key}": [{json.dumps(names)}]')
+            for name in names:
+                if name.lower() in {n.lower() for n in out}:
+                    raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}users.{key}", f"user {name!r} is in two groups",
+                                            "list each user under one key: moving a user is changing its key")
+                out[name] = self.operator_groups[keys[key]]
+        return out
 
 
 def register_nag_packs(app: cdk.App) -> None:

@@ -25,6 +25,8 @@ COMMON = {
     "MediaLiveAdministratorsPolicy1464CA1F1": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccess"),
     "MediaLiveAdministratorsPolicy28C3DED74": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccess2"),
     "MediaLiveAdministratorsPolicy3B13A1DA8": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccess3"),
+    # 0.3: the administrators' explicit denies in a policy of their own (docs/decisions.md D15)
+    "MediaLiveAdministratorsDenyPolicy1BC4FC3D7": ("AWS::IAM::ManagedPolicy", "MediaLiveAdminAccessDeny"),
     "MediaLiveAdvancedUsersGroup611A7D63": ("AWS::IAM::Group", "MediaLiveAdvancedUsers"),
     "MediaLiveAdvancedUsersPolicy1C7B3C337": ("AWS::IAM::ManagedPolicy", "MediaLiveAdvancedUserAccess"),
     "MediaLiveAdvancedUsersPolicy26267A94E": ("AWS::IAM::ManagedPolicy", "MediaLiveAdvancedUserAccess2"),
@@ -52,19 +54,22 @@ SIMPLE = {
     "MediaLiveAdministratorsRoleBoundaryPolicy1FA84A767": ("AWS::IAM::ManagedPolicy", "MediaLiveTrustedRoleBoundary"),
 }
 
-#: the complex option with one console user per group (user, its one-time password secret and the secrets' key).
+#: the complex option with one console user per group (medialive-iam:users: MediaLiveConsoleUsers since 0.3): each
+#: user and its one-time password secret under ConsoleUsers, ids independent of the group (a move is an update of
+#: the user's Groups), one key, the users' own group with row A9. Before 0.3 they were under each group's construct
+#: (MediaLiveBasicUsersUseralice7E3E971C...): docs/upgrading.md says how to move such users.
 USERS_CONTEXT = {"basic": ["alice"], "readWrite": ["bob"], "advanced": ["carol"]}
 WITH_USERS = {
     **COMPLEX,
-    "MediaLiveAdvancedUsersInitialPasswordKey5B9465DC": ("AWS::KMS::Key", None),
-    "MediaLiveAdvancedUsersInitialPasswordcarol459A0F7A": ("AWS::SecretsManager::Secret", None),
-    "MediaLiveAdvancedUsersUsercarolB3A60D44": ("AWS::IAM::User", "carol"),
-    "MediaLiveBasicUsersInitialPasswordKey617DAA48": ("AWS::KMS::Key", None),
-    "MediaLiveBasicUsersInitialPasswordalice6719FC59": ("AWS::SecretsManager::Secret", None),
-    "MediaLiveBasicUsersUseralice7E3E971C": ("AWS::IAM::User", "alice"),
-    "MediaLiveReadWriteUsersInitialPasswordKeyC7F4EB16": ("AWS::KMS::Key", None),
-    "MediaLiveReadWriteUsersInitialPasswordbob65253BFC": ("AWS::SecretsManager::Secret", None),
-    "MediaLiveReadWriteUsersUserbob98A88CF2": ("AWS::IAM::User", "bob"),
+    "ConsoleUsersInitialPasswordKey17DFC1F8": ("AWS::KMS::Key", None),
+    "ConsoleUsersPasswordChange9CA391B2": ("AWS::IAM::Group", None),
+    "ConsoleUsersPasswordChangePolicyF05A50BC": ("AWS::IAM::Policy", None),  # A9, inline (attacker review F1)
+    "ConsoleUsersInitialPasswordaliceEC49BC89": ("AWS::SecretsManager::Secret", None),
+    "ConsoleUsersUseraliceA2E9D2D3": ("AWS::IAM::User", "alice"),
+    "ConsoleUsersInitialPasswordbob966BDE7E": ("AWS::SecretsManager::Secret", None),
+    "ConsoleUsersUserbob8882ED36": ("AWS::IAM::User", "bob"),
+    "ConsoleUsersInitialPasswordcarol05E03D2E": ("AWS::SecretsManager::Secret", None),
+    "ConsoleUsersUsercarol4C8CF6E9": ("AWS::IAM::User", "carol"),
 }
 
 VARIANTS = {

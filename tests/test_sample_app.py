@@ -138,8 +138,31 @@ def test_users_per_group_from_context():
     _, stacks = sample_app(users={"basic": ["alice"], "advanced": ["bob"]})
     template = template_of(stacks[0])
     users = {v["Properties"]["UserName"]: v["Properties"]["Groups"] for v in _by_type(template, "AWS::IAM::User").values()}
-    assert users == {"alice": [{"Ref": _group_id(template, "MediaLiveBasicUsers")}],
-                     "bob": [{"Ref": _group_id(template, "MediaLiveAdvancedUsers")}]}
+    password_change = {"Ref": stacks[0].get_logical_id(stacks[0].console_users.password_change_group.node.default_child)}
+    assert users == {"alice": [{"Ref": _group_id(template, "MediaLiveBasicUsers")}, password_change],
+                     "bob": [{"Ref": _group_id(template, "MediaLiveAdvancedUsers")}, password_change]}
+
+
+def test_moving_a_user_changes_its_groups_only():
+    """BASIC -> READ_WRITE in the context: the same logical ids for the user and its secret (so CloudFormation
+    updates the user in place, tests/test_day2_local_deploy.py deploys it), only the user's Groups differ."""
+    old = template_of(sample_app(users={"basic": ["alice"], "advanced": ["bob"]})[1][0])
+    new = template_of(sample_app(users={"readWrite": ["alice"], "advanced": ["bob"]})[1][0])
+    before, after = old["Resources"], new["Resources"]
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    (alice,) = [k for k, v in after.items() if v["Type"] == "AWS::IAM::User" and v["Properties"]["UserName"] == "alice"]
+    assert changed == {alice}, changed
+    assert before[alice]["Properties"]["Groups"][0] == {"Ref": _group_id(old, "MediaLiveBasicUsers")}
+    assert after[alice]["Properties"]["Groups"][0] == {"Ref": _group_id(new, "MediaLiveReadWriteUsers")}
+
+
+def test_users_context_mistakes_fail_with_the_key():
+    with pytest.raises(MediaLiveIamError, match=r"medialive-iam:users.readWrite: user 'Alice' is in two groups"):
+        sample_app(users={"basic": ["alice"], "readWrite": ["Alice"]})
+    with pytest.raises(MediaLiveIamError, match=r"medialive-iam:users: unknown key\(s\) \['admins'\]"):
+        sample_app(users={"admins": ["alice"]})
+    with pytest.raises(MediaLiveIamError, match=r"medialive-iam:users.basic: 'alice' is a string"):
+        sample_app(users={"basic": "alice"})
 
 
 def test_bad_context_fails_with_the_key_and_the_fix():
