@@ -163,7 +163,8 @@ def _normalized(s: Statement, key: ValueKey) -> Statement:
 
 def merge(statements: Iterable[Statement], key: ValueKey = literal_key) -> list[Statement]:
     """Lossless merges, to a fixed point: same effect, conditions and resources -> one statement with the
-    union of the actions; same effect, conditions and actions -> union of the resources. Sorted.
+    union of the actions; same effect, conditions and actions -> union of the resources. Sorted: volatile
+    statements last, denies before allows in each part (D15), then by rows, actions, resources and conditions.
 
     Resources and conditions are compared and ordered by ``key`` (their resolved values); the default takes
     values without tokens only."""
@@ -178,9 +179,11 @@ def merge(statements: Iterable[Statement], key: ValueKey = literal_key) -> list[
         before = len(current)
         for key_of, combine in (
             (lambda s: (s.effect, conditions(s), resources(s)), lambda a, b: Statement.of(
-                a.actions + b.actions, a.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows)),
+                a.actions + b.actions, a.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows,
+                volatile=a.volatile or b.volatile)),
             (lambda s: (s.effect, conditions(s), s.actions), lambda a, b: Statement.of(
-                a.actions, a.resources + b.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows)),
+                a.actions, a.resources + b.resources, a.condition_block, effect=a.effect, rows=a.rows | b.rows,
+                volatile=a.volatile or b.volatile)),
         ):
             grouped: dict[tuple, Statement] = {}
             for s in current:
@@ -188,8 +191,11 @@ def merge(statements: Iterable[Statement], key: ValueKey = literal_key) -> list[
                 grouped[k] = _normalized(combine(grouped[k], s), key) if k in grouped else s
             current = list(grouped.values())
         if len(current) == before:
-            return sorted(current, key=lambda s: (s.effect != "Allow", s.actions[0].lower(), s.actions,
-                                                  resources(s), conditions(s)))
+            # Volatile last, and denies before allows in each part (D15): a day-2 change of a volatile list moves
+            # no other statement, and the fixed denies never move because an allow grew.
+            # Then by the rows (the Sid): a statement keeps its place when its row gains an action or resource.
+            return sorted(current, key=lambda s: (s.volatile, s.effect == "Allow", sorted(s.rows), s.actions[0].lower(),
+                                                  s.actions, resources(s), conditions(s)))
 
 
 # --- splitting -----------------------------------------------------------------------------------
@@ -277,39 +283,89 @@ def create_managed_policies(
 ) -> list[iam.ManagedPolicy]:
     """Customer managed policies holding ``statements``, attached to the given principals.
 
-    Construct ids are ``Policy1``, ``Policy2``... under ``scope`` (stable logical ids). The cdk-nag
+    Construct ids are ``Policy1``, ``Policy2``... (allows) and ``DenyPolicy1``... (the denies of a principal)
+    under ``scope`` (stable logical ids). The cdk-nag
     findings that the catalog's wildcards cause are acknowledged on each policy, citing their rows.
     """
+    from .validation import check_name
+
     limit = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
-    chunks = pack(statements, statement_resolver(scope), key=value_key(scope))
-    needed = len(chunks) + already_attached
+    chunks, deny_chunks = plan_policies(statements, statement_resolver(scope), key=value_key(scope),
+                                        attached=bool(groups or roles or users))
+    needed = len(chunks) + len(deny_chunks) + already_attached
     if needed > limit:
         raise QuotaExceededError(
             describe(scope), prop,
-            f"the {principal_kind} needs {len(chunks)} managed policies of {MANAGED_POLICY_MAX_CHARS} characters"
+            f"the {principal_kind} needs {len(chunks) + len(deny_chunks)} managed policies of "
+            f"{MANAGED_POLICY_MAX_CHARS} characters"
             + (f" plus {already_attached} already attached" if already_attached else "")
             + f", over the quota of {limit} per {principal_kind}",
             "grant fewer rows or resources, split the principals over two constructs, or pass roles by path "
             "(pass_roles_by_path) so the PassRole statement does not grow with every role"
             + ("; for a role, raise the account quota and max_managed_policies (up to 25)" if principal_kind == "role" else ""),
         )
-    names = policy_names(name_prefix, len(chunks))
-    out = []
-    for i, (chunk, name) in enumerate(zip(chunks, names), start=1):
+
+    def make(chunk: list[Statement], construct_id: str, name: str | None) -> iam.ManagedPolicy:
+        if name is not None:
+            check_name(scope, "policy_name_prefix", name, "policy")
         policy = iam.ManagedPolicy(
-                scope,
-                f"{id_prefix}{i}",
-                managed_policy_name=name,
-                path=path,
-                description=description,
-                document=iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [s.to_json() for s in chunk]}),
-                groups=list(groups) or None,
-                roles=list(roles) or None,
-                users=list(users) or None,
-            )
+            scope,
+            construct_id,
+            managed_policy_name=name,
+            path=path,
+            description=description,
+            document=iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [s.to_json() for s in chunk]}),
+            groups=list(groups) or None,
+            roles=list(roles) or None,
+            users=list(users) or None,
+        )
         acknowledge_wildcards(policy, chunk)
-        out.append(policy)
-    return out
+        return policy
+
+    out = [make(chunk, f"{id_prefix}{i}", name)
+           for i, (chunk, name) in enumerate(zip(chunks, policy_names(name_prefix, len(chunks))), start=1)]
+    deny_names = policy_names(f"{name_prefix}Deny" if name_prefix is not None else None, len(deny_chunks))
+    deny_policies = [make(chunk, f"Deny{id_prefix}{i}", name)
+                     for i, (chunk, name) in enumerate(zip(deny_chunks, deny_names), start=1)]
+    if len(deny_policies) > 1:
+        from aws_cdk import Annotations
+
+        Annotations.of(scope).add_warning_v2(
+            "medialive-iam:denies-span-policies",
+            f"{describe(scope)}: {prop}: the {principal_kind}'s explicit denies need {len(deny_policies)} managed "
+            "policies; a later deploy that shrinks them can move a deny back to an earlier policy, leaving it out of "
+            "force for the seconds between two updates (docs/decisions.md D15). Fix: fewer protected principals per "
+            "construct (e.g. one RestrictedAdmin per set of operator groups), or check each change with "
+            "medialive_iam_constructs.testing.update_windows")
+    policies = out + deny_policies
+    for earlier, later in policy_dependencies(len(out), len(deny_policies)):
+        policies[earlier].node.add_dependency(policies[later])
+    return policies
+
+
+def plan_policies(statements: Iterable[Statement], resolve, *, key: ValueKey = literal_key, attached: bool = True,
+                  limit: int = MANAGED_POLICY_MAX_CHARS) -> tuple[list[list[Statement]], list[list[Statement]]]:
+    """The documents of a principal's managed policies: (allow documents, deny documents). A principal's
+    explicit denies get documents of their own (D15), so that no allow that grows or shrinks ever moves a deny;
+    without a principal (a permissions boundary, exactly one document) everything is in the first list."""
+    statements = list(statements)
+    denies = [s for s in statements if s.effect != "Allow"] if attached else []
+    allows = [s for s in statements if s.effect == "Allow"] if denies else statements
+    return (pack(allows, resolve, limit=limit, key=key) if allows else [],
+            pack(denies, resolve, limit=limit, key=key) if denies else [])
+
+
+def policy_dependencies(allows: int, denies: int) -> list[tuple[int, int]]:
+    """Make before break (D15), as (index, index it depends on) over ``allow policies + deny policies``: each
+    allow policy depends on the next (PolicyN completes first, Policy1 last) and on every deny policy; each deny
+    policy on the next. A day-2 change that grows a principal's statements moves statements only to later
+    policies (next-fit in a fixed order), so a moved statement is in its new policy before it leaves the old
+    one; a policy no longer needed is deleted in the update's clean-up, after every other change; and the
+    denies are in force before any allow changes."""
+    edges = [(i, i + 1) for i in range(allows - 1)]
+    edges += [(allows + j, allows + j + 1) for j in range(denies - 1)]
+    edges += [(i, allows + j) for i in range(allows) for j in range(denies)]
+    return edges
 
 
 # --- synth-time validation of the whole principal -------------------------------------------------

@@ -39,6 +39,10 @@ class Statement:
     rows: frozenset[str] = field(default_factory=frozenset)
     #: Set by the packer when two statements of one document trace to the same rows (Sids must be unique).
     sid_suffix: str = ""
+    #: Its resources are a list the app grows and shrinks on day 2 (the roles a group passes, the channels it
+    #: operates): the packer puts such statements last, so adding or removing one moves nothing else between
+    #: policies (docs/decisions.md D15).
+    volatile: bool = False
 
     @staticmethod
     def of(
@@ -48,6 +52,7 @@ class Statement:
         *,
         effect: str = "Allow",
         rows: Iterable[str] = (),
+        volatile: bool = False,
     ) -> "Statement":
         return Statement(
             actions=tuple(sorted(set(actions), key=str.lower)),
@@ -55,6 +60,7 @@ class Statement:
             conditions=_canon(conditions or {}),
             effect=effect,
             rows=frozenset(rows),
+            volatile=volatile,
         )
 
     @property
@@ -151,6 +157,7 @@ def row_statements(
     kind_conditions: KindConditionHook | None = None,
     values: Mapping[str, Any] | None = None,
     prop: str = "rows",
+    volatile_kinds: Iterable[Kind] = (),
 ) -> list[Statement]:
     """Statements for catalog rows.
 
@@ -162,9 +169,12 @@ def row_statements(
     :param kind_conditions: called per grant and resource kind (see :data:`KindConditionHook`).
     :param values: the construct's values of the placeholders in the catalog's conditions
         (``${NotificationPrefix}``); a placeholder left unfilled raises.
+    :param volatile_kinds: kinds bound to lists the app changes on day 2 (a group's role ARNs): statements on
+        them are ``volatile`` (packed last).
     """
     env = stack_env(scope)
     bindings = bindings or {}
+    volatile = frozenset(volatile_kinds)
     resolved: list[Row] = []
     for r in row_ids:
         if isinstance(r, Row):
@@ -210,5 +220,7 @@ def row_statements(
                 conditions = base
                 if kind_conditions:
                     conditions = _merge_conditions(base, kind_conditions(row, grant, kind))
-                out.append(Statement.of(grant.actions, arns, conditions, effect=grant.effect, rows=[row.id]))
+                moving = any(k in volatile for k in ([kind] if kind else [k for k, _ in by_kind]))
+                out.append(Statement.of(grant.actions, arns, conditions, effect=grant.effect, rows=[row.id],
+                                        volatile=moving))
     return out

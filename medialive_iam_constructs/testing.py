@@ -11,6 +11,8 @@ through a test file from zero.
   file per snapshot.
 * :func:`rows_of` / :func:`assert_rows` -- the catalog rows (S1, T18.read, A4...) each group and role was given,
   read from the ``medialive-iam:rows`` metadata the constructs write on every principal they create.
+* :func:`update_windows` -- whether a ``cdk deploy`` from one template to the next can leave a group, role or
+  user without a permission it has before and after, for a moment (:mod:`medialive_iam_constructs.day2`).
 """
 
 from __future__ import annotations
@@ -27,15 +29,18 @@ from aws_cdk.assertions import Template
 
 from . import catalog
 from ._rows import ROWS_METADATA_KEY
+from .day2 import permission_atoms, update_windows
 
 __all__ = [
     "ROWS_METADATA_KEY",
     "assert_rows",
     "json_snapshot",
     "normalized_template",
+    "permission_atoms",
     "rows_of",
     "snapshot_template",
     "template_of",
+    "update_windows",
 ]
 
 #: A stack, an ``aws_cdk.assertions.Template``, a template as a dict, or the path of a ``.template.json`` file.
