@@ -276,22 +276,4 @@ def test_demo_stack_deploys_verifies_and_destroys(tmp_path):
     assert result.destroyed_counts["checked_absent"] == 9
 
 
-@pytest.mark.localdeploy
-def test_sample_app_deploys_verifies_and_destroys(tmp_path):
-    """The sample app itself (app.py with cdk.json, plus one console user per two groups): every group, managed
-    policy and attachment, role, boundary and membership checked through the IAM API, then nothing left."""
-    from localdeploy import run
-
-    users = '{"basic": ["alice"], "advanced": ["bob"]}'
-    result = run.run_flow(".venv/bin/python app.py", "MediaLiveIam", work_dir=tmp_path,
-                          context={"medialive-iam:users": users})
-    report = run.format_report(result)
-    print(report)
-    if result.exit_code == 3:
-        pytest.fail(f"local deploy test cannot run: no Python 3.13 on this machine.\n{result.error}")
-    assert result.ok, report
-    assert result.counts["groups"] == 4 and result.counts["roles"] == 2, report
-    assert result.counts["users"] == 2 and result.counts["memberships"] == 2, report
-    assert result.counts["policies"] >= 10, report
-    assert result.destroyed_counts["checked_absent"] == sum(
-        result.counts[k] for k in ("groups", "policies", "roles", "users")), report
+# The sample app's own deploy, verify and destroy: tests/test_day2_local_deploy.py (its first and last step).
