@@ -9,6 +9,7 @@ from aws_cdk import aws_s3 as s3
 
 from medialive_iam_constructs import (
     MediaLiveAccessRole,
+    MediaLiveConsoleUsers,
     MediaLiveIamError,
     MediaLiveNamespaces,
     MediaLiveOperatorGroup,
@@ -53,7 +54,11 @@ class ComplexOption(cdk.Stack):
         news.grant_pass_role(ops)
         policies: list[iam.ManagedPolicy] = news.managed_policies
         boundary_policy: iam.IManagedPolicy = admin.permissions_boundary
-        print(role_arn, role, rows, grantable, principal, group, grant, policies, boundary_policy, watchers.rows)
+        users = MediaLiveConsoleUsers(self, "ConsoleUsers", users={"alice": ops, "dan": admin})
+        alice: iam.User = users.users["alice"]
+        change: iam.Group | None = users.password_change_group
+        print(role_arn, role, rows, grantable, principal, group, grant, policies, boundary_policy, watchers.rows,
+              alice, change)
 
 
 class SimpleOption(cdk.Stack):
