@@ -8,9 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/node_modules/node/bin:$PATH"  # the project's Node 24 (package.json) for jsii and the CLI
-bash localdeploy/setup_emulator.sh
 logs="$(mktemp -d)"
-.venv/bin/python -m pytest -m "packaging or localdeploy" -p no:cacheprovider "$@" > "$logs/packaging.log" 2>&1 &
+# the LocalStack virtualenv (Python 3.13) is set up at the head of its lane, while the other lane already runs
+{ bash localdeploy/setup_emulator.sh && .venv/bin/python -m pytest -m "packaging or localdeploy" -p no:cacheprovider "$@"; } \
+  > "$logs/packaging.log" 2>&1 &
 packaging=$!
 status=0
 set +e

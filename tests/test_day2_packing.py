@@ -13,9 +13,9 @@ missing for a moment. Here, on 600 generated principals and changes:
 - a shrink elsewhere can move statements back to an earlier policy: the model reports it (that is the documented
   residual, docs/decisions.md D15), and it is never a deny (the generated changes are of allows).
 
-And on the sample app's real templates (add a workflow, remove one, switch to tag scoping, grow into one more
-policy and back): no window. The same checks fail without the chain or with denies packed last (shown below on
-the templates such a packer makes).
+The same checks fail without the dependencies or with denies packed last (shown below on the templates such a
+packer makes). The sample app's real day-2 templates are checked with update_windows by
+tests/test_day2_local_deploy.py, which also deploys them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import random
 
-import pytest
 
 from medialive_iam_constructs.day2 import update_windows
 from medialive_iam_constructs.packing import pack, plan_policies, policy_dependencies
@@ -204,27 +203,9 @@ def test_sample_policies_depend_on_the_next_and_on_the_denies():
     assert edges >= 5, edges
 
 
-@pytest.fixture(scope="module")
-def day2_templates():
-    """The sample's templates of the day-2 test's steps (tests/test_day2_local_deploy.py STEPS)."""
-    from tests.helpers import sample_app, template_of
-    from tests.test_day2_local_deploy import INITIAL, STEPS
-
-    def synth(context: dict[str, str]) -> dict:
-        overrides = {k.split(":", 1)[1]: json.loads(v) for k, v in context.items()}
-        return template_of(sample_app(**overrides)[1][0])
-
-    return [("initial", synth(INITIAL))] + [(name, synth(context)) for name, context, _ in STEPS]
-
-
-def test_sample_day2_steps_have_no_window(day2_templates):
-    for (_, before), (name, after) in zip(day2_templates, day2_templates[1:]):
-        assert update_windows(before, after) == [], name
-
-
 def test_denies_over_several_policies_warn_and_their_shrink_is_reported():
     """The residual the attacker's review found (D15): an administrator protecting 60 operator groups needs
-    several deny policies; synth warns, and switching the workflow wizard off moves denies back, which
+    three deny policies; synth warns, and switching the workflow wizard off moves denies back, which
     update_windows reports."""
     from aws_cdk.assertions import Annotations, Match
 
