@@ -14,22 +14,33 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $("$PYTHON" --version)"
   "$PYTHON" -m venv .venv
 fi
-want=$(stamp requirements-dev.txt pyproject.toml)
-if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing Python requirements"
-  .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install --quiet -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import aws_cdk, cdk_nag, medialive_iam_constructs" 
-  echo "$want" > .venv/.setup-stamp
-fi
-want=$(stamp package-lock.json)
-if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing node_modules (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config' || true
-  test -x node_modules/.bin/cdk
-  test -x node_modules/node/bin/node  # the project's Node 24 (npm package node, pinned in package.json)
-  echo "$want" > node_modules/.setup-stamp
-fi
+python_setup() {
+  local want
+  want=$(stamp requirements-dev.txt pyproject.toml)
+  if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
+    echo "setup: installing Python requirements"
+    .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+    .venv/bin/python -m pip install --quiet -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -c "import aws_cdk, cdk_nag, medialive_iam_constructs"
+    echo "$want" > .venv/.setup-stamp
+  fi
+}
+node_setup() {
+  local want
+  want=$(stamp package-lock.json)
+  if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
+    echo "setup: installing node_modules (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config' || true
+    test -x node_modules/.bin/cdk
+    test -x node_modules/node/bin/node  # the project's Node 24 (npm package node, pinned in package.json)
+    echo "$want" > node_modules/.setup-stamp
+  fi
+}
+# the two installs are independent: side by side on the machine's two cores
+node_setup &
+node_pid=$!
+python_setup
+wait "$node_pid"
 # jsii spawns `node` from PATH: from here on, the project's Node 24 rather than the machine's (end-of-life 20).
 export PATH="$PWD/node_modules/node/bin:$PATH"
 .venv/bin/python -c "import aws_cdk" 2>&1 | grep -qi "end-of-life" && { echo "setup: jsii still warns about an end-of-life Node" >&2; exit 1; } || true
