@@ -39,7 +39,7 @@ echo "setup_emulator: creating $VENV with $("$PY" --version)"
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-"$VENV/bin/python" -m pip install --quiet "${PKGS[@]}"
+"$VENV/bin/python" -m pip install --quiet --no-compile "${PKGS[@]}"
 "$VENV/bin/python" -c "import localstack.runtime.main, localstack.services.iam.provider, localstack.services.cloudformation.resource_provider"
 echo "$want" > "$VENV/.localdeploy-stamp"
 echo "setup_emulator: ready ($VENV)"

@@ -20,7 +20,7 @@ python_setup() {
   if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
     echo "setup: installing Python requirements"
     .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-    .venv/bin/python -m pip install --quiet -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install --quiet --no-compile -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
     .venv/bin/python -c "import aws_cdk, cdk_nag, medialive_iam_constructs"
     echo "$want" > .venv/.setup-stamp
   fi

@@ -50,7 +50,7 @@ def _tools(tmp: Path) -> Path:
     except Exception:  # noqa: BLE001 - not installed here
         pass
     python = _venv(tmp / "tools")
-    _run([python, "-m", "pip", "install", "-q", *(f"{n}=={v}" for n, v in sorted(PINS.items()))], cwd=tmp)
+    _run([python, "-m", "pip", "install", "-q", "--no-compile", *(f"{n}=={v}" for n, v in sorted(PINS.items()))], cwd=tmp)
     return python
 
 
@@ -71,7 +71,7 @@ def installed(tmp_path_factory):
     _run([tools, "-m", "build", "--outdir", dist, src], cwd=tmp)
     user = _venv(tmp / "user")
     (wheel,) = dist.glob("*.whl")
-    _run([user, "-m", "pip", "install", "-q", wheel], cwd=tmp)
+    _run([user, "-m", "pip", "install", "-q", "--no-compile", wheel], cwd=tmp)
     return tmp, dist, user, tools, time.monotonic() - start
 
 
