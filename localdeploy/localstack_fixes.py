@@ -59,6 +59,15 @@ USER_TO_GROUP_ADDITION_SCHEMA: dict = {
 }
 
 
+def _policy_json(document) -> str:
+    """A policy document as IAM's API takes it: a JSON string (CloudFormation hands over a dict or a string)."""
+    import json
+
+    from localstack.services.cloudformation import provider_utils as util
+
+    return document if isinstance(document, str) else json.dumps(util.remove_none_values(document))
+
+
 def _is_no_such_entity(exc: Exception) -> bool:
     code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
     return code in ("NoSuchEntity", "NoSuchEntityException")
@@ -159,8 +168,6 @@ def patch_delete_user() -> None:
 def patch_managed_policy_create() -> None:
     """Pass ``Path`` and ``Description`` of ``AWS::IAM::ManagedPolicy`` to CreatePolicy (defect 3, found by
     the verifier: 2026.3.0 drops both, so a policy declared under ``/medialive/`` lands under ``/``)."""
-    import json
-
     from localstack.services.cloudformation import provider_utils as util
     from localstack.services.iam.resource_providers.aws_iam_managedpolicy import (
         IAMManagedPolicyProvider,
@@ -176,10 +183,7 @@ def patch_managed_policy_create() -> None:
             model["ManagedPolicyName"] = util.generate_default_name(
                 request.stack_name, request.logical_resource_id
             )
-        document = model["PolicyDocument"]
-        if not isinstance(document, str):
-            document = json.dumps(util.remove_none_values(document))
-        kwargs = {"PolicyName": model["ManagedPolicyName"], "PolicyDocument": document}
+        kwargs = {"PolicyName": model["ManagedPolicyName"], "PolicyDocument": _policy_json(model["PolicyDocument"])}
         if model.get("Path"):
             kwargs["Path"] = model["Path"]
         if model.get("Description"):
@@ -204,7 +208,6 @@ def patch_managed_policy_update() -> None:
     engine does with create + delete."""
     import json
 
-    from localstack.services.cloudformation import provider_utils as util
     from localstack.services.iam.resource_providers.aws_iam_managedpolicy import (
         IAMManagedPolicyProvider,
     )
@@ -212,16 +215,13 @@ def patch_managed_policy_update() -> None:
     if getattr(IAMManagedPolicyProvider.update, "_localdeploy_patched", False):
         return
 
-    def _doc(value):
-        return value if isinstance(value, str) else json.dumps(util.remove_none_values(value))
-
     def update(self, request):
         model, previous = request.desired_state, request.previous_state
         iam = request.aws_client_factory.iam
         arn = previous["Id"]
         model["Id"] = arn
-        new_doc = _doc(model["PolicyDocument"])
-        if json.loads(new_doc) != json.loads(_doc(previous.get("PolicyDocument", {}))):
+        new_doc = _policy_json(model["PolicyDocument"])
+        if json.loads(new_doc) != json.loads(_policy_json(previous.get("PolicyDocument", {}))):
             versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
             if len(versions) >= 5:
                 oldest = min((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
@@ -249,18 +249,13 @@ def patch_managed_policy_update() -> None:
 
 def patch_user_provider() -> None:
     """``AWS::IAM::User`` create, update and delete as IAM's CloudFormation handler does them (defect 5)."""
-    import json
-
     from localstack.services.iam.resource_providers.aws_iam_user import IAMUserProvider
 
     if getattr(IAMUserProvider.update, "_localdeploy_patched", False):
         return
 
-    def _doc(value):
-        return value if isinstance(value, str) else json.dumps(value)
-
     def _inline(model) -> dict:
-        return {p["PolicyName"]: _doc(p["PolicyDocument"]) for p in model.get("Policies") or []}
+        return {p["PolicyName"]: _policy_json(p["PolicyDocument"]) for p in model.get("Policies") or []}
 
     def _apply(iam, name: str, model: dict, previous: dict) -> None:
         old_groups, new_groups = set(previous.get("Groups") or ()), set(model.get("Groups") or ())

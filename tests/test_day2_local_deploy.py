@@ -30,7 +30,7 @@ import time
 import pytest
 
 from localdeploy import verify
-from medialive_iam_constructs.testing import update_windows
+from medialive_iam_constructs.testing import permission_atoms, update_windows
 from tests.helpers import cdk_json_context
 
 APP = ".venv/bin/python app.py"
@@ -100,23 +100,6 @@ def _policy_count(template: dict, group_name: str) -> int:
 
 # --- permissions held by each group, and the replay of an update's events ------------------------------------------
 
-def _listed(value) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def permissions(document: dict) -> set[tuple]:
-    """A policy document as atoms: (effect, action key, action, resource key, resource, condition)."""
-    out = set()
-    for st in _listed(verify.normalize_document(document)["Statement"]):
-        akey = "Action" if "Action" in st else "NotAction"
-        rkey = "Resource" if "Resource" in st else "NotResource"
-        cond = json.dumps(st.get("Condition", {}), sort_keys=True)
-        for action in _listed(st[akey]):
-            for resource in _listed(st[rkey]):
-                out.add((st["Effect"], akey, action, rkey, resource, cond))
-    return out
-
-
 def policy_state(template: dict, physical: dict[str, str]) -> dict[str, tuple[frozenset, frozenset]]:
     """Managed policy logical id -> (the logical ids of the groups it is attached to, its permissions)."""
     resolver = verify.Resolver(template, physical, "000000000000", "us-east-1")
@@ -125,7 +108,7 @@ def policy_state(template: dict, physical: dict[str, str]) -> dict[str, tuple[fr
         if res["Type"] != "AWS::IAM::ManagedPolicy":
             continue
         groups = frozenset(g["Ref"] for g in res["Properties"].get("Groups", []) if isinstance(g, dict) and "Ref" in g)
-        out[lid] = (groups, frozenset(permissions(resolver.resolve(res["Properties"]["PolicyDocument"]))))
+        out[lid] = (groups, permission_atoms(resolver.resolve(res["Properties"]["PolicyDocument"])))
     return out
 
 
@@ -178,9 +161,9 @@ def test_windows_finds_a_statement_moved_the_wrong_way_round():
     before B's create, and never when B comes first; a group whose only policy is replaced delete-first is seen
     with none."""
     doc = lambda *actions: {"Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}  # noqa: E731
-    before = {"A": (frozenset({"G"}), frozenset(permissions(doc("x:One", "x:Two"))))}
-    after = {"A": (frozenset({"G"}), frozenset(permissions(doc("x:One")))),
-             "B": (frozenset({"G"}), frozenset(permissions(doc("x:Two"))))}
+    before = {"A": (frozenset({"G"}), permission_atoms(doc("x:One", "x:Two")))}
+    after = {"A": (frozenset({"G"}), permission_atoms(doc("x:One"))),
+             "B": (frozenset({"G"}), permission_atoms(doc("x:Two")))}
     assert windows(before, after, [("B", "CREATE_COMPLETE"), ("A", "UPDATE_COMPLETE")], {"G"}) == []
     found = windows(before, after, [("A", "UPDATE_COMPLETE"), ("B", "CREATE_COMPLETE")], {"G"})
     assert len(found) == 1 and "misses 1 permission" in found[0] and "x:Two" in found[0], found
@@ -234,10 +217,11 @@ def test_sample_app_day_two(tmp_path):
                 problems += verify.verify_destroyed({"Resources": removed}, physical, ctx.iam, ctx.account, ctx.region)
             # the replay covers managed policies (the stack's events name them); groups holding only inline
             # policies (the console users' PasswordChange) are covered by update_windows below
+            old_state = policy_state(template, physical)
             groups = {k for k, v in new["Resources"].items() if v["Type"] == "AWS::IAM::Group"} & set(template["Resources"])
-            groups = {g for g in groups if held(policy_state(template, physical), g)[0]}
+            groups = {g for g in groups if held(old_state, g)[0]}
             events = update_events(ctx.cloudformation, STACK)
-            problems += windows(policy_state(template, physical), policy_state(new, new_physical), events, groups)
+            problems += windows(old_state, policy_state(new, new_physical), events, groups)
             problems += update_windows(template, new)  # any order real CloudFormation may choose (day2.py)
             findings[name] = problems
             rw_policies.append(_policy_count(new, RW))
