@@ -31,6 +31,7 @@ from .nag import acknowledge, acknowledge_wildcards
 from .packing import pack, statement_resolver, value_key
 from .restricted_admin import RestrictedAdmin
 from .statements import render_kind, row_statements
+from .validation import check_path
 
 #: What a console user can be a member of.
 ConsoleUserGroup = Union[MediaLiveOperatorGroup, RestrictedAdmin]
@@ -75,8 +76,6 @@ class MediaLiveConsoleUsers(ReadOnlyAfterInit, Construct):
     ) -> None:
         super().__init__(scope, id)
         ensure_unique_names(self)
-        from .validation import check_path
-
         check_path(self, "path", path)
         if not isinstance(users, Mapping):
             raise MediaLiveIamError(describe(self), "users", f"{users!r} is not a mapping of user name to group",

@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
 import jsii
-from aws_cdk import CfnResource, Stack
+from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
@@ -31,6 +31,7 @@ from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
 from .tokens import stack_tokens
+from .validation import check_name
 
 #: IAM quotas (reference §7.1).
 MANAGED_POLICY_MAX_CHARS = 6144
@@ -287,8 +288,6 @@ def create_managed_policies(
     under ``scope`` (stable logical ids). The cdk-nag
     findings that the catalog's wildcards cause are acknowledged on each policy, citing their rows.
     """
-    from .validation import check_name
-
     limit = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
     chunks, deny_chunks = plan_policies(statements, statement_resolver(scope), key=value_key(scope),
                                         attached=bool(groups or roles or users))
@@ -328,8 +327,6 @@ def create_managed_policies(
     deny_policies = [make(chunk, f"Deny{id_prefix}{i}", name)
                      for i, (chunk, name) in enumerate(zip(deny_chunks, deny_names), start=1)]
     if len(deny_policies) > 1:
-        from aws_cdk import Annotations
-
         Annotations.of(scope).add_warning_v2(
             "medialive-iam:denies-span-policies",
             f"{describe(scope)}: {prop}: the {principal_kind}'s explicit denies need {len(deny_policies)} managed "

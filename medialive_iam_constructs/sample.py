@@ -24,7 +24,7 @@ from constructs import Construct
 
 from .catalog.tiers import OperatorTier, TrustedEntityOption
 from .console_users import MediaLiveConsoleUsers
-from .errors import MediaLiveIamError
+from .errors import MediaLiveIamError, describe
 from .namespaces import MediaLiveNamespaces
 from .operator_group import MediaLiveOperatorGroup
 from .restricted_admin import MediaLivePermissionsBoundary, RestrictedAdmin
@@ -199,7 +199,7 @@ class MediaLiveIamStack(cdk.Stack):
         if complex_option:
             if not config.workflows:
                 raise MediaLiveIamError(
-                    f"{self.node.path} (MediaLiveIamStack)", f"{CONTEXT_PREFIX}workflows",
+                    describe(self), f"{CONTEXT_PREFIX}workflows",
                     "the complex option needs at least one workflow (one trusted role per workflow)",
                     "list the workflows and their resources under medialive-iam:workflows in cdk.json, or set "
                     "medialive-iam:trustedEntity to simple",
@@ -212,7 +212,7 @@ class MediaLiveIamStack(cdk.Stack):
             groups_of = shards(workflows, config.roles_per_stack)
             if len(groups_of) > 1 and not config.pass_roles_by_path:
                 raise MediaLiveIamError(
-                    f"{self.node.path} (MediaLiveIamStack)", f"{CONTEXT_PREFIX}passRolesByPath",
+                    describe(self), f"{CONTEXT_PREFIX}passRolesByPath",
                     f"{len(workflows)} workflows need {len(groups_of)} stacks of at most {config.roles_per_stack} roles, "
                     "and operator groups that list every role would reference all of them (and outgrow their quota)",
                     "set medialive-iam:passRolesByPath to true (PassRole on role<path>* to MediaLive only)",
@@ -271,40 +271,38 @@ class MediaLiveIamStack(cdk.Stack):
                           description=f"Role ARN to choose for the {name} workflow's channels (Step 6)")
 
 
+    def _by_tier(self, key: str, value: Mapping[str, Any]) -> list[tuple[str, OperatorTier, Any]]:
+        """A context mapping keyed like ``medialive-iam:users`` (basic, readWrite, advanced), as (key, tier, value)
+        sorted by key; an unknown key is an error naming ``medialive-iam:<key>``."""
+        tiers = {v: k for k, v in USER_KEYS.items()}
+        unknown = set(value) - set(tiers)
+        if unknown:
+            raise MediaLiveIamError(describe(self), f"{CONTEXT_PREFIX}{key}", f"unknown key(s) {sorted(unknown)}",
+                                    f"use only {sorted(tiers)}")
+        return [(k, tiers[k], v) for k, v in sorted(value.items())]
+
     def _resource_tags(self, config: SampleConfig) -> dict[OperatorTier, tuple[str, str]]:
         """``medialive-iam:resourceTags`` ({"readWrite": ["Team", "news"]}) by tier."""
-        keys = {v: k for k, v in USER_KEYS.items()}
-        where = f"{self.node.path} (MediaLiveIamStack)"
-        unknown = set(config.resource_tags) - set(keys)
-        if unknown:
-            raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}resourceTags", f"unknown key(s) {sorted(unknown)}",
-                                    f"use only {sorted(keys)}")
         out: dict[OperatorTier, tuple[str, str]] = {}
-        for key, tag in sorted(config.resource_tags.items()):
+        for key, tier, tag in self._by_tier("resourceTags", config.resource_tags):
             if isinstance(tag, str) or len(tag) != 2:
-                raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}resourceTags.{key}", f"{tag!r} is not [key, value]",
-                                        f'write "{key}": ["Team", "news"]')
-            out[keys[key]] = (tag[0], tag[1])
+                raise MediaLiveIamError(describe(self), f"{CONTEXT_PREFIX}resourceTags.{key}",
+                                        f"{tag!r} is not [key, value]", f'write "{key}": ["Team", "news"]')
+            out[tier] = (tag[0], tag[1])
         return out
 
     def _user_groups(self, config: SampleConfig) -> dict[str, MediaLiveOperatorGroup]:
         """``medialive-iam:users`` ({"basic": [...], "readWrite": [...], "advanced": [...]}) as user -> group."""
-        keys = {v: k for k, v in USER_KEYS.items()}
-        unknown = set(config.users) - set(keys)
-        where = f"{self.node.path} (MediaLiveIamStack)"
-        if unknown:
-            raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}users", f"unknown key(s) {sorted(unknown)}",
-                                    f"use only {sorted(keys)}")
         out: dict[str, MediaLiveOperatorGroup] = {}
-        for key, names in sorted(config.users.items()):
+        for key, tier, names in self._by_tier("users", config.users):
             if isinstance(names, str):
-                raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}users.{key}", f"{names!r} is a string, not a list",
-                                        f'write "{key}": [{json.dumps(names)}]')
+                raise MediaLiveIamError(describe(self), f"{CONTEXT_PREFIX}users.{key}",
+                                        f"{names!r} is a string, not a list", f'write "{key}": [{json.dumps(names)}]')
             for name in names:
                 if name.lower() in {n.lower() for n in out}:
-                    raise MediaLiveIamError(where, f"{CONTEXT_PREFIX}users.{key}", f"user {name!r} is in two groups",
-                                            "list each user under one key: moving a user is changing its key")
-                out[name] = self.operator_groups[keys[key]]
+                    raise MediaLiveIamError(describe(self), f"{CONTEXT_PREFIX}users.{key}", f"user {name!r} is in two "
+                                            "groups", "list each user under one key: moving a user is changing its key")
+                out[name] = self.operator_groups[tier]
         return out
 
 
