@@ -14,17 +14,20 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
+from ._checks import add_check
+from .tokens import is_token, stack_of, stack_tokens
+
 _MARK = "_medialive_iam_unique_names"
 _KINDS = ((iam.CfnRole, "role", "role_name"), (iam.CfnGroup, "group", "group_name"), (iam.CfnUser, "user", "user_name"))
 
 
 def ensure_unique_names(scope: Construct) -> None:
     """Registers the app-wide check once for the app that holds ``scope``."""
-    root = scope.node.root
+    root = stack_tokens(stack_of(scope)).root
     if getattr(root, _MARK, False):  # the root's node.addr is the same for every app: mark the object itself
         return
     object.__setattr__(root, _MARK, True)
-    root.node.add_validation(_UniqueIamNames(root))
+    add_check(root, _UniqueIamNames(root))
 
 
 @jsii.implements(IValidation)
@@ -37,14 +40,18 @@ class _UniqueIamNames:
 
         seen: dict[tuple[str, str, str], IConstruct] = {}
         errors: list[str] = []
+        accounts: dict[Stack, str] = {}  # per stack, read once
         for node in self._root.node.find_all():
             for cls, kind, attr in _KINDS:
                 if not isinstance(node, cls):
                     continue
                 name = getattr(node, attr)
-                if not isinstance(name, str) or Token.is_unresolved(name):
+                if not isinstance(name, str) or is_token(name):
                     continue
-                account = Stack.of(node).account
+                stack = stack_of(node)
+                if stack not in accounts:
+                    accounts[stack] = stack.account
+                account = accounts[stack]
                 key = (kind, account, name.lower())
                 first = seen.setdefault(key, node)
                 if first is not node:

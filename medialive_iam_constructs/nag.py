@@ -13,12 +13,12 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable
 
-from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import Acknowledgment, Validations
 from constructs import IConstruct
 
 from . import catalog
 from .statements import Statement
-from .tokens import stack_tokens
+from .tokens import StackTokens, stack_of, stack_tokens
 
 CITATION = re.compile(r"\b(?:[STFAWNM]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
 
@@ -79,9 +79,10 @@ def _why_identifier_wildcard(stmt: Statement, text: str) -> str:
     return f"the identifier wildcard scopes the grant to this resource type in {scope}: the persona works on all of them"
 
 
-def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement]) -> None:
-    """Acknowledge the AwsSolutions-IAM5 findings that ``statements`` cause on ``policy``, one per finding id."""
-    tokens = stack_tokens(Stack.of(policy))
+def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement], tokens: StackTokens | None = None) -> None:
+    """Acknowledge the AwsSolutions-IAM5 findings that ``statements`` cause on ``policy``, one per finding id
+    (``tokens``: the resolver of the policy's stack, if the caller has it)."""
+    tokens = tokens or stack_tokens(stack_of(policy))
     reasons: dict[str, set[str]] = defaultdict(set)
     for stmt in statements:
         rows = ", ".join(sorted(stmt.rows)) or "custom statement"

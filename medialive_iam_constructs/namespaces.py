@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from aws_cdk import Stack
 from constructs import Construct
 
 from . import catalog
@@ -44,7 +43,7 @@ from .catalog.resources import (
 )
 from .errors import MediaLiveIamError, describe
 from .statements import Statement, render_kind, row_statements, stack_env
-from .tokens import is_token, stack_tokens
+from .tokens import is_token, stack_of, stack_tokens
 from . import validation as v
 
 __all__ = ["MediaLiveNamespaces", "namespace_statements", "uncovered"]
@@ -168,20 +167,21 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
     through Parameter Store (``kms:ViaService``), on declared keys directly."""
     namespaces.check(scope, prop)
     rows = [r for r in rows if r != "T9" or namespaces.elastic_ip_allocations]
-    stack = Stack.of(scope)
+    env = stack_tokens(stack_of(scope)).env
+    account = env["account"]
     kms_row = [r for r in rows if r == "T23.kms"]
     rows = [r for r in rows if r != "T23.kms"]
 
     def conditions(row: Row, grant: Grant) -> Mapping | None:
         if any(k in (S3_BUCKET, S3_OBJECT) for k in grant.kinds):
-            return {"StringEquals": {"aws:ResourceAccount": stack.account}}
+            return {"StringEquals": {"aws:ResourceAccount": account}}
         return None
 
     statements = row_statements(scope, rows, bindings=namespaces.bindings(scope), extra_conditions=conditions, prop=prop)
     if kms_row:
         statements += row_statements(
             scope, kms_row, bindings={KMS_KEY: [render_kind(scope, KMS_KEY)]}, prop=prop,
-            extra_conditions=lambda row, grant: {"StringEquals": {"kms:ViaService": f"ssm.{stack.region}.amazonaws.com"}},
+            extra_conditions=lambda row, grant: {"StringEquals": {"kms:ViaService": f"ssm.{env['region']}.amazonaws.com"}},
         )
         keys = [k if isinstance(k, str) else k.key_arn for k in namespaces.kms_keys]
         if keys:
@@ -222,7 +222,7 @@ def _resource_covered(pattern: str, resource: str) -> bool:
 def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Iterable[Statement]) -> tuple[list, list]:
     """``(outside, unverifiable)``: the (row, action, resource) of ``statements`` the ``boundary``'s Allow statements
     do not cover, and those whose resource is a token the stack cannot turn into text (a resource of this stack)."""
-    tokens = stack_tokens(Stack.of(scope))
+    tokens = stack_tokens(stack_of(scope))
     allows = []
     for b in boundary:
         if b.effect != "Allow":

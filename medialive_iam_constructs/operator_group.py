@@ -15,7 +15,7 @@ import jsii
 from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from aws_cdk import Names, Stack
+from aws_cdk import Names
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -58,7 +58,8 @@ from .scopes import (
     wizard_stack_binding,
 )
 from .statements import render_kind, row_statements
-from .tokens import is_token
+from ._checks import add_check
+from .tokens import is_token, stack_of
 from .validation import check_name, check_path, check_tag, check_users, parse_arn, parse_enum
 
 __all__ = ["MediaLiveOperatorGroup", "OperatorTier", "TrustedEntityOption"]
@@ -296,7 +297,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                 raise MediaLiveIamError(describe(self), tag_prop, f"{tag!r} is not a (key, value) pair",
                                         f"give {tag_prop}=('Department', 'news')")
             check_tag(self, tag_prop, *tag)
-        stack = Stack.of(self)
+        stack = stack_of(self)
         for arn in channel_arns:
             parts = parse_arn(self, "channel_arns", arn, service="medialive", partition=stack.partition)
             if parts and (not parts["resource"].startswith("channel:") or "*" in arn or "?" in arn):
@@ -352,7 +353,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             self, statements, principal_kind="group", name_prefix=prefix, path=path, groups=[self.group],
             prop="rows", description=_POLICY_DESCRIPTION,
         ))
-        self.group.node.add_validation(PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
+        add_check(stack_of(self), PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
 
         for user in check_users(self, "users", users):
             self.group.add_user(user)
@@ -493,7 +494,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                 "give the roles an administrator made for the workflows (MediaLiveTrustedRole, iam.IRole or role ARNs), "
                 "or pass_roles_by_path='/medialive/', or use trusted_entity=SIMPLE",
             )
-        stack = Stack.of(self)
+        stack = stack_of(self)
         arns: list[str] = []
         for item in trusted_roles:
             arn = item if isinstance(item, str) else _role_arn(item)
@@ -542,7 +543,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             check_name(self, "policy_name_prefix", explicit + "10", "policy")  # room for Policy10's suffix
             return explicit
         unique = Names.unique_resource_name(self, max_length=64, separator="-")
-        return f"MediaLive{_TIER_WORDS[tier]}Access-{Stack.of(self).region}-{unique}"
+        return f"MediaLive{_TIER_WORDS[tier]}Access-{stack_of(self).region}-{unique}"
 
     # --- users --------------------------------------------------------------------------------------
 

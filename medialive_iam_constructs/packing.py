@@ -30,7 +30,7 @@ from constructs import Construct, IConstruct, IValidation
 from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
-from .tokens import stack_tokens
+from .tokens import stack_of, stack_tokens
 from .validation import check_name
 
 #: IAM quotas (reference §7.1).
@@ -139,9 +139,9 @@ def literal_key(value: Any) -> tuple[str, str]:
 
 
 def value_key(scope: IConstruct) -> ValueKey:
-    """Keys of the values of ``scope``'s stack, from ``Stack.of(scope).resolve(value)``: the value as text
+    """Keys of the values of ``scope``'s stack, from ``stack_of(scope).resolve(value)``: the value as text
     (:func:`sort_text`), then its canonical JSON (equal keys: equal template values)."""
-    tokens = stack_tokens(Stack.of(scope))
+    tokens = stack_tokens(stack_of(scope))
     cache: dict[str, tuple[str, str]] = {}
 
     def key(value: Any) -> tuple[str, str]:
@@ -255,8 +255,17 @@ def _unique_in(stmt: Statement, chunk: list[Statement]) -> Statement:
 # --- creating managed policies --------------------------------------------------------------------
 
 def statement_resolver(scope: IConstruct):
-    tokens = stack_tokens(Stack.of(scope))
-    return lambda s: tokens.resolve(s.to_json())
+    """``resolve(statement) -> dict``: the statement as ``scope``'s template will hold it. Memoized (the packer
+    measures a statement several times); the result is read, never changed."""
+    tokens = stack_tokens(stack_of(scope))
+    memo: dict[Statement, dict] = {}
+
+    def resolve(s: Statement) -> dict:
+        if s not in memo:
+            memo[s] = tokens.resolve(s.to_json())
+        return memo[s]
+
+    return resolve
 
 
 def policy_names(prefix: str | None, count: int) -> list[str | None]:
@@ -289,6 +298,7 @@ def create_managed_policies(
     findings that the catalog's wildcards cause are acknowledged on each policy, citing their rows.
     """
     limit = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
+    tokens = stack_tokens(stack_of(scope))
     chunks, deny_chunks = plan_policies(statements, statement_resolver(scope), key=value_key(scope),
                                         attached=bool(groups or roles or users))
     needed = len(chunks) + len(deny_chunks) + already_attached
@@ -318,7 +328,7 @@ def create_managed_policies(
             roles=list(roles) or None,
             users=list(users) or None,
         )
-        acknowledge_wildcards(policy, chunk)
+        acknowledge_wildcards(policy, chunk, tokens)
         return policy
 
     out = [make(chunk, f"{id_prefix}{i}", name)
@@ -367,8 +377,7 @@ def policy_dependencies(allows: int, denies: int) -> list[tuple[int, int]]:
 
 # --- synth-time validation of the whole principal -------------------------------------------------
 
-def _refs(stack: Stack, value: Any) -> list:
-    resolved = stack.resolve(value) if value is not None else None
+def _list(resolved: Any) -> list:
     return resolved if isinstance(resolved, list) else []
 
 
@@ -380,18 +389,24 @@ def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
 
     One pass over the stack per synth (validations run on the finished tree; the last stack's table is kept,
     with the stack itself so that its id is not reused), so that hundreds of principals with a validation
-    each do not walk the tree hundreds of times.
+    each do not walk the tree hundreds of times; the policies' attachments (lazy lists) and inline documents
+    are resolved in one ``stack.resolve``, not one round trip each.
     """
     key = id(stack)
     if key not in _ATTACHMENTS:
+        policies = [(child, isinstance(child, iam.CfnManagedPolicy)) for child in stack.node.find_all()
+                    if isinstance(child, (iam.CfnManagedPolicy, iam.CfnPolicy))]
+        # resolve drops undefined values: each policy is a map with its index, read by key
+        resolved = stack.resolve([{"i": i, "document": None if managed else child.policy_document,
+                                   "groups": child.groups, "roles": child.roles, "users": child.users}
+                                  for i, (child, managed) in enumerate(policies)]) if policies else []
+        if [r["i"] for r in resolved] != list(range(len(policies))):
+            raise AssertionError("stack.resolve changed the list of policies")  # cannot happen: maps stay
         table: dict[str, dict[str, int]] = {}
-        for child in stack.node.find_all():
-            managed = isinstance(child, iam.CfnManagedPolicy)
-            if not (managed or isinstance(child, iam.CfnPolicy)):
-                continue
-            size = 0 if managed else document_size(stack.resolve(child.policy_document))
+        for (child, managed), values in zip(policies, resolved):
+            size = 0 if managed else document_size(values["document"])
             for prop in ("groups", "roles", "users"):
-                for ref in _refs(stack, getattr(child, prop)):
+                for ref in _list(values.get(prop)):
                     entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
                     entry["managed" if managed else "inline"] += 1 if managed else size
         _ATTACHMENTS.clear()  # one stack at a time is enough; keeps memory flat across many apps
@@ -411,12 +426,15 @@ class PrincipalQuotaValidation:
         self._max = max_policies if max_policies is not None else MAX_MANAGED_POLICIES[principal_kind]
 
     def validate(self) -> list[str]:
-        stack = Stack.of(self._principal)
-        me = json.dumps(stack.resolve(self._principal.ref), sort_keys=True)
+        stack = stack_of(self._principal)
+        values = stack.resolve({  # one round trip; resolve drops the undefined ones
+            "ref": self._principal.ref, "managed": getattr(self._principal, "managed_policy_arns", None),
+            "inline": getattr(self._principal, "policies", None)})
+        me = json.dumps(values["ref"], sort_keys=True)
         found = _attachments(stack).get(me, {"managed": 0, "inline": 0})
-        attached = len(_refs(stack, getattr(self._principal, "managed_policy_arns", None))) + found["managed"]
+        attached = len(_list(values.get("managed"))) + found["managed"]
         inline = found["inline"]
-        for inline_policy in _refs(stack, getattr(self._principal, "policies", None)):
+        for inline_policy in _list(values.get("inline")):
             inline += document_size(inline_policy.get("PolicyDocument", inline_policy))
         errors = []
         if attached > self._max:

@@ -14,7 +14,6 @@ import jsii
 from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -53,7 +52,8 @@ from .packing import (
     value_key,
 )
 from .statements import Statement, render_kind, row_statements, stack_env
-from .tokens import is_token
+from ._checks import add_check
+from .tokens import is_token, stack_of, stack_tokens
 from .validation import check_name, check_path, check_users, parse_enum, user_path_of
 
 #: The trusted-entity rows whose grants make up the role boundary (reference §1.4).
@@ -445,7 +445,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             self, statements, principal_kind="group", name_prefix=policy_name_prefix, path=admin_policy_path,
             groups=[self.group], prop="rows", description=_ADMIN_DESCRIPTION,
         ))
-        self.group.node.add_validation(PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
+        add_check(stack_of(self), PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
         for user in admin_users:
             self.group.add_user(user)
         #: The administrator users this construct created (``console_users``).
@@ -492,10 +492,10 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             scope, "Policy1", managed_policy_name=name, path=path, description=_USER_BOUNDARY_DESCRIPTION,
             document=iam.PolicyDocument(statements=[iam.PolicyStatement.from_json(s.to_json()) for s in chunks[0]]),
         )
-        stack = Stack.of(scope)
-        findings = sorted({f"AwsSolutions-IAM5[Resource::{nag_text(stack.resolve(r))}]"
+        tokens = stack_tokens(stack_of(scope))
+        findings = sorted({f"AwsSolutions-IAM5[Resource::{nag_text(tokens.resolve(r))}]"
                            for st in chunks[0] if st.effect == "Allow" for r in st.resources
-                           if "*" in nag_text(stack.resolve(r))})
+                           if "*" in nag_text(tokens.resolve(r))})
         for finding in findings:
             acknowledge(policy, finding,
                         "A1.boundary: a permissions boundary caps actions (the ADVANCED rows' actions, S1-S42; IAM's on "

@@ -22,6 +22,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._checks import add_check
 from .catalog.tiers import OperatorTier, TrustedEntityOption
 from .console_users import MediaLiveConsoleUsers
 from .errors import MediaLiveIamError, describe
@@ -258,7 +259,7 @@ class MediaLiveIamStack(cdk.Stack):
         )
 
         for stack in self.role_stacks if self in self.role_stacks else [self, *self.role_stacks]:
-            stack.node.add_validation(StackResourceLimit(
+            add_check(stack, StackResourceLimit(
                 stack, fix="lower medialive-iam:rolesPerStack so the workflow roles are sharded over more stacks"))
 
         for tier, group in self.operator_groups.items():
@@ -438,7 +439,7 @@ def add_roles_per_account_limit(app: cdk.App) -> None:
     if limit < 1:
         raise MediaLiveIamError("app (sample app)", f"{CONTEXT_PREFIX}rolesPerAccount", f"{limit} is not positive",
                                 "give the account's 'Roles per account' quota (IAM's default is 1000)")
-    app.node.add_validation(RolesPerAccountLimit(
+    add_check(app, RolesPerAccountLimit(
         app, limit, prop=f"{CONTEXT_PREFIX}rolesPerAccount",
         fix=f"spread the workflows over more accounts ({CONTEXT_PREFIX}stages), or raise the account's 'Roles per "
             f"account' quota in Service Quotas and set {CONTEXT_PREFIX}rolesPerAccount to it"))

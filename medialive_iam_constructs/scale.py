@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Sequence, TypeVar
 
 import jsii
-from aws_cdk import CfnResource, Stack
+from aws_cdk import CfnResource, Stack, Stage
 from constructs import IValidation
+
+from .tokens import stack_of
 
 #: CloudFormation quota: resources per stack.
 MAX_RESOURCES_PER_STACK = 500
@@ -18,8 +20,16 @@ T = TypeVar("T")
 
 
 def resource_count(stack: Stack) -> int:
-    """CloudFormation resources the stack's template will hold (nested stages and stacks excluded)."""
-    return sum(1 for c in stack.node.find_all() if isinstance(c, CfnResource) and Stack.of(c) is stack)
+    """CloudFormation resources the stack's template will hold (nested stages and stacks excluded).
+
+    One ``find_all`` for the stack and one for each stack or stage nested in it, whose resources are taken
+    out (not a ``Stack.of`` round trip per resource)."""
+    constructs = stack.node.find_all()
+    nested: set[int] = set()
+    for c in constructs:
+        if c is not stack and isinstance(c, (Stack, Stage)) and id(c) not in nested:
+            nested.update(id(n) for n in c.node.find_all())
+    return sum(1 for c in constructs if isinstance(c, CfnResource) and id(c) not in nested)
 
 
 @jsii.implements(IValidation)
@@ -59,12 +69,16 @@ def roles_per_account(root) -> dict[str, dict[str, int]]:
     from aws_cdk.aws_iam import CfnRole
 
     out: dict[str, dict[str, int]] = {}
+    where: dict[Stack, tuple[str, str]] = {}  # per stack: (account, path), read once
     for c in root.node.find_all():
         if isinstance(c, CfnRole):
-            stack = Stack.of(c)
-            account = ENV_AGNOSTIC if Token.is_unresolved(stack.account) else stack.account
+            stack = stack_of(c)
+            if stack not in where:
+                account = stack.account
+                where[stack] = (ENV_AGNOSTIC if Token.is_unresolved(account) else account, stack.node.path)
+            account, path = where[stack]
             per_stack = out.setdefault(account, {})
-            per_stack[stack.node.path] = per_stack.get(stack.node.path, 0) + 1
+            per_stack[path] = per_stack.get(path, 0) + 1
     return out
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from aws_cdk import Stack
 from constructs import Construct
 
 from .catalog.resources import CFN_STACK, EVENTS_RULE, SNS_TOPIC, SSM_PARAMETER, Kind
 from .errors import MediaLiveIamError, describe
 from .statements import Statement, render_kind, row_statements
-from .tokens import is_token
+from .tokens import is_token, stack_of
 from .validation import check_notification_prefix, check_ssm_path
 
 #: Default name prefix of the workflow wizard's CloudFormation stacks (``workflow_wizard_stack_prefix``).
@@ -83,7 +82,7 @@ def monitor_stack_binding(scope: Construct, prefix: str | None) -> list[str]:
 def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wizard_stack_prefix") -> list[str]:
     """``stack/<prefix>*/*``: the wizard's stacks (S15), after checking the prefix reaches neither CDKToolkit nor
     the construct's own stack."""
-    stack_name = Stack.of(scope).stack_name
+    stack_name = stack_of(scope).stack_name
     problem = None
     if not isinstance(prefix, str) or not prefix or is_token(prefix):
         problem = "an empty prefix would reach every stack of the account"
@@ -103,7 +102,7 @@ def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wi
 
 def wizard_guard(scope: Construct) -> list[Statement]:
     """S15.guard: explicit Deny of stack writes on CDKToolkit and on this stack (and its shards, same prefix)."""
-    stack_name = Stack.of(scope).stack_name
+    stack_name = stack_of(scope).stack_name
     return row_statements(scope, ["S15.guard"], prop="workflow_wizard", bindings={CFN_STACK: [
         render_kind(scope, CFN_STACK, StackName=CDK_TOOLKIT_STACK),
         render_kind(scope, CFN_STACK, StackName=f"{stack_name}*"),

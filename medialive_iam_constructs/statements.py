@@ -11,17 +11,17 @@ sorted here. The packer orders resources and statements by their resolved templa
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from aws_cdk import Stack
 from constructs import IConstruct
 
 from . import catalog
 from .catalog.model import Grant, Row
 from .catalog.resources import Kind
 from .errors import MediaLiveIamError, describe
+from .tokens import stack_of, stack_tokens
 
 
 def _canon(value: Any) -> str:
@@ -67,7 +67,7 @@ class Statement:
     def condition_block(self) -> dict:
         return json.loads(self.conditions)
 
-    @property
+    @cached_property
     def sid(self) -> str:
         """Traceable statement id: the row ids, alphanumeric only (``S3.run`` -> ``S3run``)."""
         base = "".join(sorted("".join(c for c in r if c.isalnum()) for r in self.rows)) or "Custom"
@@ -82,18 +82,10 @@ class Statement:
         return doc
 
 
-_ENVS: "weakref.WeakKeyDictionary[IConstruct, dict[str, str]]" = weakref.WeakKeyDictionary()
-
-
 def stack_env(scope: IConstruct) -> dict[str, str]:
-    """The partition, region and account of ``scope``'s stack (tokens when the stack is env-agnostic).
-
-    Cached per construct for as long as the construct lives: uncached, each is four jsii round trips."""
-    env = _ENVS.get(scope)
-    if env is None:
-        stack = Stack.of(scope)
-        env = _ENVS[scope] = {"partition": stack.partition, "region": stack.region, "account": stack.account}
-    return env
+    """The partition, region and account of ``scope``'s stack (tokens when the stack is env-agnostic), read
+    once per stack."""
+    return stack_tokens(stack_of(scope)).env
 
 
 def render_kind(scope: IConstruct, kind: Kind, **identifiers: str) -> str:

@@ -14,9 +14,11 @@ import weakref
 from typing import Any
 
 from aws_cdk import Stack
+from constructs import IConstruct
 
 _TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
 _CACHES: "weakref.WeakKeyDictionary[Stack, StackTokens]" = weakref.WeakKeyDictionary()
+_STACKS: "weakref.WeakKeyDictionary[IConstruct, Stack]" = weakref.WeakKeyDictionary()
 
 
 class StackTokens:
@@ -25,6 +27,25 @@ class StackTokens:
     def __init__(self, stack: Stack) -> None:
         self._stack = weakref.proxy(stack)  # the cache is keyed by the stack: no strong reference back
         self._cache: dict[str, Any] = {}
+        self._env: dict[str, str] | None = None
+        self._root: "weakref.ref[IConstruct] | None" = None
+
+    @property
+    def root(self) -> IConstruct:
+        """The root of the stack's construct tree (the app), read once."""
+        root = self._root() if self._root is not None else None
+        if root is None:
+            root = self._stack.node.root
+            self._root = weakref.ref(root)  # no strong reference from the cache to the tree
+        return root
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The stack's partition, region and account (tokens when the stack is env-agnostic), read once."""
+        if self._env is None:
+            self._env = {"partition": self._stack.partition, "region": self._stack.region,
+                         "account": self._stack.account}
+        return self._env
 
     def _token(self, token: str) -> Any:
         if token not in self._cache:
@@ -67,6 +88,15 @@ def is_token(value: object) -> bool:
     CDK encodes string tokens as ``${Token[...]}``; checking that in Python spares the jsii round trip of
     ``Token.is_unresolved`` on every prop value."""
     return isinstance(value, str) and "${Token[" in value
+
+
+def stack_of(scope: IConstruct) -> Stack:
+    """``Stack.of(scope)``, cached for as long as ``scope`` lives (a construct never moves to another stack):
+    the constructs ask it of the same scopes many times, each a jsii round trip."""
+    stack = _STACKS.get(scope)
+    if stack is None:
+        stack = _STACKS[scope] = Stack.of(scope)
+    return stack
 
 
 def stack_tokens(stack: Stack) -> StackTokens:

@@ -54,7 +54,8 @@ from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
 from .packing import MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED, PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
-from .tokens import is_token
+from ._checks import add_check
+from .tokens import is_token, stack_of
 from . import validation as v
 
 __all__ = ["MediaLiveAccessRole", "MediaLiveTrustedRole", "S3Location", "VpcAccess"]
@@ -297,7 +298,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         _props = dict(locals())  # the feature props, read by FEATURES' parsers
         super().__init__(scope, id)
         ensure_unique_names(self)
-        stack = Stack.of(self)
+        stack = stack_of(self)
         self._partitions: dict[str, str] = {}  # partition -> (first) prop naming it
         self._expected_partition = v.partition_of_region(stack.region)
 
@@ -377,9 +378,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             prop="max_managed_policies",
             description="Permissions MediaLive uses through its trusted-entity role; statement Sids name the catalog rows",
         )
-        self.node.add_validation(
-            PrincipalQuotaValidation(self, self._role.node.default_child, "role", max_managed_policies)
-        )
+        add_check(stack, PrincipalQuotaValidation(self, self._role.node.default_child, "role", max_managed_policies))
 
     # --- public API --------------------------------------------------------------------------------
 
@@ -714,7 +713,7 @@ def _medialive_principal(scope: Construct, confused_deputy: bool, input_features
     return iam.ServicePrincipal(
         catalog.MEDIALIVE_SERVICE,
         conditions={
-            "StringEquals": {"aws:SourceAccount": Stack.of(scope).account},
+            "StringEquals": {"aws:SourceAccount": stack_of(scope).account},
             "ArnLike": {"aws:SourceArn": source_arns[0] if len(source_arns) == 1 else source_arns},
         },
     )
@@ -774,7 +773,7 @@ class MediaLiveAccessRole(_MediaLiveRole):
                  namespaces: Any = None) -> None:
         super().__init__(scope, id)
         ensure_unique_names(self)
-        stack = Stack.of(self)
+        stack = stack_of(self)
         principal = _medialive_principal(self, confused_deputy_conditions, input_features=True)
         #: The rows the role's policies come from: the console template (None) or T5-T23 in the namespaces.
         self.namespaces = namespaces

@@ -149,6 +149,31 @@ def test_synth_time_validation_checks_inline_budget():
         app.synth()
 
 
+def test_every_construct_of_a_stack_is_checked_in_its_one_validation():
+    """The library's synth-time checks of a stack run together (one validation per stack, _checks.py): each
+    construct over a quota is still reported, by name, with the others; a user's inline policy (the batched
+    resolve of documents and attachments) counts against its group, and a role's budget is its own."""
+    from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "T", env=ENV)
+    groups = [MediaLiveOperatorGroup(stack, name, tier=OperatorTier.BASIC, group_name=f"Ops{name}",
+                                     policy_name_prefix=f"Ops{name}") for name in ("One", "Two", "Three")]
+    for g in groups[:2]:
+        for i in range(10):  # BASIC holds one policy: 11 attached
+            iam.ManagedPolicy(stack, f"{g.node.id}Extra{i}", groups=[g.group],
+                              statements=[iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"arn:aws:s3:::b{i}/*"])])
+    groups[2].group.add_to_policy(iam.PolicyStatement(  # an inline policy over the group budget of 5,120
+        actions=["s3:GetObject"], resources=[f"arn:aws:s3:::bucket-{i:03d}/*" for i in range(200)]))
+    with pytest.raises(Exception) as e:
+        app.synth()
+    msg = str(e.value)
+    assert "T/One (MediaLiveOperatorGroup): the group has 11 managed policies attached" in msg
+    assert "T/Two (MediaLiveOperatorGroup): the group has 11 managed policies attached" in msg
+    assert "T/Three (MediaLiveOperatorGroup): the group's inline policies total" in msg and "budget of 5120" in msg
+    assert "T/Three (MediaLiveOperatorGroup): the group has" not in msg
+
+
 def test_within_quota_synthesizes():
     app = cdk.App()
     stack = cdk.Stack(app, "T", env=ENV)
