@@ -401,7 +401,8 @@ def main(argv: list[str]) -> int:
         f"Target: library ≤ 1.05 × baseline (issue 15): {'met' if spread['library'][1] <= 1.05 else 'NOT met'} "
         f"(median of {args.overhead_runs} rounds {spread['library'][1]:.3f}; half of the rounds fall between "
         f"{spread['library'][0]:.3f} and {spread['library'][2]:.3f}). cdk-nag's four packs are not the library's "
-        "cost; they are reported apart.",
+        "cost; they are reported apart. What the library's path costs, what 0.3.1 removed and what is left: "
+        "docs/decisions.md D16.",
         "",
         "## Workflows (one trusted role each; operator groups pass roles by path; the administrator; cdk-nag on)",
         "",
