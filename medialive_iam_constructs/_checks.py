@@ -16,6 +16,13 @@ import jsii
 from constructs import IConstruct, IValidation
 
 _MARK = "_medialive_iam_checks"
+_RUN = 0
+
+
+def current_run() -> int:
+    """A number that changes whenever the library's checks of a stack or app start to run (once per synth):
+    a check that keeps a table of the tree between its calls keys it by this."""
+    return _RUN
 
 
 class Check(Protocol):
@@ -28,6 +35,8 @@ class _Checks:
         self.checks: list[Check] = []
 
     def validate(self) -> list[str]:
+        global _RUN
+        _RUN += 1  # a new synth: what a check derived from the tree in an earlier one is not reused
         return [error for check in self.checks for error in check.validate()]
 
 

@@ -46,7 +46,7 @@ class _UniqueIamNames:
                 if not isinstance(node, cls):
                     continue
                 name = getattr(node, attr)
-                if not isinstance(name, str) or is_token(name):
+                if not isinstance(name, str) or (is_token(name) and Token.is_unresolved(name)):  # is_token: no round trip for literals
                     continue
                 stack = stack_of(node)
                 if stack not in accounts:

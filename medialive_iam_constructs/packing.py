@@ -27,6 +27,7 @@ from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
+from ._checks import current_run
 from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
@@ -381,7 +382,7 @@ def _list(resolved: Any) -> list:
     return resolved if isinstance(resolved, list) else []
 
 
-_ATTACHMENTS: dict[int, tuple[Stack, dict[str, dict[str, int]]]] = {}
+_ATTACHMENTS: dict[tuple[int, int], tuple[Stack, dict[str, dict[str, int]]]] = {}
 
 
 def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
@@ -392,7 +393,7 @@ def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
     each do not walk the tree hundreds of times; the policies' attachments (lazy lists) and inline documents
     are resolved in one ``stack.resolve``, not one round trip each.
     """
-    key = id(stack)
+    key = (id(stack), current_run())  # a new synth walks the tree again
     if key not in _ATTACHMENTS:
         policies = [(child, isinstance(child, iam.CfnManagedPolicy)) for child in stack.node.find_all()
                     if isinstance(child, (iam.CfnManagedPolicy, iam.CfnPolicy))]

@@ -22,14 +22,14 @@ T = TypeVar("T")
 def resource_count(stack: Stack) -> int:
     """CloudFormation resources the stack's template will hold (nested stages and stacks excluded).
 
-    One ``find_all`` for the stack and one for each stack or stage nested in it, whose resources are taken
-    out (not a ``Stack.of`` round trip per resource)."""
+    One ``find_all`` when nothing is nested in the stack (the usual case); otherwise each resource's stack is
+    asked (``Stack.of``). Constructs are not matched by Python identity: jsii hands out a new Python object
+    for a construct made on the JavaScript side (an L2's ``CfnGroup``) on every ``find_all``."""
     constructs = stack.node.find_all()
-    nested: set[int] = set()
-    for c in constructs:
-        if c is not stack and isinstance(c, (Stack, Stage)) and id(c) not in nested:
-            nested.update(id(n) for n in c.node.find_all())
-    return sum(1 for c in constructs if isinstance(c, CfnResource) and id(c) not in nested)
+    resources = [c for c in constructs if isinstance(c, CfnResource)]
+    if not any(c is not stack and isinstance(c, (Stack, Stage)) for c in constructs):
+        return len(resources)
+    return sum(1 for c in resources if Stack.of(c) is stack)
 
 
 @jsii.implements(IValidation)

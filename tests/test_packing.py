@@ -174,6 +174,23 @@ def test_every_construct_of_a_stack_is_checked_in_its_one_validation():
     assert "T/Three (MediaLiveOperatorGroup): the group has" not in msg
 
 
+def test_quota_is_counted_again_when_the_app_is_synthesized_again():
+    """A second synth (``app.synth(force=True)``) after more policies were attached counts them (found by the review
+    of 0.3.1: the table of attachments was kept from the first synth of the stack, before 0.3.1 too)."""
+    from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "T", env=ENV)
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.BASIC, group_name="OpsAgain",
+                                 policy_name_prefix="OpsAgain")
+    app.synth()
+    for i in range(10):
+        iam.ManagedPolicy(stack, f"Extra{i}", groups=[ops.group],
+                          statements=[iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"arn:aws:s3:::b{i}/*"])])
+    with pytest.raises(Exception, match="the group has 11 managed policies attached"):
+        app.synth(force=True)
+
+
 def test_within_quota_synthesizes():
     app = cdk.App()
     stack = cdk.Stack(app, "T", env=ENV)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 import pytest
 
 from medialive_iam_constructs.errors import MediaLiveIamError
@@ -80,6 +81,30 @@ def test_stack_over_500_resources_fails_at_synth_not_deploy():
     stack.node.add_validation(StackResourceLimit(stack, fix="shard it"))
     with pytest.raises(Exception, match="501 CloudFormation resources, over the quota of 500 per stack. Fix: shard it"):
         app.synth()
+
+
+def test_resource_count_is_the_stacks_own_template():
+    """Resources of a nested stack, a child stack or a stage inside the stack are not the stack's (found by the
+    review of 0.3.1's first resource_count: jsii hands out a new Python object for a construct made on the
+    JavaScript side, such as an L2's CfnGroup, on each find_all, so matching by object identity counted the
+    children's resources in the parent: 11 instead of 2)."""
+    from aws_cdk.assertions import Template
+
+    from medialive_iam_constructs.scale import resource_count
+
+    app = cdk.App()
+    parent = cdk.Stack(app, "P")
+    iam.Group(parent, "Own")
+    nested = cdk.NestedStack(parent, "N")
+    child = cdk.Stack(parent, "Child")
+    stage_stack = cdk.Stack(cdk.Stage(parent, "St"), "SS")
+    for where in (nested, child, stage_stack):
+        for i in range(3):
+            iam.Group(where, f"G{i}")
+    own = len(Template.from_stack(parent).to_json()["Resources"])  # the group and the nested stack's CfnStack
+    assert own == 2
+    assert resource_count(parent) == own
+    assert resource_count(nested) == 3 and resource_count(child) == 3 and resource_count(stage_stack) == 3
 
 
 def test_shards_are_stable():
