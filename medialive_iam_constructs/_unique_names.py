@@ -10,7 +10,6 @@ count as one account).
 from __future__ import annotations
 
 import jsii
-from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
@@ -40,7 +39,6 @@ class _UniqueIamNames:
 
         seen: dict[tuple[str, str, str], IConstruct] = {}
         errors: list[str] = []
-        accounts: dict[Stack, str] = {}  # per stack, read once
         for node in self._root.node.find_all():
             for cls, kind, attr in _KINDS:
                 if not isinstance(node, cls):
@@ -48,10 +46,7 @@ class _UniqueIamNames:
                 name = getattr(node, attr)
                 if not isinstance(name, str) or (is_token(name) and Token.is_unresolved(name)):  # is_token: no round trip for literals
                     continue
-                stack = stack_of(node)
-                if stack not in accounts:
-                    accounts[stack] = stack.account
-                account = accounts[stack]
+                account = stack_tokens(stack_of(node)).env["account"]  # read once per stack
                 key = (kind, account, name.lower())
                 first = seen.setdefault(key, node)
                 if first is not node:

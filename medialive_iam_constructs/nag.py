@@ -82,7 +82,8 @@ def _why_identifier_wildcard(stmt: Statement, text: str) -> str:
 def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement], tokens: StackTokens | None = None) -> None:
     """Acknowledge the AwsSolutions-IAM5 findings that ``statements`` cause on ``policy``, one per finding id
     (``tokens``: the resolver of the policy's stack, if the caller has it)."""
-    tokens = tokens or stack_tokens(stack_of(policy))
+    if tokens is None:
+        tokens = stack_tokens(stack_of(policy))
     reasons: dict[str, set[str]] = defaultdict(set)
     for stmt in statements:
         rows = ", ".join(sorted(stmt.rows)) or "custom statement"
