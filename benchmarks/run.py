@@ -78,15 +78,18 @@ me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({{"seconds": elapsed, "peak_mb": (me + _children_peak_kb()) / 1024, **extra}}))
 """
 
+#: Appended to the two bodies whose templates are compared: the digest of the MediaLiveIam stack's template.
+_DIGEST = """
+def extra_metrics(assembly):
+    return {{"digest": template_digest(assembly.get_stack_by_name("MediaLiveIam").template)}}
+"""
+
 #: The sample app as ``cdk synth`` builds it, without the cdk-nag packs (the library's own cost).
 LIBRARY = """
 from medialive_iam_constructs.sample import MediaLiveIamStack
 app = cdk.App(context=ctx, outdir=OUT)
 MediaLiveIamStack(app, "MediaLiveIam")
-
-def extra_metrics(assembly):
-    return {{"digest": template_digest(assembly.get_stack_by_name("MediaLiveIam").template)}}
-"""
+""" + _DIGEST
 #: The same, with the four cdk-nag packs registered (what the main job runs).
 LIBRARY_NAG = """
 from medialive_iam_constructs.sample import build_app
@@ -143,10 +146,7 @@ for lid, o in spec["outputs"].items():
                   value=target.role_arn if o["attribute"] == "Arn" else target.group_name)
 for lid, thing in made.items():
     thing.node.default_child.override_logical_id(lid)
-
-def extra_metrics(assembly):
-    return {{"digest": template_digest(assembly.get_stack_by_name("MediaLiveIam").template)}}
-"""
+""" + _DIGEST
 #: N workflows, operator groups that pass them by path, and the administrator.
 SCALED = """
 from medialive_iam_constructs.sample import build_app
@@ -219,8 +219,16 @@ HEADROOM_NOTE = [
 #: make every timed process compile the library's 28 modules (about 0.1 s) that the baseline does not
 #: import; the children write and read byte code under one temporary prefix instead (the warm-up round
 #: fills it), and nothing is written into the tree.
-_PYCACHE = tempfile.mkdtemp(prefix="benchmarks-pycache-")
-_ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPYCACHEPREFIX": _PYCACHE}
+_ENV: dict[str, str] = {}
+
+
+def _child_env() -> dict[str, str]:
+    """The timed processes' environment: this one's, byte code written under one temporary prefix (made on the
+    first run, not when the module is imported)."""
+    if not _ENV:
+        _ENV.update({k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+        _ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="benchmarks-pycache-")
+    return _ENV
 
 
 def _once(body: str, **params) -> dict:
@@ -229,7 +237,7 @@ def _once(body: str, **params) -> dict:
         code = _PRELUDE.format(root=str(ROOT)) + f"OUT = {out!r}\n" + "".join(
             f"{k.upper()} = {v!r}\n" for k, v in params.items() if k != "n"
         ) + textwrap.dedent(body.format(n=params.get("n", 0))) + _EPILOGUE.format()
-        proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, env=_ENV)
+        proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, env=_child_env())
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr[-3000:])
         return json.loads(proc.stdout.strip().splitlines()[-1])
