@@ -219,28 +219,105 @@ def _resource_covered(pattern: str, resource: str) -> bool:
     return fnmatch.fnmatchcase(resource, pattern.replace("[", "[[]"))
 
 
+def _known_env(scope: Construct) -> dict[str, str | None]:
+    """The stack's pseudo parameters as literals where the app knows them: account and region from ``env``, the
+    partition from ``enablePartitionLiterals`` or, without that flag (a test's ``cdk.App()`` does not read
+    ``cdk.json``), from the region's facts (``RegionInfo``). None where the stack is environment-agnostic."""
+    from aws_cdk.region_info import RegionInfo
+
+    env = stack_tokens(stack_of(scope)).env
+    account = None if is_token(env["account"]) else env["account"]
+    region = None if is_token(env["region"]) else env["region"]
+    partition = None if is_token(env["partition"]) else env["partition"]
+    if partition is None and region is not None:
+        partition = RegionInfo.get(region).partition
+    return {"${AWS::Partition}": partition, "${AWS::Region}": region, "${AWS::AccountId}": account}
+
+
+
+def _unify(pattern: str, resource: str) -> tuple[str, str, bool]:
+    """Line up the pseudo parameters an environment-agnostic stack leaves in the ARN fields (partition, region,
+    account) of ``pattern`` and ``resource``: where one side names a field literally and the other as
+    ``${AWS::...}``, both take the literal. Returns ``(pattern, resource, assumed)``; ``assumed`` is True when a
+    region or account was taken this way (the grant is inside the boundary only if the stack deploys there). A
+    partition is never an assumption: a grant that names another partition than the deployment's reaches nothing,
+    whatever the boundary says."""
+    p, r = pattern.split(":", 5), resource.split(":", 5)
+    if len(p) < 6 or len(r) < 6:
+        return pattern, resource, False
+    assumed = False
+    for i, pseudo in ((1, "${Partition}"), (3, "${Region}"), (4, "${AccountId}")):
+        if p[i] == r[i] or (p[i] != pseudo and r[i] != pseudo):
+            continue
+        literal = r[i] if p[i] == pseudo else p[i]
+        if "${" in literal:
+            continue
+        p[i] = r[i] = literal
+        assumed = assumed or i != 1
+    return ":".join(p), ":".join(r), assumed
+
+
+#: Pseudo parameters left in an ARN, spelled without ':' so that the ARN's fields can be split.
+_FIELD = {"${AWS::Partition}": "${Partition}", "${AWS::Region}": "${Region}", "${AWS::AccountId}": "${AccountId}"}
+
+
+def _substitute(text: str, known: Mapping[str, str | None]) -> str:
+    for pseudo, literal in known.items():
+        text = text.replace(pseudo, _FIELD[pseudo] if literal is None else literal)
+    return text
+
+
+def _display(text: str) -> str:
+    for pseudo, field in _FIELD.items():
+        text = text.replace(field, pseudo)
+    return text
+
+
 def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Iterable[Statement]) -> tuple[list, list]:
     """``(outside, unverifiable)``: the (row, action, resource) of ``statements`` the ``boundary``'s Allow statements
-    do not cover, and those whose resource is a token the stack cannot turn into text (a resource of this stack)."""
+    do not cover, and those the stack cannot check at synth: a resource that is a token of this stack (a bucket it
+    creates), or one covered only if an environment-agnostic stack deploys in the region or account it names.
+
+    Pseudo parameters are compared as the deployment will see them: the stack's known account, region and
+    partition (the partition from the region when ``enablePartitionLiterals`` is off) replace ``${AWS::...}`` on
+    both sides, so ``Bucket.from_bucket_arn("arn:aws:s3:::b")`` and a boundary of ``arn:${AWS::Partition}:s3:::b``
+    agree in an app without ``cdk.json``."""
     tokens = stack_tokens(stack_of(scope))
+    known = _known_env(scope)
+
+    def text(value: Any) -> str | None:
+        flat = _flatten(tokens.resolve(value))
+        return None if flat is None else _substitute(flat, known)
+
     allows = []
     for b in boundary:
         if b.effect != "Allow":
             continue
-        resources = [_flatten(tokens.resolve(r)) for r in b.resources]
+        resources = [text(r) for r in b.resources]
         allows.append((b.actions, [r for r in resources if r is not None]))
     outside, unverifiable = [], []
     for s in statements:
         if s.effect != "Allow":
             continue
         for raw in s.resources:
-            resource = _flatten(tokens.resolve(raw))
+            resource = text(raw)
             for action in s.actions:
                 where = (",".join(sorted(s.rows)), action, raw)
                 if resource is None:
                     unverifiable.append(where)
                     continue
-                if not any(any(_action_matches(a, action) for a in acts) and
-                           any(_resource_covered(p, resource) for p in pats) for acts, pats in allows):
-                    outside.append((",".join(sorted(s.rows)), action, resource))
+                verdict = None  # None: not covered; False: covered; True: covered only if deployed where it names
+                for acts, pats in allows:
+                    if not any(_action_matches(a, action) for a in acts):
+                        continue
+                    for p in pats:
+                        pattern, res, assumed = _unify(p, resource)
+                        if _resource_covered(pattern, res):
+                            verdict = assumed if verdict is None else (verdict and assumed)
+                    if verdict is False:
+                        break
+                if verdict is None:
+                    outside.append((",".join(sorted(s.rows)), action, _display(resource)))
+                elif verdict:
+                    unverifiable.append(where)
     return outside, unverifiable

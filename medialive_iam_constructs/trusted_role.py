@@ -413,9 +413,10 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         if unverifiable:
             Annotations.of(self).add_warning_v2(
                 "medialive-iam:boundary-unverified",
-                f"{len(unverifiable)} grant(s) name resources of this app (tokens) that cannot be checked against the "
-                f"boundary {describe(boundary)} at synth, e.g. {unverifiable[0][1]} ({unverifiable[0][0]}); make sure "
-                "their names fall inside its namespaces.",
+                f"{len(unverifiable)} grant(s) cannot be checked against the boundary {describe(boundary)} at synth "
+                f"(a resource this app creates, or a region or account named literally in a stack without env), e.g. "
+                f"{unverifiable[0][1]} on {unverifiable[0][2]} ({unverifiable[0][0]}); make sure their names fall "
+                "inside its namespaces and the stack deploys where they live.",
             )
 
     # --- helpers: trust policy ---------------------------------------------------------------------

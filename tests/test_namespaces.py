@@ -1,0 +1,107 @@
+"""``namespaces.uncovered``: the synth-time check of a workflow role against its boundary (issue 11 b), in every
+kind of app: with and without ``@aws-cdk/core:enablePartitionLiterals`` (a user's test builds ``cdk.App()``
+without ``cdk.json``), with and without ``env``, for names, ARNs and L2 imports (issue 23, item 3)."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as sm
+
+from medialive_iam_constructs import MediaLivePermissionsBoundary, MediaLiveTrustedRole
+from medialive_iam_constructs.errors import MediaLiveIamError
+
+ACCOUNT, REGION = "123456789012", "eu-west-1"
+SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:medialive/srt-AbCdEf"
+MPV2_ARN = f"arn:aws:mediapackagev2:{REGION}:{ACCOUNT}:channelGroup/medialive/channel/news"
+
+#: Inside the default namespaces (bucket prefix ``medialive-``, secret prefix ``medialive/``, v2 group ``medialive``).
+INSIDE = {
+    "bucket name": lambda st: {"source_buckets": ["medialive-src"]},
+    "bucket ARN": lambda st: {"source_buckets": ["arn:aws:s3:::medialive-src"]},
+    "Bucket.from_bucket_arn": lambda st: {"source_buckets": [s3.Bucket.from_bucket_arn(st, "B", "arn:aws:s3:::medialive-src")]},
+    "Bucket.from_bucket_name": lambda st: {"source_buckets": [s3.Bucket.from_bucket_name(st, "B", "medialive-src")]},
+    "complete secret ARN": lambda st: {"srt_secrets": [SECRET_ARN]},
+    "Secret.from_secret_complete_arn": lambda st: {"srt_secrets": [sm.Secret.from_secret_complete_arn(st, "S", SECRET_ARN)]},
+    "secret name": lambda st: {"srt_secrets": ["medialive/srt"]},
+    "MediaPackage v2 ARN": lambda st: {"mediapackage_v2_channels": [MPV2_ARN]},
+}
+#: Outside them, in every form.
+OUTSIDE = {
+    "bucket ARN": ({"source_buckets": ["arn:aws:s3:::other-src"]}, "other-src"),
+    "Bucket.from_bucket_arn": ({"source_buckets": ["L2:arn:aws:s3:::other-src"]}, "other-src"),
+    "complete secret ARN": ({"srt_secrets": [SECRET_ARN.replace("medialive/", "other/")]}, "secret:other/"),
+    "MediaPackage v2 ARN": ({"mediapackage_v2_channels": [MPV2_ARN.replace("/medialive/", "/other/")]}, "channelGroup/other"),
+}
+APPS = {
+    "flag, env": ({"@aws-cdk/core:enablePartitionLiterals": True}, True),
+    "no flag, env": ({}, True),
+    "flag, no env": ({"@aws-cdk/core:enablePartitionLiterals": True}, False),
+    "no flag, no env": ({}, False),
+}
+
+
+def _stack(app_kind: str) -> cdk.Stack:
+    context, with_env = APPS[app_kind]
+    env = cdk.Environment(account=ACCOUNT, region=REGION) if with_env else None
+    return cdk.Stack(cdk.App(context=context), "Stack", env=env)
+
+
+def _props(stack: cdk.Stack, props: dict) -> dict:
+    if props.get("source_buckets", [""])[0].startswith("L2:"):
+        return {"source_buckets": [s3.Bucket.from_bucket_arn(stack, "B", props["source_buckets"][0][3:])]}
+    return props
+
+
+@pytest.mark.parametrize("app_kind", APPS)
+@pytest.mark.parametrize("form", INSIDE)
+def test_declared_resources_pass_in_every_app(app_kind, form):
+    """Failed before (issue 23, item 3) for the L2 imports, complete secret ARNs and v2 ARNs without the flag, and
+    for every literal ARN in a stack without env: 'grant(s) fall outside the boundary'."""
+    stack = _stack(app_kind)
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    role = MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **INSIDE[form](stack))
+    assert role.rows
+
+
+@pytest.mark.parametrize("app_kind", APPS)
+@pytest.mark.parametrize("form", OUTSIDE)
+def test_undeclared_resources_fail_in_every_app(app_kind, form):
+    stack = _stack(app_kind)
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    props, shown = OUTSIDE[form]
+    with pytest.raises(MediaLiveIamError, match="fall outside the boundary") as raised:
+        MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **_props(stack, props))
+    assert shown in str(raised.value) and "permissions_boundary" in str(raised.value)
+
+
+@pytest.mark.parametrize("app_kind", ["flag, env", "no flag, env"])
+@pytest.mark.parametrize("where", ["region", "account"])
+def test_another_region_or_account_fails_where_the_stack_knows_its_own(app_kind, where):
+    stack = _stack(app_kind)
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    arn = SECRET_ARN.replace(REGION, "us-east-1") if where == "region" else SECRET_ARN.replace(ACCOUNT, "210987654321")
+    with pytest.raises(MediaLiveIamError, match="fall outside the boundary"):
+        MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, srt_secrets=[arn])
+
+
+def test_a_region_named_in_a_stack_without_env_is_a_warning_not_an_error():
+    """Covered only if the stack deploys to eu-west-1 and account 123456789012: synth says so, and goes on."""
+    stack = _stack("no flag, no env")
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, srt_secrets=[SECRET_ARN])
+    warnings = cdk.assertions.Annotations.from_stack(stack).find_warning(
+        "*", cdk.assertions.Match.string_like_regexp("cannot be checked against the boundary"))
+    assert len(warnings) == 1 and SECRET_ARN in str(warnings[0].entry.data)
+
+
+def test_a_partition_named_in_a_stack_without_env_is_no_assumption():
+    """A grant naming another partition than the deployment's reaches nothing anyway: no warning for it."""
+    stack = _stack("no flag, no env")
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary,
+                         source_buckets=["arn:aws:s3:::medialive-src"])
+    warnings = cdk.assertions.Annotations.from_stack(stack).find_warning(
+        "*", cdk.assertions.Match.string_like_regexp("cannot be checked against the boundary"))
+    assert warnings == []
