@@ -180,25 +180,27 @@ def deployer(iam_evaluator):
 
 def test_monitor_deploy_is_opt_in_with_a_stack_prefix(deployer, plain):
     _, built = deployer
+    types = {"cloudformation:ResourceTypes": ["AWS::CloudWatch::Alarm", "AWS::Events::Rule"]}
+    via_cfn = {"aws:CalledVia": ["cloudformation.amazonaws.com"]}
     assert built.decide("medialive:StartMonitorDeployment", ML + "signal-map:1") == "Allowed"
-    assert built.decide("cloudformation:CreateStack", stack_arn("MediaLiveMonitor-sm1")) == "Allowed"
-    assert built.decide("cloudformation:UpdateStack", stack_arn("MediaLiveMonitor-sm1")) == "Allowed"
+    assert built.decide("cloudformation:CreateStack", stack_arn("MediaLiveMonitor-sm1"), types) == "Allowed"
+    assert built.decide("cloudformation:UpdateStack", stack_arn("MediaLiveMonitor-sm1"), types) == "Allowed"
     assert built.decide("cloudformation:CreateStack", stack_arn("MediaLiveMonitor-sm1"),
-                        {"cloudformation:RoleArn": f"arn:aws:iam::{ACCOUNT}:role/deploy"}) == "ImplicitlyDenied"
+                        {**types, "cloudformation:RoleArn": f"arn:aws:iam::{ACCOUNT}:role/deploy"}) == "ImplicitlyDenied"
     # the wizard keeps its own prefix; neither reaches CDKToolkit or the app's own stack
     assert built.decide("cloudformation:DeleteStack", stack_arn("MediaLiveWorkflow-x")) == "Allowed"
-    assert built.decide("cloudformation:UpdateStack", stack_arn("MediaLiveWorkflow-x")) == "ImplicitlyDenied"
+    assert built.decide("cloudformation:UpdateStack", stack_arn("MediaLiveWorkflow-x"), types) == "ImplicitlyDenied"
     assert built.decide("cloudformation:DeleteStack", stack_arn("billing")) == "ImplicitlyDenied"
     assert built.decide("cloudformation:DeleteStack", stack_arn("CDKToolkit")) == "ExplicitlyDenied"
-    assert built.decide("cloudformation:UpdateStack", stack_arn("MonitorDeploy")) == "ExplicitlyDenied"
-    # rules watch media events only, target only this account's topics
-    assert built.decide("events:PutRule", "*", {"events:source": ["aws.mediaconnect"]}) == "Allowed"
-    assert built.decide("events:PutRule", "*", {"events:source": ["aws.iam"]}) == "ImplicitlyDenied"
+    assert built.decide("cloudformation:UpdateStack", stack_arn("MonitorDeploy"), types) == "ExplicitlyDenied"
+    # rules (made by CloudFormation) watch media events only, target only this account's topics
+    assert built.decide("events:PutRule", "*", {**via_cfn, "events:source": ["aws.mediaconnect"]}) == "Allowed"
+    assert built.decide("events:PutRule", "*", {**via_cfn, "events:source": ["aws.iam"]}) == "ImplicitlyDenied"
     assert built.decide("events:PutTargets", "*", {
-        "events:TargetArn": [f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"]}) == "Allowed"
+        **via_cfn, "events:TargetArn": [f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"]}) == "Allowed"
     assert built.decide("events:PutTargets", "*", {
-        "events:TargetArn": [f"arn:aws:sns:{REGION}:999988887777:alerts"]}) == "ImplicitlyDenied"
-    assert plain[OperatorTier.ADVANCED].decide("cloudformation:CreateStack", stack_arn("MediaLiveMonitor-x")) \
+        **via_cfn, "events:TargetArn": [f"arn:aws:sns:{REGION}:999988887777:alerts"]}) == "ImplicitlyDenied"
+    assert plain[OperatorTier.ADVANCED].decide("cloudformation:CreateStack", stack_arn("MediaLiveMonitor-x"), types) \
         == "ImplicitlyDenied"
 
 

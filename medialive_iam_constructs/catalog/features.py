@@ -47,8 +47,17 @@ ANYWHERE_FAS = "https://docs.aws.amazon.com/medialive/latest/ug/emla-deploy-user
 SAR_MEDIALIVE = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselementalmedialive.html"
 SAR_MEDIAPACKAGEV2 = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselementalmediapackagev2.html"
 
+#: CloudFormation's page on forward access sessions: the calls a stack makes carry the caller's credentials and
+#: the FAS condition keys (aws:ViaAWSService, aws:CalledVia).
+CLOUDFORMATION_FAS = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html"
+
 #: The media services whose events workflow monitor's EventBridge rule templates watch (W4 events:source).
 WORKFLOW_MONITOR_EVENT_SOURCES = ("aws.medialive", "aws.mediaconnect", "aws.mediapackage")
+#: What a monitor deployment's stack holds ("Amazon CloudWatch and Amazon EventBridge resources are created",
+#: WORKFLOW_MONITOR_DEPLOY): the only types W4's CreateStack/UpdateStack accept (cloudformation:ResourceTypes).
+WORKFLOW_MONITOR_RESOURCE_TYPES = ("AWS::CloudWatch::Alarm", "AWS::Events::Rule")
+#: A write made by CloudFormation on the caller's behalf (a stack's resource), never a direct call (W4).
+VIA_CLOUDFORMATION = {"ForAnyValue:StringEquals": {"aws:CalledVia": ["cloudformation.amazonaws.com"]}}
 
 _S = "user"
 
@@ -88,29 +97,48 @@ FEATURE_USER_ROWS: tuple[Row, ...] = (
         Grant(ml("StartMonitorDeployment", "StartDeleteMonitorDeployment"), (ML_SIGNAL_MAP,)),
         Grant(_a("cloudformation", "DescribeStacks", "DescribeStackEvents", "DescribeStackResources"), (CFN_STACK,),
               must_bind=True),
-        Grant(_a("cloudformation", "CreateStack", "UpdateStack", "DeleteStack"), (CFN_STACK,), must_bind=True,
+        Grant(_a("cloudformation", "CreateStack", "UpdateStack"), (CFN_STACK,), must_bind=True, conditions={
+            "Null": {"cloudformation:RoleArn": "true", "cloudformation:ResourceTypes": "false"},
+            "ForAllValues:StringEquals": {"cloudformation:ResourceTypes": list(WORKFLOW_MONITOR_RESOURCE_TYPES)},
+        }),
+        Grant(_a("cloudformation", "DeleteStack"), (CFN_STACK,), must_bind=True,
               conditions={"Null": {"cloudformation:RoleArn": "true"}}),
-        Grant(_a("cloudwatch", "PutMetricAlarm", "DeleteAlarms", "DescribeAlarms"), (CW_ALARM,)),
+        Grant(_a("cloudwatch", "DescribeAlarms"), (CW_ALARM,)),
+        Grant(_a("cloudwatch", "PutMetricAlarm"), (CW_ALARM,), conditions={
+            **VIA_CLOUDFORMATION,
+            "ForAllValues:ArnLike": {"cloudwatch:AlarmActions": ["arn:${Partition}:sns:${Region}:${Account}:*"]},
+        }),
+        Grant(_a("cloudwatch", "DeleteAlarms"), (CW_ALARM,), conditions=VIA_CLOUDFORMATION),
         Grant(_a("events", "PutRule"), conditions={
+            **VIA_CLOUDFORMATION,
             "ForAllValues:StringEquals": {"events:source": list(WORKFLOW_MONITOR_EVENT_SOURCES)},
             "Null": {"events:source": "false"},
-        }, star_reason="the names of the rules workflow monitor creates are not documented; PutRule is limited to "
-                       "the media services' events (events:source)"),
+        }, star_reason="the names of the rules workflow monitor creates are not documented; PutRule only through "
+                       "CloudFormation (aws:CalledVia) and for the media services' events (events:source)"),
         Grant(_a("events", "PutTargets"), conditions={
+            **VIA_CLOUDFORMATION,
             "ForAllValues:ArnLike": {"events:TargetArn": ["arn:${Partition}:sns:${Region}:${Account}:*"]},
             "Null": {"events:TargetArn": "false"},
-        }, star_reason="the names of the rules workflow monitor creates are not documented; targets only SNS topics "
-                       "of this account and region (events:TargetArn)"),
-        Grant(_a("events", "DescribeRule", "DeleteRule", "RemoveTargets"),
+        }, star_reason="the names of the rules workflow monitor creates are not documented; targets only through "
+                       "CloudFormation (aws:CalledVia) and only SNS topics of this account and region (events:TargetArn)"),
+        Grant(_a("events", "DeleteRule", "RemoveTargets"), conditions=VIA_CLOUDFORMATION,
+              star_reason="the names of the rules workflow monitor creates are not documented; only through "
+                          "CloudFormation (aws:CalledVia), which deletes only the rules of its own stacks"),
+        Grant(_a("events", "DescribeRule"),
               star_reason="the names of the rules workflow monitor creates are not documented"),
     ), _S, (f"Deviation: the page's administrator policy ({WORKFLOW_MONITOR_IAM}) grants cloudformation Create/Update/"
             "DeleteStack, cloudwatch Put*/Delete* and events Put*/Delete* on '*'. Workflow monitor deploys the "
-            "monitoring as a CloudFormation stack under the caller's own permissions; AWS documents neither the stack's "
-            "name nor those of its alarms and rules. Opt-in (workflow_monitor_deploy=True, with "
-            "workflow_monitor_stack_prefix): CloudFormation only on stack/<prefix>*/* without a service role and never "
-            "on CDKToolkit or the app's stacks (S15.guard); the cost: every CloudWatch alarm of the account and region "
-            "can be created, changed or deleted, and every EventBridge rule of the default bus deleted, while new rules "
-            "watch only MediaLive, MediaConnect and MediaPackage events and target only this account's SNS topics.",)),
+            "monitoring as a CloudFormation stack under the caller's own permissions (forward access sessions); AWS "
+            "documents neither the stack's name nor those of its alarms and rules. Opt-in (workflow_monitor_deploy=True, "
+            "with workflow_monitor_stack_prefix): CloudFormation only on stack/<prefix>*/*, without a service role, "
+            "with templates of CloudWatch alarms and EventBridge rules only (cloudformation:ResourceTypes), never on "
+            "CDKToolkit or the app's stacks (S15.guard). Alarm and rule writes only through CloudFormation "
+            "(aws:CalledVia = cloudformation.amazonaws.com, which CloudFormation sets on the calls it makes with the "
+            f"caller's credentials: {CLOUDFORMATION_FAS}), so no existing alarm or rule (another team's, a security "
+            "finding's) can be changed, re-targeted or deleted by a direct call; new rules watch only MediaLive, "
+            "MediaConnect and MediaPackage events; rule targets and alarm actions only this account's SNS topics. "
+            "Cost (docs/threat-model.md): a stack under the prefix that someone outside the library created with a "
+            "service role runs UpdateStack under that role (no IAM key shows a stack's stored role).",)),
     # --- MediaLive Anywhere ------------------------------------------------------------------------------
     Row("N1", "MediaLive Anywhere: view networks, clusters, nodes, SDI sources and channel placement groups",
         ANYWHERE_REQUIREMENTS, (
