@@ -27,7 +27,15 @@ if TYPE_CHECKING:  # loaded only where console users are created: importing them
 
 from . import catalog
 from .catalog.model import Grant, Row
-from .catalog.activities import TAG_KEYS_KEY, TAG_ON_CREATE, TAG_SCOPED_KINDS, TAG_WRITE_ACTIONS, UNSCOPABLE_ROWS
+from .catalog.activities import (
+    CREDENTIAL_READS,
+    TAG_KEYS_KEY,
+    TAG_ON_CREATE,
+    TAG_SCOPED_KINDS,
+    TAG_WRITE_ACTIONS,
+    UNSCOPABLE_CREDENTIAL_READS,
+    UNSCOPABLE_ROWS,
+)
 from .catalog.resources import CFN_STACK, IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
 from .catalog.tiers import (
     ADVANCED_ONLY_OPT_INS,
@@ -106,16 +114,21 @@ def _describe_role(item) -> str:
     return repr(item) if isinstance(item, str) else f"role {getattr(item, 'node', None) and item.node.path}"
 
 
-def _split_creates(row_ids: Sequence[str]) -> list[Row]:
-    """The rows with each grant's creating actions (TAG_ON_CREATE) in a grant of their own, so that tag scoping can
-    condition the new resource on the request's tags and the other actions on the resource's tags."""
+def _tag_scoped_rows(row_ids: Sequence[str], *, credential_listing: bool) -> list[Row]:
+    """The rows of a tag-scoped group: each grant's creating actions (TAG_ON_CREATE) and credential reads
+    (CREDENTIAL_READS) in grants of their own, so that tag scoping can condition a new resource on the request's
+    tags, a credential read on the resource's tags, and leave the grant's other actions as the row has them; the
+    reads IAM cannot scope that return every resource's credentials (UNSCOPABLE_CREDENTIAL_READS) left out unless
+    ``credential_listing``."""
     out = []
     for row in catalog.rows(row_ids):
         grants: list[Grant] = []
         for g in row.grants:
-            creates = tuple(a for a in g.actions if a in TAG_ON_CREATE)
-            rest = tuple(a for a in g.actions if a not in TAG_ON_CREATE)
-            grants += [replace(g, actions=part) for part in (creates, rest) if part]
+            actions = [a for a in g.actions if credential_listing or a not in UNSCOPABLE_CREDENTIAL_READS]
+            creates = tuple(a for a in actions if a in TAG_ON_CREATE)
+            reads = tuple(a for a in actions if a in CREDENTIAL_READS and a not in creates)
+            rest = tuple(a for a in actions if a not in creates and a not in reads)
+            grants += [replace(g, actions=part) for part in (creates, reads, rest) if part]
         out.append(replace(row, grants=tuple(grants)))
     return out
 
@@ -128,6 +141,8 @@ def _tag_conditions(tag: tuple[str, str], roles_by_path: bool):
     def conditions(row: Row, grant: Grant, kind: Kind | None) -> Mapping | None:
         if kind is IAM_ROLE and roles_by_path:
             return {"StringEquals": {f"aws:ResourceTag/{key}": value}}
+        if kind is not None and grant.actions and all(CREDENTIAL_READS.get(a) is kind for a in grant.actions):
+            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}  # a read that returns the resource's secret
         if kind not in TAG_SCOPED_KINDS:
             return None
         if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):
@@ -169,12 +184,20 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         request to tag it so (``aws:RequestTag``); with ``pass_roles_by_path`` the roles it passes must carry the
         tag too (a path holds every team's roles); ``CreateTags``/``DeleteTags`` act only on the group's own
         resources and never on the key itself (``aws:TagKeys``); ``BatchStart``/``BatchStop``/``BatchDelete``,
-        which IAM cannot scope, are not granted (see ``allow_batch_operations``).
+        which IAM cannot scope, are not granted (see ``allow_batch_operations``); reads that return a resource's
+        credentials (MediaPackage v1 ``DescribeChannel``) only on resources with the tag, and
+        ``mediapackage:ListChannels`` not at all (see ``mediapackage_channel_listing``).
     :param channel_tag: the earlier name of ``resource_tag`` (same meaning since 0.2: it now scopes inputs, input
         security groups and multiplexes too; docs/upgrading.md). Give one of the two.
     :param allow_batch_operations: with tag scoping, still grant the batch rows S3.run/S3.delete. Their cost: IAM
         cannot scope them, so the group can batch start, stop or delete every channel, input and multiplex of the
         account.
+    :param mediapackage_channel_listing: with tag scoping, still grant ``mediapackage:ListChannels`` (S21, S22: the
+        console's MediaPackage v1 dropdown). Its cost: IAM cannot scope it (no resource type), and it returns every
+        v1 channel of the account and region with its HLS ingest user names and passwords, so the group could push
+        content into another team's live channel. Off (default): a tag-scoped group reads a v1 channel, and its
+        credentials, only with ``mediapackage:DescribeChannel`` on channels that carry its tag; operators type the
+        channel id where the dropdown stays empty (issue 20, finding 8).
     :param channel_arns: limit the channel-scoped operations (view, update, delete, schedule, run, class, tags) to
         these channels. It cannot scope what IAM does not tie to a channel ARN: creating channels, inputs, input
         security groups and multiplexes, and the batch operations, stay as the tier grants them (docs/operator-groups.md).
@@ -237,6 +260,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         resource_tag: tuple[str, str] | None = None,
         channel_tag: tuple[str, str] | None = None,
         allow_batch_operations: bool = False,
+        mediapackage_channel_listing: bool = False,
         channel_arns: Sequence[str] = (),
         workflow_wizard: bool = False,
         workflow_wizard_stack_prefix: str = DEFAULT_WIZARD_STACK_PREFIX,
@@ -271,6 +295,10 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         if allow_batch_operations and tag is None:
             raise MediaLiveIamError(describe(self), "allow_batch_operations", "given without tag scoping: the batch "
                                     "rows are part of the tier anyway", "drop allow_batch_operations, or give resource_tag")
+        if mediapackage_channel_listing and tag is None:
+            raise MediaLiveIamError(describe(self), "mediapackage_channel_listing", "given without tag scoping: a group "
+                                    "without resource_tag lists MediaPackage channels anyway (S21)",
+                                    "drop mediapackage_channel_listing, or give resource_tag")
         if simple_role_write_equals_iam_admin and option is not TrustedEntityOption.SIMPLE:
             raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "S29/S31 belong to the simple "
                                     "option", "drop it, or use trusted_entity=SIMPLE")
@@ -327,11 +355,14 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             values=operator_values(notification_prefix=notification_prefix,
                                    notification_endpoints=notification_endpoints),
         )
-        statements = row_statements(self, _split_creates(main_rows) if tag is not None else main_rows,
+        def scoped(rows):
+            return _tag_scoped_rows(rows, credential_listing=mediapackage_channel_listing) if tag is not None else rows
+
+        statements = row_statements(self, scoped(main_rows),
                                     bindings=bindings, **statement_kw)
         if monitor_rows:
             statements += row_statements(
-                self, _split_creates(monitor_rows) if tag is not None else monitor_rows, prop="workflow_monitor_deploy",
+                self, scoped(monitor_rows), prop="workflow_monitor_deploy",
                 bindings={**bindings, CFN_STACK: monitor_stack_binding(self, workflow_monitor_stack_prefix)},
                 **statement_kw)
         if "S15" in self.rows or monitor_rows:

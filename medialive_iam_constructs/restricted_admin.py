@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from aws_cdk import aws_secretsmanager as secretsmanager
 
 from . import catalog
-from .catalog.admin import POLICY_PATH_ARN_KEY, ROLE_BOUNDARY_KEY, USER_BOUNDARY, USER_BOUNDARY_KEY
+from .catalog.admin import (
+    POLICY_PATH_ARN_KEY,
+    ROLE_BOUNDARY_KEY,
+    UNBOUNDED_POLICY_PATH,
+    USER_BOUNDARY,
+    USER_BOUNDARY_KEY,
+)
 from .catalog.model import Grant, Row
 from .catalog.resources import CFN_STACK, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
@@ -281,6 +287,13 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                 describe(self), "policy_path", f"{policy_path!r} overlaps admin_policy_path {admin_policy_path!r}: the "
                 "administrator could edit its own policies or the boundary", "use two separate paths",
             )
+        if _overlap(policy_path, UNBOUNDED_POLICY_PATH):
+            raise MediaLiveIamError(
+                describe(self), "policy_path", f"{policy_path!r} overlaps {UNBOUNDED_POLICY_PATH!r}, where the roles "
+                "without a permissions boundary keep their policies: the administrator could rewrite a policy no "
+                "boundary caps and pass its role to MediaLive", "give the administrator a policy_path of its own "
+                "(default '/medialive/trusted-entity/')",
+            )
         check_operator_props(self, parameter_path=parameter_path, notification_prefix=notification_prefix,
                              notification_endpoints=notification_endpoints)
         admin_users = check_users(self, "users", users)
@@ -429,7 +442,8 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         statements += row_statements(self, ["A8.boundary", "A8.access-role"])  # every role and user; MediaLiveAccessRole
         statements += row_statements(self, ["A8.create", "A8.assume"], bindings={IAM_ROLE: role_arns}, values=values)
         statements += row_statements(self, ["A8.self"], bindings={
-            IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=admin_policy_path[1:] + "*")]
+            IAM_POLICY: [render_kind(self, IAM_POLICY, PolicyNameWithPath=p[1:] + "*")
+                         for p in (admin_policy_path, UNBOUNDED_POLICY_PATH)]
             + protected_policies,
             IAM_GROUP: [self.group.group_arn],
         }, volatile_kinds=[IAM_POLICY] if protected_policies else ())  # the groups' policies come and go (D15)

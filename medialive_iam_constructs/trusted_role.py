@@ -23,6 +23,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from . import catalog
+from .catalog.admin import UNBOUNDED_POLICY_PATH
 from .catalog.console_template import (
     CONSOLE_INLINE_POLICY_NAME,
     CONSOLE_TEMPLATE_MANAGED_POLICIES,
@@ -235,7 +236,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         *,
         role_name: str | None = None,
         path: str = DEFAULT_PATH,
-        policy_path: str = DEFAULT_POLICY_PATH,
+        policy_path: str | None = None,
         description: str | None = None,
         permissions_boundary: Any = None,
         logging: bool = True,
@@ -263,9 +264,12 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             ``[\\w+=,.@-]``; must not be ``MediaLiveAccessRole`` (reserved for the simple option). When given, the
             managed policies are named ``<role_name>-policy``, ``<role_name>-policy2``...
         :param path: IAM path of the role (default ``/medialive/``).
-        :param policy_path: IAM path of its managed policies (default ``/medialive/trusted-entity/``, the
-            restricted administrator's ``policy_path``: the administrator maintains them, A6). When ``role_name``
-            is given the policies are named ``<role_name>-trusted-entity``, ``...-trusted-entity2``.
+        :param policy_path: IAM path of its managed policies. Default ``/medialive/trusted-entity/`` (the
+            restricted administrator's ``policy_path``: the administrator maintains them, A6) for a role with a
+            ``permissions_boundary``; ``/medialive-unbounded/`` for one without, a path no ``RestrictedAdmin``
+            manages (a policy the administrator could rewrite must never reach a role no boundary caps). Without a
+            boundary, any other path fails at synth. When ``role_name`` is given the policies are named
+            ``<role_name>-trusted-entity``, ``...-trusted-entity2`` (``<role_name>-unbounded``... without a boundary).
         :param description: role description (default: lists the rows granted).
         :param permissions_boundary: the role's permissions boundary: a ``MediaLivePermissionsBoundary`` (then
             every grant of the role is checked against the boundary's namespaces at synth, and one outside fails
@@ -312,12 +316,12 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 "or use MediaLiveAccessRole for the simple option",
             )
         v.check_path(self, "path", path)
-        v.check_path(self, "policy_path", policy_path, policy=True)
         boundary_construct = permissions_boundary if hasattr(permissions_boundary, "statements") else None
         boundary_policy = boundary_construct.policy if boundary_construct is not None else permissions_boundary
         if boundary_policy is not None and not hasattr(boundary_policy, "managed_policy_arn"):
             raise MediaLiveIamError(describe(self), "permissions_boundary", f"{permissions_boundary!r} is not a policy",
                                     "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
+        policy_path = _policy_path(self, policy_path, bounded=boundary_policy is not None)
         if description is not None and not is_token(description) and len(description) > 1000:
             raise MediaLiveIamError(describe(self), "description", f"has {len(description)} characters",
                                     "use at most 1,000 characters")
@@ -371,7 +375,8 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             self,
             statements,
             principal_kind="role",
-            name_prefix=f"{role_name}-trusted-entity" if role_name and not is_token(role_name) else None,
+            name_prefix=(f"{role_name}-{'trusted-entity' if boundary_policy is not None else 'unbounded'}"
+                         if role_name and not is_token(role_name) else None),
             path=policy_path,
             roles=[self._role],
             max_policies=max_managed_policies,
@@ -699,6 +704,26 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)],
         }
         return (rows, bindings, hook, prop)
+
+
+def _policy_path(scope: Construct, policy_path: str | None, *, bounded: bool) -> str:
+    """The managed policies' path: given, or the default for a role with (``DEFAULT_POLICY_PATH``) or without
+    (``UNBOUNDED_POLICY_PATH``) a permissions boundary. A role without one keeps its policies under
+    ``UNBOUNDED_POLICY_PATH`` only: anywhere else a ``RestrictedAdmin`` of this or another app whose ``policy_path``
+    covers them could rewrite them (A6: ``CreatePolicyVersion`` has no key for what a policy is attached to) and
+    pass the role to MediaLive (A7) with whatever they then say (issue 20, finding 4)."""
+    if policy_path is None:
+        return DEFAULT_POLICY_PATH if bounded else UNBOUNDED_POLICY_PATH
+    v.check_path(scope, "policy_path", policy_path, policy=True)
+    if not bounded and not is_token(policy_path) and not policy_path.startswith(UNBOUNDED_POLICY_PATH):
+        raise MediaLiveIamError(
+            describe(scope), "policy_path",
+            f"{policy_path!r} for a role without a permissions boundary: a RestrictedAdmin whose policy_path covers it "
+            "could rewrite these policies (A6) and pass the role to MediaLive (A7), and no boundary caps what they say",
+            "give permissions_boundary= (a MediaLivePermissionsBoundary), or leave policy_path out: a role without a "
+            f"boundary keeps its policies under {UNBOUNDED_POLICY_PATH!r}, which no RestrictedAdmin manages",
+        )
+    return policy_path
 
 
 def _medialive_principal(scope: Construct, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:

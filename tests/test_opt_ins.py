@@ -113,3 +113,107 @@ def test_monitor_stacks_hold_only_alarms_and_rules(monitor, persona, action):
     assert p.decide(action, stack, {"cloudformation:ResourceTypes": ["AWS::Lambda::Function"]}) != "Allowed"
     assert p.decide(action, stack, {"cloudformation:ResourceTypes": MONITOR_TYPES,
                                     "cloudformation:RoleArn": f"arn:aws:iam::{ACCOUNT}:role/deploy"}) != "Allowed"
+
+
+# --- finding 4: a role without the boundary kept its policies where the administrator writes ----------------------
+
+def _policy_arns(template: dict) -> list[str]:
+    return [f"arn:aws:iam::{ACCOUNT}:policy{r['Properties']['Path']}{r['Properties']['ManagedPolicyName']}"
+            for r in template["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"]
+
+
+@pytest.fixture(scope="module")
+def admin_and_unbounded_role(iam_evaluator):
+    """The administrator in one app, a workflow role made without a boundary in another app of the same account."""
+    from medialive_iam_constructs import MediaLiveTrustedRole
+
+    _, admin_stack = new_stack("AdminApp")
+    ops = MediaLiveOperatorGroup(admin_stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE])
+    admin = RestrictedAdmin(admin_stack, "Admin", operator_groups=[ops])
+    _, role_stack = new_stack("PipelineApp")
+    MediaLiveTrustedRole(role_stack, "Role", role_name="medialive-pipeline", source_buckets=["medialive-src"])
+    persona = Persona(template_of(admin_stack), admin_stack.get_logical_id(admin.group.node.default_child), iam_evaluator)
+    return persona, _policy_arns(template_of(role_stack))
+
+
+@pytest.mark.parametrize("action", ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion",
+                                    "iam:DeletePolicy", "iam:TagPolicy"])
+def test_admin_cannot_rewrite_the_policies_of_a_role_without_the_boundary(admin_and_unbounded_role, action):
+    """Failed before: the role's policies sat under /medialive/trusted-entity/ (the admin's A6 path), Allowed."""
+    admin, arns = admin_and_unbounded_role
+    assert arns and all("/medialive-unbounded/" in a for a in arns)
+    for arn in arns:
+        assert admin.decide(action, arn) == "ExplicitlyDenied", arn
+
+
+def test_admin_still_maintains_the_policies_of_bounded_roles(admin_and_unbounded_role):
+    admin, _ = admin_and_unbounded_role
+    arn = f"arn:aws:iam::{ACCOUNT}:policy/medialive/trusted-entity/medialive-news-trusted-entity"
+    assert admin.decide("iam:CreatePolicyVersion", arn) == "Allowed"
+
+
+def test_a_role_without_the_boundary_cannot_put_its_policies_under_another_path():
+    from medialive_iam_constructs import MediaLiveIamError, MediaLiveTrustedRole
+
+    _, stack = new_stack()
+    with pytest.raises(MediaLiveIamError, match="policy_path.*without a permissions boundary"):
+        MediaLiveTrustedRole(stack, "Role", role_name="medialive-x", policy_path="/medialive/trusted-entity/",
+                             source_buckets=["medialive-src"])
+
+
+@pytest.mark.parametrize("path", ["/medialive-unbounded/", "/medialive-unbounded/team/"])
+def test_the_administrator_never_manages_the_unbounded_path(path):
+    from medialive_iam_constructs import MediaLiveIamError
+
+    _, stack = new_stack()
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE])
+    with pytest.raises(MediaLiveIamError, match="policy_path.*overlaps '/medialive-unbounded/'"):
+        RestrictedAdmin(stack, "Admin", operator_groups=[ops], policy_path=path)
+
+
+# --- finding 8: a tag-scoped team read another team's MediaPackage ingest credentials ------------------------------
+
+MP_CHANNEL = f"arn:aws:mediapackage:{REGION}:{ACCOUNT}:channels/"
+NEWS, SPORTS = {"aws:ResourceTag/Team": "news"}, {"aws:ResourceTag/Team": "sports"}
+
+
+@pytest.fixture(scope="module")
+def tagged(iam_evaluator) -> dict[str, Persona]:
+    _, stack = new_stack("TagScopedMediaPackage")
+    groups = {
+        "read_write": MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE],
+                                             resource_tag=("Team", "news")),
+        "wizard": MediaLiveOperatorGroup(stack, "NewsWizard", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                                         resource_tag=("Team", "news"), workflow_wizard=True),
+    }
+    if "mediapackage_channel_listing" in __import__("inspect").signature(MediaLiveOperatorGroup.__init__).parameters:
+        groups["listing"] = MediaLiveOperatorGroup(stack, "NewsListing", tier=OperatorTier.READ_WRITE,
+                                                   trusted_roles=[ROLE], resource_tag=("Team", "news"),
+                                                   mediapackage_channel_listing=True)
+    template = template_of(stack)
+    return {n: Persona(template, stack.get_logical_id(g.group.node.default_child), iam_evaluator) for n, g in groups.items()}
+
+
+@pytest.mark.parametrize("persona", ["read_write", "wizard", "listing"])
+def test_tag_scoped_team_reads_only_its_own_channels_credentials(tagged, persona):
+    """Failed before: DescribeChannel (ingest user names and passwords) on every v1 channel of the account."""
+    p = tagged[persona]
+    assert p.decide("mediapackage:DescribeChannel", MP_CHANNEL + "sports-live", SPORTS) != "Allowed"
+    assert p.decide("mediapackage:DescribeChannel", MP_CHANNEL + "untagged") != "Allowed"
+    assert p.decide("mediapackage:DescribeChannel", MP_CHANNEL + "news-live", NEWS) == "Allowed"
+
+
+@pytest.mark.parametrize("persona", ["read_write", "wizard"])
+def test_tag_scoped_team_lists_no_channels_by_default(tagged, persona):
+    """Failed before: ListChannels (every channel's credentials, no resource type to scope) was Allowed."""
+    assert tagged[persona].decide("mediapackage:ListChannels", "*") != "Allowed"
+
+
+def test_tag_scoped_listing_is_an_explicit_choice(tagged):
+    from medialive_iam_constructs import MediaLiveIamError
+
+    assert tagged["listing"].decide("mediapackage:ListChannels", "*") == "Allowed"
+    _, stack = new_stack()
+    with pytest.raises(MediaLiveIamError, match="mediapackage_channel_listing.*without tag scoping"):
+        MediaLiveOperatorGroup(stack, "G", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE],
+                               mediapackage_channel_listing=True)

@@ -597,40 +597,48 @@ def test_medialive_trust_has_confused_deputy_conditions(template_name, built):
 #: Where the trusted roles' customer managed policies live (RestrictedAdmin's policy_path): the restricted
 #: administrator maintains them there (A6) and attaches only policies from there (A5, iam:PolicyARN).
 TRUSTED_ENTITY_POLICY_PATH = "/medialive/trusted-entity/"
+#: Where those of a role without the permissions boundary live: a path no administrator may write (issue 20,
+#: finding 4: a policy no boundary caps must never be rewritable by the administrator).
+from medialive_iam_constructs.catalog.admin import UNBOUNDED_POLICY_PATH  # noqa: E402
 
 
 @pytest.mark.parametrize("template_name", ["sample-complex", "tag-scoped", "user-app"])
 def test_workflow_role_policies_live_under_the_trusted_entity_path(template_name, built, iam_evaluator):
+    """Bounded roles' policies under the administrator's policy path (it maintains them); unbounded roles' policies
+    under /medialive-unbounded/ (it is denied every write there)."""
     template = built.templates[template_name]
     resources = template["Resources"]
-    trusted = {lid for lid, res in resources.items() if res["Type"] == "AWS::IAM::Role" and "medialive.amazonaws.com"
-               in str(res["Properties"].get("AssumeRolePolicyDocument"))}
+    trusted = {lid: "PermissionsBoundary" in res["Properties"] for lid, res in resources.items()
+               if res["Type"] == "AWS::IAM::Role"
+               and "medialive.amazonaws.com" in str(res["Properties"].get("AssumeRolePolicyDocument"))}
     lines, policies = [], []
     for lid, res in resources.items():
         if res["Type"] != "AWS::IAM::ManagedPolicy":
             continue
-        roles = {r.get("Ref") for r in res["Properties"].get("Roles", []) if isinstance(r, dict)}
-        if not roles & trusted:
+        roles = {r.get("Ref") for r in res["Properties"].get("Roles", []) if isinstance(r, dict)} & set(trusted)
+        if not roles:
             continue
         path = res["Properties"].get("Path", "/")
         name = res["Properties"].get("ManagedPolicyName", lid)
-        policies.append(f"arn:aws:iam::{U.TEST_ACCOUNT}:policy{path}{name}")
-        if path != TRUSTED_ENTITY_POLICY_PATH:
-            lines.append(f"{template_name}: policy {name} ({lid}) of trusted role(s) {sorted(roles & trusted)} is under "
-                         f"{path!r}, not {TRUSTED_ENTITY_POLICY_PATH!r}: the restricted administrator cannot maintain it "
-                         "(A6) nor attach it (A5)")
+        bounded = all(trusted[r] for r in roles)
+        policies.append((f"arn:aws:iam::{U.TEST_ACCOUNT}:policy{path}{name}", bounded))
+        expected = TRUSTED_ENTITY_POLICY_PATH if bounded else UNBOUNDED_POLICY_PATH
+        if path != expected:
+            lines.append(f"{template_name}: policy {name} ({lid}) of trusted role(s) {sorted(roles)} "
+                         f"({'with' if bounded else 'without'} a boundary) is under {path!r}, not {expected!r}")
     admins = [p for p in built.personas.values() if p.kind == "admin" and p.template is template]
     if admins and policies:
         admin = admins[0]
-        probes = [(a, arn, ctx) for arn in policies for a, ctx in (
-            ("iam:CreatePolicyVersion", {}), ("iam:GetPolicyVersion", {}))]
+        probes = [(a, arn, bounded) for arn, bounded in policies
+                  for a in ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion")]
         results = iam_evaluator.evaluate_many([
             {"identity_policies": admin.principal.identity_policies, "action": a, "resource": arn,
-             "principal": admin.principal.principal_arn, "context": ctx} for a, arn, ctx in probes])
-        for (a, arn, _), r in zip(probes, results):
-            if not r.allowed:
-                lines.append(f"{admin.id}: {a} on {arn} -> {r.result} (the administrator must maintain the workflow "
-                             "roles' policies)")
+             "principal": admin.principal.principal_arn, "context": {}} for a, arn, _ in probes])
+        for (a, arn, bounded), r in zip(probes, results):
+            if r.allowed != bounded:
+                lines.append(f"{admin.id}: {a} on {arn} -> {r.result} (the administrator must "
+                             f"{'maintain' if bounded else 'never rewrite'} the policies of workflow roles "
+                             f"{'with' if bounded else 'without'} the boundary)")
     assert not lines, "\n".join(lines)
 
 

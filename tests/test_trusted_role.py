@@ -23,7 +23,7 @@ from aws_cdk import aws_ssm as ssm
 from checks.nag import nag_findings
 from tests.helpers import ACCOUNT, REGION, assert_cfn_lint_clean, assert_nag_clean, new_stack, template_of
 from iam_evaluator import TemplateEvaluator
-from medialive_iam_constructs import MediaLiveIamError, QuotaExceededError
+from medialive_iam_constructs import MediaLiveIamError, MediaLivePermissionsBoundary, QuotaExceededError
 from medialive_iam_constructs.catalog import ALL_ROWS, CONSOLE_TEMPLATE_STATEMENTS, ROWS
 from medialive_iam_constructs.catalog.console_template import CONSOLE_INLINE_POLICY_NAME
 from medialive_iam_constructs.trusted_role import (
@@ -666,8 +666,20 @@ def test_logs_granted_on_both_arn_forms(iam_evaluator):
 
 def test_workflow_policies_sit_under_the_admins_policy_path():
     _, stack = new_stack("PolicyPath")
-    role = MediaLiveTrustedRole(stack, "Role", role_name="medialiveNews")
-    (policy,) = [r["Properties"] for r in _resources(template_of(stack), "AWS::IAM::ManagedPolicy").values()]
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
+    role = MediaLiveTrustedRole(stack, "Role", role_name="medialiveNews", permissions_boundary=boundary)
+    (policy,) = [r["Properties"] for r in _resources(template_of(stack), "AWS::IAM::ManagedPolicy").values()
+                 if r["Properties"].get("Roles")]
     assert policy["Path"] == "/medialive/trusted-entity/"
     assert policy["ManagedPolicyName"] == "medialiveNews-trusted-entity"
     assert role.role.node.default_child.path == "/medialive/"
+
+
+def test_policies_of_a_role_without_a_boundary_sit_where_no_administrator_writes():
+    """Issue 20, finding 4: under /medialive-unbounded/ (A8.self denies the administrator there), named apart from
+    the bounded role's (a renamed policy is replaced without a name clash on upgrade)."""
+    _, stack = new_stack("UnboundedPolicyPath")
+    MediaLiveTrustedRole(stack, "Role", role_name="medialiveNews")
+    (policy,) = [r["Properties"] for r in _resources(template_of(stack), "AWS::IAM::ManagedPolicy").values()]
+    assert policy["Path"] == "/medialive-unbounded/"
+    assert policy["ManagedPolicyName"] == "medialiveNews-unbounded"

@@ -112,6 +112,13 @@ TAG_SCOPED_KINDS: tuple[Kind, ...] = (
     ML_SIGNAL_MAP, ML_CW_ALARM_TEMPLATE_GROUP, ML_CW_ALARM_TEMPLATE, ML_EB_RULE_TEMPLATE_GROUP, ML_EB_RULE_TEMPLATE,
     ML_NETWORK, ML_CLUSTER, ML_NODE, ML_SDI_SOURCE, ML_CHANNEL_PLACEMENT_GROUP,
 )
+#: Reads that return a credential of the resource they name (issue 20, finding 8): a MediaPackage v1 channel's
+#: DescribeChannel returns its HLS ingest user names and passwords. A tag-scoped group gets them only on resources
+#: that carry its tag (aws:ResourceTag; SAR: MediaPackage channels take it).
+CREDENTIAL_READS: dict[str, Kind] = {"mediapackage:DescribeChannel": MP_CHANNEL}
+#: Reads that return the credentials of every resource of a kind and take no resource type (SAR): IAM cannot scope
+#: them to a tag, so a tag-scoped group gets them only with ``mediapackage_channel_listing=True`` (S21, S22).
+UNSCOPABLE_CREDENTIAL_READS: tuple[str, ...] = ("mediapackage:ListChannels",)
 #: Rows IAM cannot scope to resources (SAR: BatchStart/BatchStop/BatchDelete take no resource): a tag-scoped
 #: group gets them only with allow_batch_operations=True, which lets it batch-act on every channel.
 UNSCOPABLE_ROWS: tuple[str, ...] = ("S3.run", "S3.delete")

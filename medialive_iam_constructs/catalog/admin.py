@@ -37,6 +37,11 @@ USER_BOUNDARY_KEY = "MediaLiveUserBoundaryArn"
 POLICY_PATH_ARN = "${MediaLivePolicyPathArn}"
 POLICY_PATH_ARN_KEY = "MediaLivePolicyPathArn"
 PLACEHOLDERS = (ROLE_BOUNDARY, USER_BOUNDARY, POLICY_PATH_ARN)
+#: IAM path of the managed policies of a ``MediaLiveTrustedRole`` without a permissions boundary (issue 20,
+#: finding 4): outside every path a ``RestrictedAdmin`` may manage (it refuses a ``policy_path`` that overlaps this
+#: one, and A8.self denies it every policy write here), so no administrator rewrites a policy that no boundary
+#: caps, whichever app made the role.
+UNBOUNDED_POLICY_PATH = "/medialive-unbounded/"
 
 _SRA = "SEED setting-up-restricted-admin"
 _A = "admin"
@@ -120,7 +125,9 @@ ADMIN_ROWS: tuple[Row, ...] = (
                  "PutGroupPolicy", "DeleteGroupPolicy", "UpdateGroup", "DeleteGroup"), (IAM_GROUP,), must_bind=True,
               effect="Deny"),
     ), _A, ("[inferred] Explicit Deny on the policies under the administrators' own policy path (its policies, the "
-            "boundaries) and on the operator groups' policies, and on its own group: editing any of them would "
+            "boundaries), under /medialive-unbounded/ (the policies of workflow roles made without the boundary, in "
+            "any app: IAM's policy-version actions have no key for what a policy is attached to, so only the path "
+            "tells them apart), on the operator groups' policies, and on its own group: editing any of them would "
             "lift every other limit.",)),
     Row("A8.assume", "Guard rail: never assume a role under the MediaLive role path", _SRA, (
         Grant(_a("sts", "AssumeRole"), (IAM_ROLE,), must_bind=True, effect="Deny"),
