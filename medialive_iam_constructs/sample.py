@@ -343,10 +343,12 @@ def build_app(app: cdk.App) -> list[MediaLiveIamStack]:
 
 
 def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[MediaLiveIamStack]:
-    """One ``Stage`` per entry ``{"name", "account", "region", "namePrefix"?}``. IAM names are global per
-    account: two entries in one account must have different name prefixes, or synth fails here."""
-    seen: dict[tuple[str, str], str] = {}
-    stacks = []
+    """One ``Stage`` per entry ``{"name", "account", "region", "namePrefix"?, "path"?}``. IAM names are global per
+    account, and the administrator's reach is its IAM paths (users, roles, policies under ``path``): two entries in
+    one account must have different name prefixes and paths that do not overlap, or synth fails here (issue 20,
+    finding 6: with one path, each stage's administrator would manage the other's users, roles and policies)."""
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    stacks: list[MediaLiveIamStack] = []
     base = SampleConfig.from_context(app.node)
     for entry in stages:
         name, account = entry.get("name"), str(entry.get("account", ""))
@@ -354,17 +356,28 @@ def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[Medi
             raise MediaLiveIamError("app (sample app)", f"{CONTEXT_PREFIX}stages", f"entry {entry!r} lacks name or account",
                                     'give each stage {"name": ..., "account": ..., "region": ...}')
         prefix = entry.get("namePrefix", base.name_prefix)
-        key = (account, prefix.lower())
-        if key in seen:
-            raise MediaLiveIamError(
-                "app (sample app)", f"{CONTEXT_PREFIX}stages",
-                f"stages {seen[key]!r} and {name!r} would create the same IAM names in account {account} "
-                "(IAM names are global to an account and case-insensitive)",
-                "deploy the IAM baseline once per account, or give one of them a different namePrefix",
-            )
-        seen[key] = name
+        path = entry.get("path", base.path)
+        for other, other_prefix, other_path in seen.get(account, []):
+            if other_prefix.lower() == prefix.lower():
+                raise MediaLiveIamError(
+                    "app (sample app)", f"{CONTEXT_PREFIX}stages",
+                    f"stages {other!r} and {name!r} would create the same IAM names in account {account} "
+                    "(IAM names are global to an account and case-insensitive)",
+                    "deploy the IAM baseline once per account, or give one of them a different namePrefix",
+                )
+            if path.startswith(other_path) or other_path.startswith(path):
+                raise MediaLiveIamError(
+                    "app (sample app)", f"{CONTEXT_PREFIX}stages",
+                    f"stages {other!r} and {name!r} share the IAM path {min(path, other_path, key=len)!r} in account "
+                    f"{account}: each stage's administrator would manage the other's users, roles and workflow policies",
+                    f'give each stage in one account a path of its own, e.g. "path": "/medialive-{name.lower()}/"',
+                )
+        seen.setdefault(account, []).append((name, prefix, path))
+    for entry in stages:  # every entry checked before any stage is built
+        name, account = entry["name"], str(entry["account"])
         stage = cdk.Stage(app, name, env=cdk.Environment(account=account, region=entry.get("region")))
-        config = SampleConfig(**{**base.__dict__, "name_prefix": prefix})
+        config = SampleConfig(**{**base.__dict__, "name_prefix": entry.get("namePrefix", base.name_prefix),
+                                 "path": entry.get("path", base.path)})
         stacks.append(MediaLiveIamStack(stage, DEFAULT_STACK_NAME, config=config))
     return stacks
 

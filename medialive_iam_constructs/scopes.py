@@ -22,6 +22,9 @@ from .validation import check_notification_prefix, check_ssm_path
 DEFAULT_WIZARD_STACK_PREFIX = "MediaLiveWorkflow-"
 #: The CDK bootstrap stack: never reachable through the wizard's rows (S15.guard).
 CDK_TOOLKIT_STACK = "CDKToolkit"
+#: The stacks a StackSet runs in an account are named ``StackSet-<stack set name>-<id>`` (the organization mode's
+#: baseline among them, under the StackSet's own role): never reachable either (S15.guard, issue 20 finding 5).
+STACK_SET_INSTANCE_PREFIX = "StackSet-"
 
 
 def check_operator_props(scope: Construct, *, parameter_path: str, notification_prefix: str,
@@ -91,6 +94,9 @@ def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wi
     elif CDK_TOOLKIT_STACK.lower().startswith(prefix.lower()) or (
             not is_token(stack_name) and stack_name.lower().startswith(prefix.lower())):
         problem = f"{prefix!r} also matches the stack {CDK_TOOLKIT_STACK!r} or this app's stack {stack_name!r}"
+    elif _overlap(prefix, STACK_SET_INSTANCE_PREFIX):
+        problem = (f"{prefix!r} overlaps {STACK_SET_INSTANCE_PREFIX!r}, the names of the stacks StackSets run in the "
+                   "account (the organization baseline's among them)")
     if problem:
         raise MediaLiveIamError(
             describe(scope), prop, problem,
@@ -100,10 +106,20 @@ def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wi
     return [render_kind(scope, CFN_STACK, StackName=prefix + "*")]
 
 
+def _overlap(a: str, b: str) -> bool:
+    """Two stack-name prefixes overlap when some name starts with both (names compared without case, as the
+    prefix checks above)."""
+    a, b = a.lower(), b.lower()
+    return a.startswith(b) or b.startswith(a)
+
+
 def wizard_guard(scope: Construct) -> list[Statement]:
-    """S15.guard: explicit Deny of stack writes on CDKToolkit and on this stack (and its shards, same prefix)."""
+    """S15.guard: explicit Deny of stack writes on CDKToolkit, on this stack (and its shards, same prefix) and on
+    every StackSet instance (``StackSet-*``: in organization mode the baseline runs in each member account as
+    ``StackSet-<stack set name>-<id>``, not under this stack's name)."""
     stack_name = stack_of(scope).stack_name
     return row_statements(scope, ["S15.guard"], prop="workflow_wizard", bindings={CFN_STACK: [
         render_kind(scope, CFN_STACK, StackName=CDK_TOOLKIT_STACK),
         render_kind(scope, CFN_STACK, StackName=f"{stack_name}*"),
+        render_kind(scope, CFN_STACK, StackName=f"{STACK_SET_INSTANCE_PREFIX}*"),
     ]})

@@ -217,3 +217,40 @@ def test_tag_scoped_listing_is_an_explicit_choice(tagged):
     with pytest.raises(MediaLiveIamError, match="mediapackage_channel_listing.*without tag scoping"):
         MediaLiveOperatorGroup(stack, "G", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE],
                                mediapackage_channel_listing=True)
+
+
+# --- finding 5: organization mode's baseline runs as StackSet-<name>-<id>, which the guard did not name -----------
+
+@pytest.mark.parametrize("prop", ["workflow_wizard_stack_prefix", "workflow_monitor_stack_prefix"])
+@pytest.mark.parametrize("prefix", ["StackSet-", "Stack", "StackSet-MediaLiveIam"])
+def test_a_stack_prefix_that_reaches_stack_set_instances_fails_at_synth(prop, prefix):
+    """Failed before: accepted, and DeleteStack then reached the organization baseline in every member account."""
+    from medialive_iam_constructs import MediaLiveIamError
+
+    _, stack = new_stack()
+    kw = {"workflow_wizard": True} if prop == "workflow_wizard_stack_prefix" else {"workflow_monitor_deploy": True}
+    if prop == "workflow_wizard_stack_prefix":
+        kw["workflow_monitor_stack_prefix"] = None
+    with pytest.raises(MediaLiveIamError, match=f"{prop}.*StackSet-"):
+        MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE], **{prop: prefix}, **kw)
+
+
+@pytest.fixture(scope="module")
+def wizard(iam_evaluator) -> dict[str, Persona]:
+    _, stack = new_stack("WizardOptIn")
+    kw = dict(workflow_wizard=True, workflow_monitor_deploy=True, workflow_monitor_stack_prefix="MediaLiveMonitor-")
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE], **kw)
+    admin = RestrictedAdmin(stack, "Admin", operator_groups=[ops], **kw)
+    template = template_of(stack)
+    return {name: Persona(template, stack.get_logical_id(c.group.node.default_child), iam_evaluator)
+            for name, c in (("advanced", ops), ("admin", admin))}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", ["cloudformation:DeleteStack", "cloudformation:UpdateStack",
+                                    "cloudformation:CreateChangeSet"])
+def test_no_stack_set_instance_is_reachable(wizard, persona, action):
+    """The guard names every StackSet instance explicitly, whatever the prefixes say (an explicit Deny holds even if
+    a broader policy is attached later)."""
+    arn = stack_arn("StackSet-MediaLiveIamBaseline-1a2b3c4d")
+    assert wizard[persona].decide(action, arn) == "ExplicitlyDenied"

@@ -154,7 +154,9 @@ def test_two_stages_in_one_account_need_different_prefixes():
             {"name": "Green", "account": "111111111111", "region": "eu-west-1"}]
     with pytest.raises(MediaLiveIamError, match="would create the same IAM names in account 111111111111"):
         sample_app(stages=same)
-    app, stacks = sample_app(stages=[{**same[0], "namePrefix": "Blue"}, {**same[1], "namePrefix": "Green"}])
+    app, stacks = sample_app(stages=[{**same[0], "namePrefix": "Blue", "path": "/medialive-blue/"},
+                                     {**same[1], "namePrefix": "Green", "path": "/medialive-green/"}],
+                             workflows=WORKFLOWS_WITHOUT_PARAMETERS)
     assembly = app.synth()
     names = []
     for stage, stack in zip(("Blue", "Green"), stacks):
@@ -193,12 +195,30 @@ def test_sample_app_fails_at_synth_past_the_roles_per_account_quota():
     sample_app(rolesPerAccount=2)[0].synth()
 
 
-def test_two_stages_in_one_account_share_its_role_quota():
+#: Two workflows whose resources sit in no stage's path (the sample's own name parameters under /medialive/, which a
+#: stage with a path of its own does not cover: its boundary's parameter path is that path).
+WORKFLOWS_WITHOUT_PARAMETERS = {"news": {"sourceBuckets": ["example-news-sources"]},
+                                "sports": {"sourceBuckets": ["example-sports-sources"]}}
+
+
+@pytest.mark.parametrize("paths", [(None, None), ("/medialive/", "/medialive/green/"), ("/blue/", "/blue/")])
+def test_two_stages_in_one_account_need_paths_of_their_own(paths):
+    """Issue 20, finding 6. Failed before: two stages differing only by namePrefix synthesized, and each stage's
+    administrator managed the other's users, roles and workflow policies (one path)."""
     same = [{"name": "Blue", "account": "111111111111", "region": "us-west-2", "namePrefix": "Blue"},
             {"name": "Green", "account": "111111111111", "region": "eu-west-1", "namePrefix": "Green"}]
-    app, _ = sample_app(stages=same, rolesPerAccount=3)
+    stages = [{**entry, **({"path": p} if p else {})} for entry, p in zip(same, paths)]
+    with pytest.raises(MediaLiveIamError, match="share the IAM path .* in account 111111111111.*path of its own"):
+        sample_app(stages=stages)
+
+
+def test_two_stages_in_one_account_share_its_role_quota():
+    same = [{"name": "Blue", "account": "111111111111", "region": "us-west-2", "namePrefix": "Blue", "path": "/blue/"},
+            {"name": "Green", "account": "111111111111", "region": "eu-west-1", "namePrefix": "Green",
+             "path": "/green/"}]
+    app, _ = sample_app(stages=same, rolesPerAccount=3, workflows=WORKFLOWS_WITHOUT_PARAMETERS)
     with pytest.raises(Exception, match=r"account 111111111111 would hold 4 IAM roles from this app "
                                         r"\(Blue/MediaLiveIam 2, Green/MediaLiveIam 2\)"):
         app.synth()
     other = [same[0], {**same[1], "account": "222222222222"}]
-    sample_app(stages=other, rolesPerAccount=3)[0].synth()  # 2 + 2 in two accounts
+    sample_app(stages=other, rolesPerAccount=3, workflows=WORKFLOWS_WITHOUT_PARAMETERS)[0].synth()  # 2 + 2 in two accounts

@@ -221,7 +221,8 @@ USER_ROWS: tuple[Row, ...] = (
         Grant(_a("cloudformation", "CreateStack", "DeleteStack", "UpdateStack", "CreateChangeSet", "ExecuteChangeSet",
                  "DeleteChangeSet", "SetStackPolicy", "UpdateTerminationProtection", "CancelUpdateStack",
                  "ContinueUpdateRollback", "RollbackStack"), (CFN_STACK,), must_bind=True, effect="Deny"),
-    ), _S, ("[inferred] Explicit Deny on stack/CDKToolkit/* and stack/<the construct's stack name>*/*: CloudFormation "
+    ), _S, ("[inferred] Explicit Deny on stack/CDKToolkit/*, stack/<the construct's stack name>*/* and stack/StackSet-*/* "
+            "(every StackSet instance, the organization baseline's in member accounts among them): CloudFormation "
             "deletes a stack under the service role stored with it (for CDK stacks: the deploy role), so DeleteStack "
             "on those would remove the IAM baseline itself.",)),
     Row("S16", "Workflow wizard: create and delete a CloudFront distribution (MediaPackage destination)", _SUM, (
