@@ -38,12 +38,9 @@ from .catalog.activities import (
     UNSCOPABLE_ROWS,
 )
 from .catalog.resources import CFN_STACK, IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
+from .catalog.opt_ins import OPT_INS, opt_in_rows
 from .catalog.tiers import (
-    ADVANCED_ONLY_OPT_INS,
     FORBIDDEN_BY_OPTION,
-    OPT_IN_ROWS,
-    WORKFLOW_MONITOR_DEPLOY_ROWS,
-    opt_in_rows,
     TIER_NEVER,
     OperatorTier,
     TrustedEntityOption,
@@ -62,9 +59,8 @@ from .scopes import (
     operator_bindings,
     operator_rows,
     operator_values,
-    monitor_stack_binding,
-    wizard_guard,
-    wizard_stack_binding,
+    opt_in_statements,
+    split_stack_rows,
 )
 from .statements import render_kind, row_statements
 from ._checks import add_check
@@ -303,9 +299,6 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             raise MediaLiveIamError(describe(self), "mediapackage_channel_listing", "given without tag scoping: a group "
                                     "without resource_tag lists MediaPackage channels anyway (S21)",
                                     "drop mediapackage_channel_listing, or give resource_tag")
-        if simple_role_write_equals_iam_admin and option is not TrustedEntityOption.SIMPLE:
-            raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "S29/S31 belong to the simple "
-                                    "option", "drop it, or use trusted_entity=SIMPLE")
         opted = {"workflow_wizard": workflow_wizard,
                  "simple_role_write_equals_iam_admin": simple_role_write_equals_iam_admin,
                  "medialive_anywhere": medialive_anywhere,
@@ -346,12 +339,9 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             bindings[IAM_ROLE] = role_arns
         if channel_arns:
             bindings[ML_CHANNEL] = list(channel_arns)
-        if "S15" in self.rows:
-            bindings[CFN_STACK] = wizard_stack_binding(self, workflow_wizard_stack_prefix)
 
-        # W4 binds CloudFormation stacks of its own prefix: its statements are made apart from the wizard's (S15).
-        monitor_rows = [r for r in self.rows if r in WORKFLOW_MONITOR_DEPLOY_ROWS]
-        main_rows = [r for r in self.rows if r not in WORKFLOW_MONITOR_DEPLOY_ROWS]
+        # The opt-ins that make CloudFormation stacks (catalog/opt_ins.py) bind their own stack prefixes, apart.
+        main_rows, stacked = split_stack_rows(self.rows, opted)
         statement_kw = dict(
             # the roles and channels the app lists change on day 2: their statements are packed last (D15)
             volatile_kinds=[k for k, listed in ((IAM_ROLE, trusted_roles), (ML_CHANNEL, channel_arns)) if listed],
@@ -359,18 +349,16 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             values=operator_values(notification_prefix=notification_prefix,
                                    notification_endpoints=notification_endpoints),
         )
+
         def scoped(rows):
             return _tag_scoped_rows(rows, credential_listing=mediapackage_channel_listing) if tag is not None else rows
 
-        statements = row_statements(self, scoped(main_rows),
-                                    bindings=bindings, **statement_kw)
-        if monitor_rows:
-            statements += row_statements(
-                self, scoped(monitor_rows), prop="workflow_monitor_deploy",
-                bindings={**bindings, CFN_STACK: monitor_stack_binding(self, workflow_monitor_stack_prefix)},
-                **statement_kw)
-        if "S15" in self.rows or monitor_rows:
-            statements += wizard_guard(self)
+        statements = row_statements(self, scoped(main_rows), bindings=bindings, **statement_kw)
+        statements += opt_in_statements(
+            self, [(o, scoped(rows_)) for o, rows_ in stacked], bindings=bindings, **statement_kw,
+            prefixes={"workflow_wizard_stack_prefix": workflow_wizard_stack_prefix,
+                      "workflow_monitor_stack_prefix": workflow_monitor_stack_prefix})
+        if stacked:
             self.rows = self.rows + ("S15.guard",)
         if user_names:
             # A9: a console user created here must be able to replace its initial password (forced reset at
@@ -435,7 +423,7 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         given = self._expand("rows", rows)
         added = self._expand("add_rows", add_rows)
         removed = set(self._expand("remove_rows", remove_rows))
-        extra = tuple(r for prop in OPT_IN_ROWS if opted[prop] for r in opt_in_rows(prop, tier))
+        extra = opt_in_rows(opted, tier)
         if tier is not None and given:
             raise MediaLiveIamError(
                 describe(self), "rows", f"rows are given together with tier {tier.name}",
@@ -452,29 +440,23 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                     f"({'; '.join(catalog.ROWS[r].title for r in never)})",
                     "choose a higher tier, or a custom category (tier=None, rows=[...]) if this group really needs it",
                 )
-        for prop, opt_rows in OPT_IN_ROWS.items():
-            behind = [r for r in given + added if r in catalog.expand(opt_rows)]
-            if behind and not opted[prop]:
+        for opt_in in OPT_INS:  # catalog/opt_ins.py: one entry per opt-in
+            behind = [r for r in given + added if r in opt_in.rows]
+            if behind and not opted[opt_in.prop]:
                 raise MediaLiveIamError(
                     describe(self), "add_rows" if behind[0] in added else "rows",
-                    f"{', '.join(behind)} are granted only with {prop}=True (docs/threat-model.md says what they cost)",
-                    f"set {prop}=True if this group really needs them, or drop the rows",
+                    f"{', '.join(behind)} are granted only with {opt_in.prop}=True (docs/threat-model.md says what "
+                    "they cost)", f"set {opt_in.prop}=True if this group really needs them, or drop the rows",
                 )
-        for prop in ADVANCED_ONLY_OPT_INS:
-            if opted[prop] and tier is not None and tier is not OperatorTier.ADVANCED:
-                what = {"workflow_wizard": "the workflow wizard's rows",
-                        "workflow_monitor_deploy": "workflow monitor's deployment rows (W4)"}[prop]
-                raise MediaLiveIamError(describe(self), prop, f"tier {tier.name} must never get {what}",
-                                        "use tier ADVANCED, or a custom category (tier=None, rows=[...])")
-        if opted["simple_role_write_equals_iam_admin"] and tier is OperatorTier.BASIC:
-            raise MediaLiveIamError(describe(self), "simple_role_write_equals_iam_admin", "BASIC operators create no "
-                                    "channels and never get S29/S31", "drop it, or choose a higher tier")
-        for prop in OPT_IN_ROWS:
-            never = [r for r in opt_in_rows(prop, tier) if tier is not None and r in TIER_NEVER[tier]]
-            if opted[prop] and never:
+            if not opted[opt_in.prop]:
+                continue
+            if opt_in.option is not None and option is not opt_in.option:
+                raise MediaLiveIamError(describe(self), opt_in.prop, f"{opt_in.title} belong to the "
+                                        f"{opt_in.option.value} option", f"drop it, or use trusted_entity={opt_in.option.name}")
+            if tier is not None and tier not in opt_in.tier_rows:
                 raise MediaLiveIamError(
-                    describe(self), prop, f"tier {tier.name} must never get the {prop.replace('_', ' ')} rows "
-                    f"({', '.join(never)})", "drop it, use a higher tier, or a custom category (tier=None, rows=[...])",
+                    describe(self), opt_in.prop, f"tier {tier.name} must never get {opt_in.title}",
+                    f"use tier {' or '.join(t.name for t in opt_in.tier_rows)}, or a custom category (tier=None, rows=[...])",
                 )
         forbidden = [r for r in given + added if r in FORBIDDEN_BY_OPTION[option]]
         if forbidden:

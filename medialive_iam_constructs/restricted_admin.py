@@ -30,7 +30,8 @@ from .catalog.admin import (
     USER_BOUNDARY_KEY,
 )
 from .catalog.model import Grant, Row
-from .catalog.resources import CFN_STACK, IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
+from .catalog.resources import IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
+from .catalog.opt_ins import OPT_INS
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
 from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, namespace_statements
 from .scopes import (
@@ -39,9 +40,8 @@ from .scopes import (
     operator_bindings,
     operator_rows,
     operator_values,
-    monitor_stack_binding,
-    wizard_guard,
-    wizard_stack_binding,
+    opt_in_statements,
+    split_stack_rows,
 )
 from ._console_users import check_console_users, create_console_users
 from ._readonly import ReadOnlyAfterInit
@@ -389,20 +389,22 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                 operator_values(notification_prefix=notification_prefix, notification_endpoints=notification_endpoints))
 
         # --- rows and statements --------------------------------------------------------------------------
-        tier = operator_rows(tier_rows(OperatorTier.ADVANCED, option, workflow_wizard=workflow_wizard,
-                                       medialive_anywhere=medialive_anywhere,
-                                       allow_device_transfer=allow_device_transfer), notification_endpoints)
-        monitor = ["W4"] if workflow_monitor_deploy else []
+        opted = {"workflow_wizard": workflow_wizard, "medialive_anywhere": medialive_anywhere,
+                 "allow_device_transfer": allow_device_transfer, "workflow_monitor_deploy": workflow_monitor_deploy}
+        assert set(opted) == {o.prop for o in OPT_INS if o.admin}, "RestrictedAdmin takes every admin opt-in"
+        tier, stacked = split_stack_rows(
+            operator_rows(tier_rows(OperatorTier.ADVANCED, option, **opted), notification_endpoints), opted)
         admin = ["A1", "A2", "A4", "A5"] + (["A5.trust"] if allow_role_creation else []) + ["A6", "A7", "M4"]
         if allow_access_keys:
             admin.insert(2, "A3")
         if require_user_boundary:
             admin.insert(1, "A1.boundary")
         guards = ["A8.boundary", "A8.create", "A8.self", "A8.assume", "A8.access-role"]
-        if workflow_wizard or workflow_monitor_deploy:
+        if stacked:
             guards.append("S15.guard")
         #: Every catalog row the administrator's policies come from.
-        self.rows: tuple[str, ...] = (tuple(tier) + tuple(monitor) + tuple(admin) + tuple(guards)
+        self.rows: tuple[str, ...] = (tuple(tier) + tuple(r for _, own in stacked for r in own) + tuple(admin)
+                                      + tuple(guards)
                                       + (("A9",) if console_names else ()))
 
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
@@ -413,8 +415,6 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         tier_bindings = operator_bindings(self, parameter_path=parameter_path, notification_prefix=notification_prefix)
         if option is TrustedEntityOption.COMPLEX:  # S32: the roles it passes are the ones it makes (A7)
             tier_bindings[IAM_ROLE] = role_arns
-        if workflow_wizard:
-            tier_bindings[CFN_STACK] = wizard_stack_binding(self, workflow_wizard_stack_prefix)
         values = {
             **operator_values(notification_prefix=notification_prefix, notification_endpoints=notification_endpoints),
             ROLE_BOUNDARY_KEY: self.permissions_boundary.managed_policy_arn,
@@ -429,9 +429,9 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             return None
 
         statements = row_statements(self, tier, bindings=tier_bindings, values=values)
-        if monitor:  # W4 binds CloudFormation stacks of its own prefix, apart from the wizard's (S15)
-            statements += row_statements(self, monitor, prop="workflow_monitor_deploy", values=values, bindings={
-                **tier_bindings, CFN_STACK: monitor_stack_binding(self, workflow_monitor_stack_prefix)})
+        statements += opt_in_statements(self, stacked, bindings=tier_bindings, values=values, prefixes={
+            "workflow_wizard_stack_prefix": workflow_wizard_stack_prefix,
+            "workflow_monitor_stack_prefix": workflow_monitor_stack_prefix})
         statements += row_statements(self, admin, prop="operator_groups", extra_conditions=user_boundary_condition,
                                      values=values, bindings={
             IAM_USER: user_arns,
@@ -447,8 +447,6 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             + protected_policies,
             IAM_GROUP: [self.group.group_arn],
         }, volatile_kinds=[IAM_POLICY] if protected_policies else ())  # the groups' policies come and go (D15)
-        if workflow_wizard or workflow_monitor_deploy:
-            statements += wizard_guard(self)
         if console_names:  # A9: the created administrators replace their initial password (as operator groups' users)
             own_user = render_kind(self, IAM_USER, UserNameWithPath=console_user_path[1:] + "${aws:username}")
             statements += row_statements(self, ["A9"], bindings={IAM_USER: [own_user]})

@@ -1,5 +1,6 @@
 """What the operator tiers and the restricted administrator bind alike: the password-parameter path (S41), the
-notification prefix and endpoints (S26, S40), and the workflow wizard's stack prefix (S15, S15.guard).
+notification prefix and endpoints (S26, S40), and the stack prefixes of the opt-ins that make CloudFormation stacks
+(the workflow wizard's S15, workflow monitor's W4; S15.guard).
 
 One place for the resources and condition values both constructs give the catalog's ``must_bind`` grants,
 so an operator group and the administrator built with the same props are scoped the same way (the proof's
@@ -8,18 +9,17 @@ monotonic-tier check relies on it).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from constructs import Construct
 
+from .catalog.opt_ins import DEFAULT_WIZARD_STACK_PREFIX, OPT_INS, OptIn
 from .catalog.resources import CFN_STACK, EVENTS_RULE, SNS_TOPIC, SSM_PARAMETER, Kind
 from .errors import MediaLiveIamError, describe
 from .statements import Statement, render_kind, row_statements
 from .tokens import is_token, stack_of
 from .validation import check_notification_prefix, check_ssm_path
 
-#: Default name prefix of the workflow wizard's CloudFormation stacks (``workflow_wizard_stack_prefix``).
-DEFAULT_WIZARD_STACK_PREFIX = "MediaLiveWorkflow-"
 #: The CDK bootstrap stack: never reachable through the wizard's rows (S15.guard).
 CDK_TOOLKIT_STACK = "CDKToolkit"
 #: The stacks a StackSet runs in an account are named ``StackSet-<stack set name>-<id>`` (the organization mode's
@@ -68,23 +68,17 @@ def operator_rows(rows: Sequence[str], notification_endpoints: Sequence[str]) ->
     return out
 
 
-def monitor_stack_binding(scope: Construct, prefix: str | None) -> list[str]:
-    """``stack/<prefix>*/*``: workflow monitor's deployment stacks (W4), checked as the wizard's prefix. AWS does not
-    document their names, so there is no default."""
+def stack_prefix_binding(scope: Construct, opt_in: OptIn, prefix: str | None) -> list[str]:
+    """``stack/<prefix>*/*``: the CloudFormation stacks of ``opt_in`` (the wizard's S15, workflow monitor's W4), after
+    checking the prefix is given and reaches neither CDKToolkit, the construct's own stack, nor StackSet instances."""
+    prop = opt_in.stack_prefix_prop
     if prefix is None:
         raise MediaLiveIamError(
-            describe(scope), "workflow_monitor_stack_prefix",
-            "workflow_monitor_deploy=True needs the name prefix of workflow monitor's CloudFormation stacks, which AWS "
-            "does not document",
-            "give workflow_monitor_stack_prefix= the prefix of the stacks a first deployment creates (CloudFormation "
-            "console), or drop workflow_monitor_deploy",
+            describe(scope), prop,
+            f"{opt_in.prop}=True needs the name prefix of its CloudFormation stacks, which AWS does not document",
+            f"give {prop}= the prefix of the stacks a first deployment creates (CloudFormation console), or drop "
+            f"{opt_in.prop}",
         )
-    return wizard_stack_binding(scope, prefix, prop="workflow_monitor_stack_prefix")
-
-
-def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wizard_stack_prefix") -> list[str]:
-    """``stack/<prefix>*/*``: the wizard's stacks (S15), after checking the prefix reaches neither CDKToolkit nor
-    the construct's own stack."""
     stack_name = stack_of(scope).stack_name
     problem = None
     if not isinstance(prefix, str) or not prefix or is_token(prefix):
@@ -98,12 +92,31 @@ def wizard_stack_binding(scope: Construct, prefix: str, prop: str = "workflow_wi
         problem = (f"{prefix!r} overlaps {STACK_SET_INSTANCE_PREFIX!r}, the names of the stacks StackSets run in the "
                    "account (the organization baseline's among them)")
     if problem:
-        raise MediaLiveIamError(
-            describe(scope), prop, problem,
-            f"give the prefix the wizard's stacks are named with, e.g. {DEFAULT_WIZARD_STACK_PREFIX!r}"
-            if prop == "workflow_wizard_stack_prefix" else "give the prefix of workflow monitor's stacks",
-        )
+        example = (f"e.g. {opt_in.default_stack_prefix!r}" if opt_in.default_stack_prefix
+                   else "as a first deployment names them")
+        raise MediaLiveIamError(describe(scope), prop, problem, f"give the prefix of {opt_in.title}'s stacks, {example}")
     return [render_kind(scope, CFN_STACK, StackName=prefix + "*")]
+
+
+def split_stack_rows(rows: Sequence[str], opted: Mapping[str, bool]) -> tuple[list[str], list[tuple[OptIn, list[str]]]]:
+    """``rows`` made with the construct's own bindings, and for each opt-in turned on that names its stacks
+    (``OptIn.stack_prefix_prop``), the rows bound to its own stack prefix (their statements are made apart, so that
+    the wizard's and the monitor's stacks never share a prefix)."""
+    stacked = [(o, [r for r in rows if r in o.rows]) for o in OPT_INS if o.stack_prefix_prop and opted.get(o.prop)]
+    taken = {r for _, own in stacked for r in own}
+    return [r for r in rows if r not in taken], [(o, own) for o, own in stacked if own]
+
+
+def opt_in_statements(scope: Construct, stacked: Sequence[tuple[OptIn, Sequence[Any]]], prefixes: Mapping[str, Any],
+                      bindings: Mapping[Kind, list[str]], **kw: Any) -> list[Statement]:
+    """The statements of the stack-making opt-ins (``split_stack_rows``), each bound to its stack prefix (the value
+    of its ``stack_prefix_prop`` in ``prefixes``), then S15.guard once (CDKToolkit, this stack, StackSet-*)."""
+    statements: list[Statement] = []
+    for opt_in, rows in stacked:
+        prefix = prefixes[opt_in.stack_prefix_prop]
+        statements += row_statements(scope, rows, prop=opt_in.prop, **kw, bindings={
+            **bindings, CFN_STACK: stack_prefix_binding(scope, opt_in, prefix)})
+    return statements + (wizard_guard(scope) if stacked else [])
 
 
 def _overlap(a: str, b: str) -> bool:

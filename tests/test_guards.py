@@ -262,12 +262,15 @@ def test_operator_group_rejects_a_never_row_of_its_tier(tier, row_id):
     e = _raises(lambda: MediaLiveOperatorGroup(stack, "Ops", tier=tier, add_rows=[row_id]),
                 construct="Test/Ops (MediaLiveOperatorGroup)", prop="add_rows")
     assert row_id in e.problem
-    opt_in = [prop for prop, rows in getattr(tiers, "OPT_IN_ROWS", {}).items() if row_id in catalog.expand(rows)]
+    from medialive_iam_constructs.catalog.opt_ins import OPT_INS
+
+    opt_in = [o for o in OPT_INS if row_id in o.rows]
     if opt_in and "must never get" not in e.problem:
         # A row behind an opt-in prop is refused for want of the opt-in first; following that fix must still
         # not give the row to a tier that must never get it.
-        (prop,) = opt_in
-        option = TrustedEntityOption.SIMPLE if prop == "simple_role_write_equals_iam_admin" else TrustedEntityOption.COMPLEX
+        (entry,) = opt_in
+        prop = entry.prop
+        option = entry.option or TrustedEntityOption.COMPLEX
         again = _raises(lambda: MediaLiveOperatorGroup(stack, "Ops2", tier=tier, add_rows=[row_id], trusted_entity=option,
                                                        **{prop: True}),
                         construct="Test/Ops2 (MediaLiveOperatorGroup)", prop=prop)

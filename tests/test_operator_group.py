@@ -803,5 +803,5 @@ def test_device_transfer_is_opt_in(tier_stacks, iam_evaluator):
     group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE_A],
                                    allow_device_transfer=True)
     assert Built(app, stack, group, iam_evaluator).decide("medialive:TransferInputDevice", device) == "Allowed"
-    with pytest.raises(MediaLiveIamError, match="must never get the allow device transfer rows"):
+    with pytest.raises(MediaLiveIamError, match="must never get the rows that transfer Link devices"):
         MediaLiveOperatorGroup(stack, "Rw", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE_A], allow_device_transfer=True)

@@ -42,32 +42,6 @@ TRUSTED_ENTITY_ROWS: dict[TrustedEntityOption, tuple[str, ...]] = {
     TrustedEntityOption.SIMPLE: ("S30",),
     TrustedEntityOption.COMPLEX: ("S32",),
 }
-#: Create / update MediaLiveAccessRole from the console (S29, S31): whoever holds them writes a role's trust
-#: policy and inline policy, i.e. can make a role that trusts themselves with any permission. Granted only with
-#: ``simple_role_write_equals_iam_admin=True`` on an operator group; never to the restricted administrator.
-SIMPLE_ROLE_WRITE_ROWS: tuple[str, ...] = ("S29", "S31")
-#: The workflow wizard (S15, S16, S20, S22, S23): creates a CloudFormation stack with a MediaConnect flow,
-#: MediaPackage channel, MediaStore container and CloudFront distribution. Opt-in (``workflow_wizard=True``)
-#: of ADVANCED and the administrator: what the wizard names its stacks and resources is not documented, so
-#: CloudFormation is scoped to a stack-name prefix and the other services' deletes reach every resource of
-#: those kinds in the account (docs/threat-model.md).
-WIZARD_ROWS: tuple[str, ...] = ("S15", "S16", "S20", "S22", "S23")
-#: Transfer a Link device to another account (S4.transfer, S36.transfer): IAM cannot limit the target account.
-DEVICE_TRANSFER_ROWS: tuple[str, ...] = ("S4.transfer", "S36.transfer")
-#: MediaLive Anywhere (N1-N3; requirements-for-emla): opt-in (``medialive_anywhere=True``, the same prop on
-#: operator groups and the administrator), by tier: viewing for BASIC, channel placement groups (running channels
-#: on a cluster) from READ_WRITE, the configuration of networks, clusters, nodes and SDI sources for ADVANCED.
-ANYWHERE_ROWS: tuple[str, ...] = ("N1", "N2", "N3")
-ANYWHERE_TIER_ROWS: dict[OperatorTier, tuple[str, ...]] = {
-    OperatorTier.BASIC: ("N1",),
-    OperatorTier.READ_WRITE: ("N1", "N2"),
-    OperatorTier.ADVANCED: ("N1", "N2", "N3"),
-}
-#: Workflow monitor deployments (W4): opt-in (``workflow_monitor_deploy=True`` with
-#: ``workflow_monitor_stack_prefix``) of ADVANCED and the administrator. AWS documents neither the stack's name nor
-#: its alarms' and rules' names, so CloudFormation is scoped to a prefix the app gives, and the CloudWatch alarm and
-#: EventBridge rule grants reach every alarm and rule of the account and region (docs/threat-model.md).
-WORKFLOW_MONITOR_DEPLOY_ROWS: tuple[str, ...] = ("W4",)
 #: Rows that contradict an option: the complex option must not list, create or change roles.
 FORBIDDEN_BY_OPTION: dict[TrustedEntityOption, tuple[str, ...]] = {
     TrustedEntityOption.SIMPLE: ("S32",),
@@ -102,44 +76,19 @@ TIER_NEVER: dict[OperatorTier, tuple[str, ...]] = {
                                      "N3", "S4.transfer", "S36.transfer")),
     OperatorTier.ADVANCED: (),
 }
-#: Rows no tier gets by default, each behind an explicit prop of the constructs.
-OPT_IN_ROWS: dict[str, tuple[str, ...]] = {
-    "workflow_wizard": WIZARD_ROWS,
-    "allow_device_transfer": DEVICE_TRANSFER_ROWS,
-    "simple_role_write_equals_iam_admin": SIMPLE_ROLE_WRITE_ROWS,
-    "medialive_anywhere": ANYWHERE_ROWS,
-    "workflow_monitor_deploy": WORKFLOW_MONITOR_DEPLOY_ROWS,
-}
-#: Opt-ins whose rows depend on the tier (a custom category, tier None, gets all of OPT_IN_ROWS[prop]).
-OPT_IN_TIER_ROWS: dict[str, dict[OperatorTier, tuple[str, ...]]] = {
-    "medialive_anywhere": ANYWHERE_TIER_ROWS,
-}
-#: Opt-ins only ADVANCED (and the administrator, or a custom category) may take.
-ADVANCED_ONLY_OPT_INS: tuple[str, ...] = ("workflow_wizard", "workflow_monitor_deploy")
+def tier_rows(tier: OperatorTier, option: TrustedEntityOption, **opted: bool) -> tuple[str, ...]:
+    """All rows of ``tier`` under ``option``: its activities plus the option's trusted-entity rows, minus what the
+    option forbids, plus the rows of each opt-in turned on in ``opted`` (props of ``catalog/opt_ins.py``:
+    ``workflow_wizard=True``, ...). BASIC gets no trusted-entity rows: it creates no channels."""
+    from .opt_ins import BY_PROP, opt_in_rows
 
-
-def opt_in_rows(prop: str, tier: OperatorTier | None) -> tuple[str, ...]:
-    """The rows the opt-in ``prop`` adds to ``tier`` (all of its rows for a custom category, ``tier=None``)."""
-    by_tier = OPT_IN_TIER_ROWS.get(prop)
-    if by_tier is not None and tier is not None:
-        return expand(by_tier[tier])
-    return expand(OPT_IN_ROWS[prop])
-
-
-def tier_rows(tier: OperatorTier, option: TrustedEntityOption, *, workflow_wizard: bool = False,
-              medialive_anywhere: bool = False, workflow_monitor_deploy: bool = False,
-              allow_device_transfer: bool = False) -> tuple[str, ...]:
-    """All rows of ``tier`` under ``option``: its activities plus the option's trusted-entity rows, minus
-    what the option forbids, plus the rows of each opt-in given (``workflow_wizard``, ``medialive_anywhere``,
-    ``workflow_monitor_deploy``). BASIC gets no trusted-entity rows: it creates no channels."""
+    unknown = sorted(set(opted) - set(BY_PROP))
+    if unknown:
+        raise TypeError(f"tier_rows() got unknown opt-ins {', '.join(unknown)}")
     rows = [r for r in TIER_ROWS[tier] if r not in FORBIDDEN_BY_OPTION[option]]
     if tier is not OperatorTier.BASIC:
         rows += TRUSTED_ENTITY_ROWS[option]
-    for prop, on in (("workflow_wizard", workflow_wizard), ("medialive_anywhere", medialive_anywhere),
-                     ("workflow_monitor_deploy", workflow_monitor_deploy),
-                     ("allow_device_transfer", allow_device_transfer)):
-        if on:
-            rows += [r for r in opt_in_rows(prop, tier) if r not in rows]
+    rows += [r for r in opt_in_rows(opted, tier) if r not in rows]
     return tuple(rows)
 
 
@@ -150,7 +99,8 @@ def _check_tiers(
 ) -> None:
     """Import-time guard: no tier both gets a row and must never get it, whether the row is one of its
     ``TIER_ROWS`` or comes with an option's ``TRUSTED_ENTITY_ROWS`` (which BASIC does not get, as in
-    :func:`tier_rows`). The dicts default to this module's; tests pass their own."""
+    :func:`tier_rows`); the opt-ins' rows are checked by ``catalog/opt_ins.py``. The dicts default to this
+    module's; tests pass their own."""
     granted = TIER_ROWS if tier_rows_by_tier is None else tier_rows_by_tier
     never_by_tier = TIER_NEVER if tier_never is None else tier_never
     trusted = TRUSTED_ENTITY_ROWS if trusted_entity_rows is None else trusted_entity_rows
@@ -160,10 +110,6 @@ def _check_tiers(
         both = [r for r in granted.get(tier, ()) if r in never]
         if both:
             problems.append(f"tier {tier.name} has {', '.join(both)} both in TIER_ROWS and in TIER_NEVER")
-        for prop, by_tier in OPT_IN_TIER_ROWS.items():
-            both = [r for r in by_tier.get(tier, ()) if r in never]
-            if both:
-                problems.append(f"tier {tier.name} gets {', '.join(both)} through {prop}, but they are in its TIER_NEVER")
         if tier is OperatorTier.BASIC:  # tier_rows gives BASIC no trusted-entity rows
             continue
         for option, rows in trusted.items():
