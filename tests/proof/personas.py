@@ -47,6 +47,9 @@ class Persona:
     chain: tuple[str, int] | None = None
     logical_id: str = ""
     notes: tuple[str, ...] = ()
+    #: the opt-ins (props of ``catalog/opt_ins.py``) the construct was built with: their open kinds and
+    #: permissions-management actions are added to the persona's expectations.
+    opt_ins: tuple[str, ...] = ()
 
     @property
     def table_key(self) -> str:
@@ -64,6 +67,33 @@ def _cdk_workflows() -> dict[str, Any]:
     return dict(cdk_json_context().get("medialive-iam:workflows") or {})
 
 
+OPT_IN_STACK = "ProofOptIns"
+
+
+def opt_in_configs() -> list[tuple[str, str, str | None, tuple[str, ...], bool]]:
+    """The configurations the proof enumerates from ``catalog/opt_ins.py`` (issue 20), without synthesizing:
+    ``(persona id, kind, tier or None for the administrator, opt-ins, tag-scoped)``. Every opt-in on its own at each
+    tier that may take it and on the administrator that takes it, tag-scoped at its highest tier, and every pair of
+    opt-ins that shares an IAM service (besides MediaLive's own) on ADVANCED. A new entry of the table enters here
+    with nobody writing a case."""
+    from medialive_iam_constructs.catalog.opt_ins import OPT_INS
+
+    out: list[tuple[str, str, str | None, tuple[str, ...], bool]] = []
+    for o in OPT_INS:
+        tiers = [t.name for t in o.tier_rows]
+        for t in tiers:
+            out.append((f"opt-in/{o.prop}/{t}", "operator", t, (o.prop,), False))
+        out.append((f"opt-in/{o.prop}/{tiers[-1]}+tag", "tag-operator", tiers[-1], (o.prop,), True))
+        if o.admin:
+            out.append((f"opt-in/{o.prop}/RestrictedAdmin", "admin", None, (o.prop,), False))
+    for i, a in enumerate(OPT_INS):
+        for b in OPT_INS[i + 1:]:
+            shared = set(a.services) & set(b.services) - {"medialive"}
+            if shared and "ADVANCED" in {t.name for t in a.tier_rows} & {t.name for t in b.tier_rows}:
+                out.append((f"opt-in/{a.prop}+{b.prop}/ADVANCED", "operator", "ADVANCED", (a.prop, b.prop), False))
+    return out
+
+
 def persona_ids() -> list[str]:
     """Every persona id, without synthesizing anything."""
     ids = []
@@ -73,6 +103,8 @@ def persona_ids() -> list[str]:
     ids += ["sample-complex/AdministratorAccess-under-boundary", "tag-scoped/READ_WRITE"]
     ids += [f"user-app/{p}" for p in ("RestrictedAdmin", "Operators", "Engineers", "SportsTeam", "role:live",
                                       "role:vod")]
+    ids += [c[0] for c in opt_in_configs()]
+    ids += [f"organization/{p}" for p in (*TIERS, "RestrictedAdmin")]
     return ids
 
 
@@ -268,6 +300,94 @@ def _user_app(built: Built, ev) -> None:
         assert built.personas[pid].principal.permissions_boundary, f"{pid} has no permissions boundary"
 
 
+#: The stack prefixes the opt-in personas are built with (props the table names in ``stack_prefix_prop``).
+OPT_IN_STACK_PREFIXES = {"workflow_wizard_stack_prefix": "MediaLiveWorkflow-",
+                         "workflow_monitor_stack_prefix": "MediaLiveMonitor-"}
+
+
+def _opt_ins(built: Built, ev) -> None:
+    """The configurations of :func:`opt_in_configs`, one stack, one construct each."""
+    from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier, RestrictedAdmin, TrustedEntityOption
+    from medialive_iam_constructs.catalog.opt_ins import BY_PROP
+    from tests.helpers import new_stack, template_of
+
+    _, stack = new_stack(OPT_IN_STACK)
+    role_arn = f"arn:{U.PARTITION}:iam::{U.TEST_ACCOUNT}:role/medialive/ProofOptInWorkflow"
+    made = []
+    admin_ops = None
+    for pid, kind, tier, props, tagged in opt_in_configs():
+        entries = [BY_PROP[p] for p in props]
+        option = next((e.option for e in entries if e.option is not None), TrustedEntityOption.COMPLEX)
+        kw: dict[str, Any] = {p: True for p in props}
+        kw.update({e.stack_prefix_prop: OPT_IN_STACK_PREFIXES[e.stack_prefix_prop] for e in entries
+                   if e.stack_prefix_prop})
+        cid = pid.replace("opt-in/", "").replace("/", "-").replace("+", "-").replace("_", "")
+        if kind == "admin":
+            if admin_ops is None:
+                admin_ops = MediaLiveOperatorGroup(stack, "AdminOps", tier=OperatorTier.READ_WRITE,
+                                                   trusted_roles=[role_arn])
+            construct = RestrictedAdmin(stack, cid, operator_groups=[admin_ops], trusted_entity=option,
+                                        group_name=f"Proof{cid}"[:128], policy_name_prefix=f"Proof{cid}"[:60],
+                                        admin_policy_path=f"/proof-admin-{len(made)}/",
+                                        policy_path=f"/medialive/trusted-entity/", **kw)
+        else:
+            t = OperatorTier[tier]
+            if t is not OperatorTier.BASIC:
+                kw["trusted_entity"] = option
+                if option is TrustedEntityOption.COMPLEX:
+                    kw["trusted_roles"] = [role_arn]
+            if tagged:
+                kw.update(tag_kwargs(("Team", "news")))
+            construct = MediaLiveOperatorGroup(stack, cid, tier=t, **kw)
+        made.append((pid, kind, tier, props, tagged, option, construct))
+    template = template_of(stack)
+    built.templates["opt-ins"] = template
+    te = TemplateEvaluator(template, ev, stack_name=OPT_IN_STACK)
+    for pid, kind, tier, props, tagged, option, construct in made:
+        lid = _logical_id(stack, construct.group)
+        principal = te.policies(lid)
+        context = {}
+        if kind == "admin":
+            context["iam:PermissionsBoundary"] = te.resolve(stack.resolve(construct.permissions_boundary.managed_policy_arn))
+        ns = U.Namespace(stack_name=OPT_IN_STACK, tag=("Team", "news") if tagged else None, context=context)
+        built.personas[pid] = Persona(pid, kind, option.value, tier, principal, tuple(construct.rows), ns, template,
+                                      _library_documents(principal), None, lid, (f"opt-ins {', '.join(props)}",),
+                                      opt_ins=props)
+
+
+def _organization(built: Built, ev) -> None:
+    """The organization mode's baseline (the sample stack synthesized without an environment for a StackSet): its
+    tiers and administrator as a member account runs them."""
+    import json
+
+    import aws_cdk as cdk
+
+    from medialive_iam_constructs.sample import ORGANIZATION_BASELINE_STAGE, build_app
+    from tests.helpers import cdk_json_context
+
+    org = {"organizationalUnits": ["ou-abcd-12345678"], "regions": [U.REGION]}
+    app = cdk.App(context={**cdk_json_context(), "medialive-iam:organization": json.dumps(org)})
+    build_app(app)
+    stage = app.node.find_child(ORGANIZATION_BASELINE_STAGE)
+    stack = next(c for c in stage.node.children if isinstance(c, cdk.Stack))
+    template = stage.synth().get_stack_by_name(stack.stack_name).template
+    built.templates["organization"] = template
+    te = TemplateEvaluator(template, ev, stack_name=f"StackSet-MediaLiveIamBaseline-{U.TEST_ACCOUNT}")
+    boundary_arn = te.resolve(stack.resolve(stack.admin.permissions_boundary.managed_policy_arn))
+    ns = U.Namespace(stack_name=stack.stack_name, context={"iam:PermissionsBoundary": boundary_arn})
+    for rank, (tier, group) in enumerate(stack.operator_groups.items()):
+        lid = _logical_id(stack, group.group)
+        principal = te.policies(lid)
+        built.personas[f"organization/{tier.name}"] = Persona(
+            f"organization/{tier.name}", "operator", "complex", tier.name, principal, tuple(group.rows), ns, template,
+            _library_documents(principal), ("organization", rank), lid)
+    lid = _logical_id(stack, stack.admin.group)
+    principal = te.policies(lid)
+    built.personas["organization/RestrictedAdmin"] = Persona(
+        "organization/RestrictedAdmin", "admin", "complex", None, principal, tuple(stack.admin.rows), ns, template,
+        _library_documents(principal), ("organization", 3), lid)
+
+
 _BUILT: dict[str, Built] = {}
 
 
@@ -282,6 +402,8 @@ def build(evaluator) -> Built:
         _sample(built, evaluator, "simple")
         _tag_scoped(built, evaluator)
         _user_app(built, evaluator)
+        _opt_ins(built, evaluator)
+        _organization(built, evaluator)
         missing = set(persona_ids()) ^ set(built.personas)
         if missing:
             raise AssertionError(f"persona ids and built personas differ: {sorted(missing)}")

@@ -480,7 +480,13 @@ _RESOURCE_POLICY_OF_FORMAT = {KMS_KEY_ARN: "kms-default-key-policy"}
 
 
 def _created_type(action: Action, rt: ResourceType) -> bool:
-    """The action creates a resource of ``rt`` (``CreateChannel`` and ``channel``): the new resource has no tags yet."""
+    """The action creates a resource of ``rt`` (``CreateChannel`` and ``channel``, or a create the catalog names
+    in TAG_ON_CREATE: ``PurchaseOffering`` and ``reservation``): the new resource has no tags yet."""
+    from medialive_iam_constructs.catalog.activities import TAG_ON_CREATE
+
+    kind = TAG_ON_CREATE.get(f"{action.service}:{action.name}")
+    if kind is not None and kind.service == action.service and kind.sar_name.lower() == rt.name.lower():
+        return True
     if not action.name.startswith("Create"):
         return False
     norm = lambda s: re.sub(r"[^a-z0-9]", "", s.lower())  # noqa: E731
