@@ -143,6 +143,8 @@ def _tag_conditions(tag: tuple[str, str], roles_by_path: bool):
                        if any(a in TAG_IN_REQUEST for a in grant.actions) else {})
         if kind is not None and grant.actions and all(CREDENTIAL_READS.get(a) is kind for a in grant.actions):
             return {"StringEquals": {f"aws:ResourceTag/{key}": value}}  # a read that returns the resource's secret
+        if kind is None and grant.actions and all(TAG_ON_CREATE.get(a) in TAG_SCOPED_KINDS for a in grant.actions):
+            return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # a create SAR gives no resource type
         if kind not in TAG_SCOPED_KINDS:
             return request_tag or None
         if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):

@@ -152,6 +152,33 @@ def _overlap(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
+#: Rows a managed group may hold beyond the administrator's: a console user's own password (A9).
+_OWN_ROWS = ("A9",)
+
+
+def _check_groups_within(scope: Construct, operator_groups: Sequence[object], admin_rows: Sequence[str]) -> None:
+    """The administrator creates users (A1, A2) and adds them to its operator groups (A4): it holds, through a user
+    it controls, whatever any of those groups holds. A group with a row the administrator lacks (an opt-in it was
+    not given, S29/S31 which it never gets) would lift its limits (issue 20, attack review): refused at synth."""
+    from .catalog.opt_ins import OPT_INS
+
+    held = set(admin_rows)
+    for item in operator_groups:
+        extra = [r for r in getattr(item, "rows", ()) if r not in held and r not in _OWN_ROWS]
+        if not extra:
+            continue
+        props = [o.prop for o in OPT_INS if set(extra) & set(o.rows)]
+        fix = (f"give the RestrictedAdmin the same opt-in ({', '.join(f'{p}=True' for p in props)}) if it may hold "
+               "them, or manage that group outside the RestrictedAdmin" if props else
+               "manage that group outside the RestrictedAdmin, or drop the rows from it")
+        raise MediaLiveIamError(
+            describe(scope), "operator_groups",
+            f"the operator group {describe(_group_of(item))} holds {', '.join(extra)}, which the administrator does "
+            "not: it creates users and adds them to its groups (A1, A4), so it would hold them through a user of its own",
+            fix,
+        )
+
+
 @jsii.implements(iam.IGrantable)
 class RestrictedAdmin(ReadOnlyAfterInit, Construct):
     """The guide's restricted administrator: more than regular users, less than full-access administrators.
@@ -406,6 +433,8 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         self.rows: tuple[str, ...] = (tuple(tier) + tuple(r for _, own in stacked for r in own) + tuple(admin)
                                       + tuple(guards)
                                       + (("A9",) if console_names else ()))
+
+        _check_groups_within(self, operator_groups, self.rows)
 
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
         record_rows(self.group.node.default_child, self.rows)

@@ -365,6 +365,16 @@ def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[Medi
                     "(IAM names are global to an account and case-insensitive)",
                     "deploy the IAM baseline once per account, or give one of them a different namePrefix",
                 )
+            mine, theirs = f"{prefix}medialive".lower(), f"{other_prefix}medialive".lower()
+            if mine.startswith(theirs) or theirs.startswith(mine):
+                raise MediaLiveIamError(
+                    "app (sample app)", f"{CONTEXT_PREFIX}stages",
+                    f"stages {other!r} and {name!r} in account {account} have notification prefixes {theirs!r} and "
+                    f"{mine!r}, one a prefix of the other: each stage's ADVANCED operators would manage the other's "
+                    "SNS topics and EventBridge rules (S26, S40)",
+                    "give namePrefix values of which neither starts with the other plus 'medialive' "
+                    "(e.g. 'Dev' and 'Prod')",
+                )
             if path.startswith(other_path) or other_path.startswith(path):
                 raise MediaLiveIamError(
                     "app (sample app)", f"{CONTEXT_PREFIX}stages",

@@ -43,8 +43,30 @@ def check_operator_props(scope: Construct, *, parameter_path: str, notification_
         if not isinstance(endpoint, str) or not endpoint.strip() or endpoint.strip("*?") == "":
             raise MediaLiveIamError(
                 describe(scope), "notification_endpoints", f"{endpoint!r} would allow subscriptions to any endpoint",
-                "give exact endpoints or patterns with a fixed host, e.g. 'https://hooks.example.com/*' or '*@example.com'",
+                "give exact endpoints or patterns with a fixed host, e.g. 'https://hooks.example.com/*' or "
+                "'alerts@example.com'",
             )
+        problem = _open_host(endpoint)
+        if problem:
+            raise MediaLiveIamError(
+                describe(scope), "notification_endpoints", f"{endpoint!r} {problem} (sns:Endpoint is matched as text)",
+                "fix the host and end it with '/' before any wildcard ('https://hooks.example.com/*'), and give e-mail "
+                "addresses without wildcards ('alerts@example.com')",
+            )
+
+
+def _open_host(endpoint: str) -> str | None:
+    """Why a pattern of ``notification_endpoints`` reaches hosts or addresses it does not name, or None (attack
+    review: ``https://hooks.example.com*`` matched ``https://hooks.example.com.evil.net/``, ``*@example.com`` matched
+    ``https://evil.net/?u=a@example.com``)."""
+    if "://" in endpoint:
+        host, slash, _ = endpoint.split("://", 1)[1].partition("/")
+        if any(c in host for c in "*?") or not slash:
+            return "leaves the host open: the pattern also matches other hosts"
+        return None
+    if any(c in endpoint for c in "*?"):
+        return "is a pattern that is not an https URL: it also matches URLs and other addresses that contain it"
+    return None
 
 
 def operator_bindings(scope: Construct, *, parameter_path: str, notification_prefix: str) -> dict[Kind, list[str]]:

@@ -321,7 +321,8 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         if boundary_policy is not None and not hasattr(boundary_policy, "managed_policy_arn"):
             raise MediaLiveIamError(describe(self), "permissions_boundary", f"{permissions_boundary!r} is not a policy",
                                     "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
-        policy_path = _policy_path(self, policy_path, bounded=boundary_policy is not None)
+        policy_path = _policy_path(self, policy_path, boundary=boundary_policy,
+                                   medialive_boundary=_is_medialive_boundary(permissions_boundary))
         if description is not None and not is_token(description) and len(description) > 1000:
             raise MediaLiveIamError(describe(self), "description", f"has {len(description)} characters",
                                     "use at most 1,000 characters")
@@ -375,7 +376,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             self,
             statements,
             principal_kind="role",
-            name_prefix=(f"{role_name}-{'trusted-entity' if boundary_policy is not None else 'unbounded'}"
+            name_prefix=(f"{role_name}-{'unbounded' if policy_path.startswith(UNBOUNDED_POLICY_PATH) else 'trusted-entity'}"
                          if role_name and not is_token(role_name) else None),
             path=policy_path,
             roles=[self._role],
@@ -706,16 +707,33 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         return (rows, bindings, hook, prop)
 
 
-def _policy_path(scope: Construct, policy_path: str | None, *, bounded: bool) -> str:
-    """The managed policies' path: given, or the default for a role with (``DEFAULT_POLICY_PATH``) or without
-    (``UNBOUNDED_POLICY_PATH``) a permissions boundary. A role without one keeps its policies under
-    ``UNBOUNDED_POLICY_PATH`` only: anywhere else a ``RestrictedAdmin`` of this or another app whose ``policy_path``
-    covers them could rewrite them (A6: ``CreatePolicyVersion`` has no key for what a policy is attached to) and
-    pass the role to MediaLive (A7) with whatever they then say (issue 20, finding 4)."""
+def _is_medialive_boundary(boundary: Any) -> bool:
+    """A ``MediaLivePermissionsBoundary`` or its ``.policy``: a boundary whose namespaces the library wrote."""
+    if boundary is None:
+        return False
+    if hasattr(boundary, "statements"):
+        return True
+    try:
+        scope = boundary.node.scope
+    except Exception:  # noqa: BLE001 - AWS managed policies have no construct node (DetachedConstructNodeAccess)
+        return False
+    return hasattr(scope, "statements") and getattr(scope, "policy", None) is boundary
+
+
+def _policy_path(scope: Construct, policy_path: str | None, *, boundary: Any, medialive_boundary: bool) -> str:
+    """The managed policies' path: given, or the default. ``DEFAULT_POLICY_PATH`` (the administrator maintains them,
+    A6) only for a role capped by a ``MediaLivePermissionsBoundary``; ``UNBOUNDED_POLICY_PATH`` for a role without a
+    boundary or with another one (AdministratorAccess, another app's policy), whose content no MediaLive namespace
+    caps: IAM's policy-version actions have no key for what a policy is attached to, so a ``RestrictedAdmin`` of this
+    or another app whose ``policy_path`` covers them could rewrite them (A6) and pass the role to MediaLive (A7)
+    (issue 20, finding 4). A role without a boundary keeps them there: another path fails. A role with another
+    boundary may name a path (a MediaLive boundary imported from another app), with a warning."""
     if policy_path is None:
-        return DEFAULT_POLICY_PATH if bounded else UNBOUNDED_POLICY_PATH
+        return DEFAULT_POLICY_PATH if medialive_boundary else UNBOUNDED_POLICY_PATH
     v.check_path(scope, "policy_path", policy_path, policy=True)
-    if not bounded and not is_token(policy_path) and not policy_path.startswith(UNBOUNDED_POLICY_PATH):
+    if is_token(policy_path) or policy_path.startswith(UNBOUNDED_POLICY_PATH) or medialive_boundary:
+        return policy_path
+    if boundary is None:
         raise MediaLiveIamError(
             describe(scope), "policy_path",
             f"{policy_path!r} for a role without a permissions boundary: a RestrictedAdmin whose policy_path covers it "
@@ -723,6 +741,15 @@ def _policy_path(scope: Construct, policy_path: str | None, *, bounded: bool) ->
             "give permissions_boundary= (a MediaLivePermissionsBoundary), or leave policy_path out: a role without a "
             f"boundary keeps its policies under {UNBOUNDED_POLICY_PATH!r}, which no RestrictedAdmin manages",
         )
+    from aws_cdk import Annotations
+
+    Annotations.of(scope).add_warning_v2(
+        "medialive-iam:policy-path-other-boundary",
+        f"{describe(scope)}: policy_path: {policy_path!r} with a permissions boundary that is not a "
+        "MediaLivePermissionsBoundary of this app: a RestrictedAdmin whose policy_path covers it may rewrite these "
+        "policies, capped only by that boundary. Fix: pass the MediaLivePermissionsBoundary construct, or leave "
+        f"policy_path out ({UNBOUNDED_POLICY_PATH!r}, which no RestrictedAdmin manages).",
+    )
     return policy_path
 
 

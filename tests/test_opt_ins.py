@@ -288,3 +288,118 @@ def test_tag_scoped_updates_keep_the_teams_tag(tag_updates, persona, action, res
     assert p.decide(action, resource, {**NEWS, "aws:RequestTag/Team": "news", "aws:TagKeys": ["Team"]}) == "Allowed"
     assert p.decide(action, resource, NEWS) == "Allowed"
     assert p.decide(action, resource, SPORTS) != "Allowed"
+
+
+# --- attack review: the administrator holds whatever the groups it manages hold ---------------------------------
+
+@pytest.mark.parametrize("group_kw, admin_kw, fix", [
+    (dict(tier=OperatorTier.READ_WRITE, trusted_entity="simple", simple_role_write_equals_iam_admin=True),
+     dict(trusted_entity="simple"), "outside the RestrictedAdmin"),
+    (dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE], allow_device_transfer=True), {},
+     "allow_device_transfer=True"),
+    (dict(tier=OperatorTier.ADVANCED, trusted_roles=[ROLE], medialive_anywhere=True), {}, "medialive_anywhere=True"),
+])
+def test_the_administrator_never_manages_a_group_that_holds_more(group_kw, admin_kw, fix):
+    """Failed before: synthesized, and the administrator created a user, added it to the group and, through it,
+    wrote MediaLiveAccessRole's trust (S29/S31) or transferred devices, which its own policies deny."""
+    from medialive_iam_constructs import MediaLiveIamError
+
+    _, stack = new_stack()
+    group = MediaLiveOperatorGroup(stack, "Writers", **group_kw)
+    with pytest.raises(MediaLiveIamError, match=f"operator_groups.*Writers.*holds .*which the administrator does not.*{fix}"):
+        RestrictedAdmin(stack, "Admin", operator_groups=[group], **admin_kw)
+
+
+def test_the_administrator_manages_a_group_with_the_same_opt_in():
+    _, stack = new_stack()
+    group = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                                   allow_device_transfer=True, medialive_anywhere=True)
+    admin = RestrictedAdmin(stack, "Admin", operator_groups=[group], allow_device_transfer=True, medialive_anywhere=True)
+    assert set(group.rows) - {"A9"} <= set(admin.rows)
+
+
+@pytest.mark.parametrize("boundary", ["AdministratorAccess", "imported"])
+def test_a_role_under_another_boundary_keeps_its_policies_apart(boundary):
+    """Attack review: a role whose boundary is not a MediaLivePermissionsBoundary (AdministratorAccess, another
+    app's policy) kept its policies under the administrator's path, which rewrote them. Failed before."""
+    from aws_cdk import aws_iam as iam
+
+    from medialive_iam_constructs import MediaLivePermissionsBoundary, MediaLiveTrustedRole
+
+    _, stack = new_stack()
+    policy = (iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess") if boundary == "AdministratorAccess"
+              else iam.ManagedPolicy.from_managed_policy_name(stack, "B", "SomeBoundary"))
+    MediaLiveTrustedRole(stack, "Weak", role_name="medialive-weak", permissions_boundary=policy,
+                         source_buckets=["medialive-src"])
+    ours = MediaLivePermissionsBoundary(stack, "Ours", path="/medialive-admin/")
+    MediaLiveTrustedRole(stack, "ByPolicy", role_name="medialive-by-policy", permissions_boundary=ours.policy,
+                         source_buckets=["medialive-src"])
+    paths = {r["Properties"]["ManagedPolicyName"]: r["Properties"]["Path"]
+             for r in template_of(stack)["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"
+             and r["Properties"].get("Roles")}
+    assert paths == {"medialive-weak-unbounded": "/medialive-unbounded/",
+                     "medialive-by-policy-trusted-entity": "/medialive/trusted-entity/"}
+
+
+# --- attack review: reservations and Elemental Inference feeds of another team ------------------------------------
+
+@pytest.fixture(scope="module")
+def tagged_advanced(iam_evaluator) -> Persona:
+    _, stack = new_stack("TagScopedAdvanced")
+    g = MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                               resource_tag=("Team", "news"))
+    return Persona(template_of(stack), stack.get_logical_id(g.group.node.default_child), iam_evaluator)
+
+
+@pytest.mark.parametrize("action, resource", [
+    ("medialive:DescribeReservation", ML + "reservation:1234"),
+    ("medialive:UpdateReservation", ML + "reservation:1234"),
+    ("medialive:DeleteReservation", ML + "reservation:1234"),
+    ("elemental-inference:GetFeed", f"arn:aws:elemental-inference:{REGION}:{ACCOUNT}:feed/f-1"),
+    ("elemental-inference:DeleteFeed", f"arn:aws:elemental-inference:{REGION}:{ACCOUNT}:feed/f-1"),
+])
+def test_tag_scoped_team_keeps_to_its_reservations_and_feeds(tagged_advanced, action, resource):
+    """Failed before: a tag-scoped ADVANCED team changed or deleted another team's reservations and feeds."""
+    assert tagged_advanced.decide(action, resource, SPORTS) != "Allowed"
+    assert tagged_advanced.decide(action, resource, NEWS) == "Allowed"
+
+
+def test_tag_scoped_team_buys_and_creates_only_with_its_tag(tagged_advanced):
+    offering, reservation = ML + "offering:87654321", ML + "reservation:*"
+    for resource in (offering, reservation):
+        assert tagged_advanced.decide("medialive:PurchaseOffering", resource, {"aws:RequestTag/Team": "news"}) == "Allowed"
+    assert tagged_advanced.decide("medialive:PurchaseOffering", reservation, {"aws:RequestTag/Team": "sports"}) != "Allowed"
+    assert tagged_advanced.decide("elemental-inference:CreateFeed", "*", {"aws:RequestTag/Team": "news"}) == "Allowed"
+    assert tagged_advanced.decide("elemental-inference:CreateFeed", "*") != "Allowed"
+
+
+def test_tag_scoped_team_reads_only_its_own_password_parameters(tagged_advanced):
+    """Attack review: S41 gave a tag-scoped ADVANCED team the values of every parameter under the shared path.
+    Failed before."""
+    param = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/medialive/sports/rtmp-password"
+    for action in ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory"):
+        assert tagged_advanced.decide(action, param, SPORTS) != "Allowed"
+        assert tagged_advanced.decide(action, param, NEWS) == "Allowed"
+
+
+# --- attack review: notification endpoint patterns that leave the host open ---------------------------------------
+
+@pytest.mark.parametrize("endpoint", ["https://hooks.example.com*", "https://*.example.com/x", "*@example.com",
+                                      "https://hooks.example.com"])
+def test_endpoint_patterns_with_an_open_host_fail_at_synth(endpoint):
+    """Failed before: accepted (the validator's own example '*@example.com' among them), and sns:Subscribe then
+    reached https://hooks.example.com.evil.net/ or https://evil.net/?u=a@example.com."""
+    from medialive_iam_constructs import MediaLiveIamError
+
+    _, stack = new_stack()
+    with pytest.raises(MediaLiveIamError, match="notification_endpoints"):
+        MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                               notification_endpoints=[endpoint])
+
+
+@pytest.mark.parametrize("endpoint", ["https://hooks.example.com/*", "alerts@example.com",
+                                      "https://hooks.example.com/medialive"])
+def test_endpoints_with_a_fixed_host_pass(endpoint):
+    _, stack = new_stack()
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                           notification_endpoints=[endpoint])

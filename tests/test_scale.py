@@ -201,6 +201,16 @@ WORKFLOWS_WITHOUT_PARAMETERS = {"news": {"sourceBuckets": ["example-news-sources
                                 "sports": {"sourceBuckets": ["example-sports-sources"]}}
 
 
+def test_two_stages_in_one_account_need_notification_prefixes_apart():
+    """Attack review: '' and 'MediaLiveProd' give notification prefixes 'medialive' and 'medialiveprodmedialive':
+    Dev's ADVANCED operators managed Prod's topics and rules. Failed before."""
+    stages = [{"name": "Dev", "account": "111111111111", "region": "us-west-2", "namePrefix": "", "path": "/dev/"},
+              {"name": "Prod", "account": "111111111111", "region": "us-west-2", "namePrefix": "MediaLiveProd",
+               "path": "/prod/"}]
+    with pytest.raises(MediaLiveIamError, match="notification prefixes 'medialive' and 'medialiveprodmedialive'"):
+        sample_app(stages=stages, workflows=WORKFLOWS_WITHOUT_PARAMETERS)
+
+
 @pytest.mark.parametrize("paths", [(None, None), ("/medialive/", "/medialive/green/"), ("/blue/", "/blue/")])
 def test_two_stages_in_one_account_need_paths_of_their_own(paths):
     """Issue 20, finding 6. Failed before: two stages differing only by namePrefix synthesized, and each stage's

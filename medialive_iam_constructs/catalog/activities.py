@@ -100,31 +100,43 @@ TAG_ON_CREATE: dict[str, Kind] = {
     "medialive:CreateNode": ML_NODE,
     "medialive:CreateSdiSource": ML_SDI_SOURCE,
     "medialive:CreateChannelPlacementGroup": ML_CHANNEL_PLACEMENT_GROUP,
+    # issue 20 (attack review): a reservation bought (S14) and an Elemental Inference feed made (S33) by a team
+    # carry its tag; SAR: both take aws:RequestTag, and reservations and feeds take aws:ResourceTag
+    "medialive:PurchaseOffering": ML_RESERVATION,
+    "elemental-inference:CreateFeed": INFERENCE_FEED,
 }
 #: The tagging writes: a tag-scoped group may use them only on its own resources and never on its tag key.
 TAG_WRITE_ACTIONS: tuple[str, ...] = ("medialive:CreateTags", "medialive:DeleteTags")
 #: The condition key of the tag keys a request sets or removes.
 TAG_KEYS_KEY = "aws:TagKeys"
-#: The kinds tag scoping covers (issue 11 d): channels, inputs, input security groups, multiplexes; and (issue 13)
-#: every creatable kind of workflow monitor and MediaLive Anywhere (SAR: all take aws:ResourceTag).
+#: The kinds tag scoping covers (issue 11 d): channels, inputs, input security groups, multiplexes; (issue 13)
+#: every creatable kind of workflow monitor and MediaLive Anywhere; (issue 20) reservations and Elemental Inference
+#: feeds (SAR: all take aws:ResourceTag).
 TAG_SCOPED_KINDS: tuple[Kind, ...] = (
     ML_CHANNEL, ML_INPUT, ML_INPUT_SECURITY_GROUP, ML_MULTIPLEX,
     ML_SIGNAL_MAP, ML_CW_ALARM_TEMPLATE_GROUP, ML_CW_ALARM_TEMPLATE, ML_EB_RULE_TEMPLATE_GROUP, ML_EB_RULE_TEMPLATE,
     ML_NETWORK, ML_CLUSTER, ML_NODE, ML_SDI_SOURCE, ML_CHANNEL_PLACEMENT_GROUP,
+    ML_RESERVATION, INFERENCE_FEED,
 )
 #: Actions besides the creates (TAG_ON_CREATE) and the tag writes (TAG_WRITE_ACTIONS) whose request may carry tags
 #: (SAR: they take ``aws:RequestTag``): a tag-scoped group may set its own key on them only to its own value, so it
 #: cannot hand a resource to another team (issue 20, finding 7). tests/test_drift.py keeps this list in step with
 #: the pinned IAM reference data.
 TAG_IN_REQUEST: tuple[str, ...] = (
-    "medialive:CreatePartnerInput", "medialive:PurchaseOffering", "medialive:UpdateChannelPlacementGroup",
+    "medialive:CreatePartnerInput", "medialive:UpdateChannelPlacementGroup",
     "medialive:UpdateCluster", "medialive:UpdateInputSecurityGroup", "medialive:UpdateNetwork", "medialive:UpdateNode",
     "medialive:UpdateNodeState", "medialive:UpdateSdiSource",
 )
 #: Reads that return a credential of the resource they name (issue 20, finding 8): a MediaPackage v1 channel's
-#: DescribeChannel returns its HLS ingest user names and passwords. A tag-scoped group gets them only on resources
-#: that carry its tag (aws:ResourceTag; SAR: MediaPackage channels take it).
-CREDENTIAL_READS: dict[str, Kind] = {"mediapackage:DescribeChannel": MP_CHANNEL}
+#: DescribeChannel returns its HLS ingest user names and passwords; Parameter Store's reads return the password
+#: parameters' values (S41). A tag-scoped group gets them only on resources that carry its tag (aws:ResourceTag;
+#: SAR: MediaPackage channels and SSM parameters take it).
+CREDENTIAL_READS: dict[str, Kind] = {
+    "mediapackage:DescribeChannel": MP_CHANNEL,
+    # S41 (attack review): the password parameters' values; a team reads back only the parameters it tagged
+    **{f"ssm:{a}": SSM_PARAMETER for a in ("GetParameter", "GetParameters", "GetParameterHistory",
+                                           "GetParametersByPath")},
+}
 #: Reads that return the credentials of every resource of a kind and take no resource type (SAR): IAM cannot scope
 #: them to a tag, so a tag-scoped group gets them only with ``mediapackage_channel_listing=True`` (S21, S22).
 UNSCOPABLE_CREDENTIAL_READS: tuple[str, ...] = ("mediapackage:ListChannels",)
