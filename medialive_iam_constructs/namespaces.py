@@ -27,6 +27,7 @@ from .catalog.resources import (
     EC2_NETWORK_INTERFACE,
     EC2_SECURITY_GROUP,
     EC2_SUBNET,
+    EC2_VPC,
     INFERENCE_FEED,
     KMS_KEY,
     LOG_GROUP,
@@ -71,6 +72,10 @@ class MediaLiveNamespaces:
         ``medialive-`` does not also match ``medialiveprivate``.
     :param mediapackage_v2_channel_groups: MediaPackage v2 channel groups (T15): every channel in them.
     :param mediastore_container_prefix: name prefix of MediaStore containers (T16).
+    :param vpcs: the VPCs (ids ``vpc-...``, ARNs or ``IVpc``) whose subnets MediaLive's network interfaces use (T6-T9).
+        Given, every EC2 grant on network interfaces, subnets and security groups carries ``ec2:Vpc`` (issue 20:
+        ``CreateNetworkInterfacePermission`` then reaches only the ENIs of those VPCs); none (default): the
+        account's and region's, as before (docs/threat-model.md).
     """
 
     bucket_names: Sequence[Any] = ()
@@ -82,12 +87,14 @@ class MediaLiveNamespaces:
     mediapackage_channel_prefix: str = "medialive-"
     mediapackage_v2_channel_groups: Sequence[str] = ("medialive",)
     mediastore_container_prefix: str = "medialive-"
+    vpcs: Sequence[Any] = ()
 
     def check(self, scope: Construct, prop: str) -> None:
         """Raise :class:`MediaLiveIamError` for a namespace that would reach everything or is malformed."""
         for name, value in (("bucket_names", self.bucket_names), ("bucket_prefixes", self.bucket_prefixes),
                             ("kms_keys", self.kms_keys), ("elastic_ip_allocations", self.elastic_ip_allocations),
-                            ("mediapackage_v2_channel_groups", self.mediapackage_v2_channel_groups)):
+                            ("mediapackage_v2_channel_groups", self.mediapackage_v2_channel_groups),
+                            ("vpcs", self.vpcs)):
             if isinstance(value, str):
                 raise MediaLiveIamError(describe(scope), f"{prop}.{name}", f"{value!r} is a string, not a list",
                                         f"write {name}=[{value!r}]")
@@ -113,12 +120,30 @@ class MediaLiveNamespaces:
                                     "give the path of MediaLive's parameters, e.g. '/medialive/'")
         for group in self.mediapackage_v2_channel_groups:
             v.check_identifier(scope, f"{prop}.mediapackage_v2_channel_groups", group, "channel group name", max_len=256)
+        for vpc in self.vpc_arns(scope):
+            if not is_token(vpc) and not re.fullmatch(r"arn:[\w-]+:ec2:[\w-]*:[^:]*:vpc/vpc-[0-9a-f]{8,17}", vpc) \
+                    and "${" not in vpc:
+                raise MediaLiveIamError(describe(scope), f"{prop}.vpcs", f"{vpc!r} is not a VPC",
+                                        "give VPC ids ('vpc-0abc...'), their ARNs or ec2.IVpc objects")
         for allocation in self.elastic_ip_allocations:
             if not (isinstance(allocation, str) and allocation.startswith("arn:")):
                 v.check_identifier(scope, f"{prop}.elastic_ip_allocations", allocation, "eipalloc id",
                                    starts_with="eipalloc-", max_len=64)
 
     # --- ARNs -----------------------------------------------------------------------------------------
+
+    def vpc_arns(self, scope: Construct) -> list[str]:
+        """The ARNs of ``vpcs`` (an id is rendered in the stack's partition, region and account)."""
+        out = []
+        for vpc in self.vpcs:
+            vpc = getattr(vpc, "vpc_id", vpc)
+            if isinstance(vpc, str) and vpc.startswith("vpc-"):
+                vpc = render_kind(scope, EC2_VPC, VpcId=vpc)
+            if not isinstance(vpc, str):
+                raise MediaLiveIamError(describe(scope), "namespaces.vpcs", f"{vpc!r} is not a VPC",
+                                        "give VPC ids ('vpc-0abc...'), their ARNs or ec2.IVpc objects")
+            out.append(vpc)
+        return out
 
     def _bucket_names(self) -> list[str]:
         out = []
@@ -172,9 +197,14 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
     kms_row = [r for r in rows if r == "T23.kms"]
     rows = [r for r in rows if r != "T23.kms"]
 
+    vpcs = namespaces.vpc_arns(scope)
+
     def conditions(row: Row, grant: Grant) -> Mapping | None:
         if any(k in (S3_BUCKET, S3_OBJECT) for k in grant.kinds):
             return {"StringEquals": {"aws:ResourceAccount": account}}
+        if vpcs and grant.kinds and all(k in (EC2_NETWORK_INTERFACE, EC2_SUBNET, EC2_SECURITY_GROUP)
+                                        for k in grant.kinds):
+            return {"ArnEquals": {"ec2:Vpc": vpcs}}  # ENIs, subnets, security groups of the app's VPCs only
         return None
 
     statements = row_statements(scope, rows, bindings=namespaces.bindings(scope), extra_conditions=conditions, prop=prop)

@@ -29,6 +29,7 @@ from . import catalog
 from .catalog.model import Grant, Row
 from .catalog.activities import (
     CREDENTIAL_READS,
+    PATH_READS,
     TAG_KEYS_KEY,
     TAG_IN_REQUEST,
     TAG_ON_CREATE,
@@ -62,7 +63,7 @@ from .scopes import (
     opt_in_statements,
     split_stack_rows,
 )
-from .statements import render_kind, row_statements
+from .statements import Statement, render_kind, row_statements
 from ._checks import add_check
 from .tokens import is_token, stack_of
 from .validation import check_name, check_path, check_tag, check_users, parse_arn, parse_enum
@@ -116,12 +117,13 @@ def _tag_scoped_rows(row_ids: Sequence[str], *, credential_listing: bool) -> lis
     (CREDENTIAL_READS) in grants of their own, so that tag scoping can condition a new resource on the request's
     tags, a credential read on the resource's tags, and leave the grant's other actions as the row has them; the
     reads IAM cannot scope that return every resource's credentials (UNSCOPABLE_CREDENTIAL_READS) left out unless
-    ``credential_listing``."""
+    ``credential_listing``, and the reads authorized on a path (PATH_READS) always."""
     out = []
     for row in catalog.rows(row_ids):
         grants: list[Grant] = []
         for g in row.grants:
-            actions = [a for a in g.actions if credential_listing or a not in UNSCOPABLE_CREDENTIAL_READS]
+            actions = [a for a in g.actions if a not in PATH_READS
+                       and (credential_listing or a not in UNSCOPABLE_CREDENTIAL_READS)]
             creates = tuple(a for a in actions if a in TAG_ON_CREATE)
             reads = tuple(a for a in actions if a in CREDENTIAL_READS and a not in creates)
             rest = tuple(a for a in actions if a not in creates and a not in reads)
@@ -374,6 +376,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         self.group = iam.Group(self, "Group", group_name=group_name, path=path)
         record_rows(self.group.node.default_child, self.rows)
         #: The customer managed policies attached to the group (``Policy1``..``PolicyN``).
+        #: The statements the group's policies hold (a ``RestrictedAdmin`` checks it holds them too).
+        self.statements: tuple[Statement, ...] = tuple(statements)
         self.managed_policies: tuple[iam.ManagedPolicy, ...] = tuple(create_managed_policies(
             self, statements, principal_kind="group", name_prefix=prefix, path=path, groups=[self.group],
             prop="rows", description=_POLICY_DESCRIPTION,

@@ -156,36 +156,75 @@ def _overlap(a: str, b: str) -> bool:
 _OWN_ROWS = ("A9",)
 
 
-def _check_groups_within(scope: Construct, operator_groups: Sequence[object], admin_rows: Sequence[str]) -> None:
-    """The administrator creates users (A1, A2) and adds them to its operator groups (A4): it holds, through a user
-    it controls, whatever any of those groups holds. A group with a row the administrator lacks (an opt-in it was
-    not given, S29/S31 which it never gets) would lift its limits (issue 20, attack review): refused at synth."""
+def _operator_group(scope: Construct, item: object) -> object:
+    """The ``MediaLiveOperatorGroup`` behind ``item`` (the construct or its ``.group``). A group made otherwise is
+    refused: the administrator creates users and adds them to its groups (A1, A4), so it holds whatever they hold,
+    and what a group made elsewhere holds cannot be checked (second review: a plain group with S29/S31, or with
+    policies under the administrator's policy path)."""
+    if hasattr(item, "rows") and hasattr(item, "statements"):
+        return item
+    try:
+        owner = _group_of(item).node.scope
+    except Exception:  # noqa: BLE001 - imported groups (Group.from_group_name) have no construct scope to read
+        owner = None
+    if hasattr(owner, "rows") and hasattr(owner, "statements") and getattr(owner, "group", None) is _group_of(item):
+        return owner
+    raise MediaLiveIamError(
+        describe(scope), "operator_groups",
+        f"{describe(_group_of(item))} is not a MediaLiveOperatorGroup: the administrator adds users of its own to its "
+        "groups (A1, A4), so it would hold whatever this group holds, which cannot be checked",
+        "pass MediaLiveOperatorGroup constructs; manage groups made elsewhere outside the RestrictedAdmin",
+    )
+
+
+def _check_groups_within(scope: Construct, groups: Sequence[object], admin_rows: Sequence[str],
+                         admin_statements: Sequence[Statement]) -> None:
+    """The administrator holds, through a user of its own, whatever any of its operator groups holds. Refused at
+    synth: a group with a row the administrator lacks (an opt-in it was not given, S29/S31 which it never gets), or
+    with a grant on resources the administrator's own grants do not cover (another parameter path, notification
+    prefix, stack prefix, role path or role: second review). Conditions are not compared: a group's grants are
+    those of its rows, and the rows are compared first."""
     from .catalog.opt_ins import OPT_INS
+    from .namespaces import uncovered
 
     held = set(admin_rows)
-    for item in operator_groups:
-        extra = [r for r in getattr(item, "rows", ()) if r not in held and r not in _OWN_ROWS]
-        if not extra:
-            continue
-        props = [o.prop for o in OPT_INS if set(extra) & set(o.rows)]
-        fix = (f"give the RestrictedAdmin the same opt-in ({', '.join(f'{p}=True' for p in props)}) if it may hold "
-               "them, or manage that group outside the RestrictedAdmin" if props else
-               "manage that group outside the RestrictedAdmin, or drop the rows from it")
-        raise MediaLiveIamError(
-            describe(scope), "operator_groups",
-            f"the operator group {describe(_group_of(item))} holds {', '.join(extra)}, which the administrator does "
-            "not: it creates users and adds them to its groups (A1, A4), so it would hold them through a user of its own",
-            fix,
-        )
+    for group in groups:
+        extra = [r for r in group.rows if r not in held and r not in _OWN_ROWS]
+        if extra:
+            props = [o.prop for o in OPT_INS if set(extra) & set(o.rows)]
+            fix = (f"give the RestrictedAdmin the same opt-in ({', '.join(f'{p}=True' for p in props)}) if it may "
+                   "hold them, or manage that group outside the RestrictedAdmin" if props else
+                   "manage that group outside the RestrictedAdmin, or drop the rows from it")
+            raise MediaLiveIamError(
+                describe(scope), "operator_groups",
+                f"the operator group {describe(group)} holds {', '.join(extra)}, which the administrator does not: it "
+                "creates users and adds them to its groups (A1, A4), so it would hold them through a user of its own",
+                fix,
+            )
+        own = [st for st in group.statements if not set(st.rows) <= set(_OWN_ROWS)]
+        outside, _ = uncovered(scope, own, admin_statements)
+        if outside:
+            shown = "; ".join(f"{a} on {r} ({rows})" for rows, a, r in outside[:3])
+            raise MediaLiveIamError(
+                describe(scope), "operator_groups",
+                f"the operator group {describe(group)} reaches {len(outside)} grant(s) the administrator's own do not "
+                f"cover, and the administrator would hold them through a user of its own: {shown}"
+                f"{' ...' if len(outside) > 3 else ''}",
+                "give the group and the RestrictedAdmin the same parameter_path, notification_prefix, stack prefixes "
+                "and role path (or roles under it), or manage that group outside the RestrictedAdmin",
+            )
 
 
 @jsii.implements(iam.IGrantable)
 class RestrictedAdmin(ReadOnlyAfterInit, Construct):
     """The guide's restricted administrator: more than regular users, less than full-access administrators.
 
-    :param operator_groups: the groups (``iam.IGroup`` or ``MediaLiveOperatorGroup``) the administrator may
-        add users to and remove them from (A4). Their customer managed policies (when the construct knows
-        them) are protected by an explicit Deny (A8.self).
+    :param operator_groups: the ``MediaLiveOperatorGroup`` s (or their ``.group``) the administrator may add users
+        to and remove them from (A4). Their customer managed policies are protected by an explicit Deny (A8.self).
+        The administrator creates users and adds them to these groups, so it holds whatever they hold: synth fails
+        for a group made otherwise (what it holds cannot be checked), a group with a row the administrator lacks
+        (give it the same opt-in), or a group whose grants reach resources the administrator's own do not (another
+        parameter path, notification prefix, stack prefix, role path or role).
     :param trusted_entity: ``COMPLEX`` (default) or ``SIMPLE``: selects the trusted-entity rows of the
         ADVANCED tier (reference §6).
     :param group_name: name of the administrators' group (the guide's ``MediaLiveAdministrators``).
@@ -434,8 +473,6 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
                                       + tuple(guards)
                                       + (("A9",) if console_names else ()))
 
-        _check_groups_within(self, operator_groups, self.rows)
-
         self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
         record_rows(self.group.node.default_child, self.rows)
 
@@ -476,6 +513,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             + protected_policies,
             IAM_GROUP: [self.group.group_arn],
         }, volatile_kinds=[IAM_POLICY] if protected_policies else ())  # the groups' policies come and go (D15)
+        _check_groups_within(self, [_operator_group(self, g) for g in operator_groups], self.rows, statements)
         if console_names:  # A9: the created administrators replace their initial password (as operator groups' users)
             own_user = render_kind(self, IAM_USER, UserNameWithPath=console_user_path[1:] + "${aws:username}")
             statements += row_statements(self, ["A9"], bindings={IAM_USER: [own_user]})

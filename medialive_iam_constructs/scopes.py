@@ -40,6 +40,12 @@ def check_operator_props(scope: Construct, *, parameter_path: str, notification_
         raise MediaLiveIamError(describe(scope), "notification_endpoints", f"{notification_endpoints!r} is a string, "
                                 "not a list", f"write notification_endpoints=[{notification_endpoints!r}]")
     for endpoint in notification_endpoints:
+        if is_token(endpoint):
+            raise MediaLiveIamError(
+                describe(scope), "notification_endpoints", f"{endpoint!r} is known only at deploy (a token), so its "
+                "host cannot be checked: a deploy-time '*' would allow subscriptions to any endpoint",
+                "give the endpoints as literal strings",
+            )
         if not isinstance(endpoint, str) or not endpoint.strip() or endpoint.strip("*?") == "":
             raise MediaLiveIamError(
                 describe(scope), "notification_endpoints", f"{endpoint!r} would allow subscriptions to any endpoint",

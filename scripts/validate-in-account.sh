@@ -4,8 +4,11 @@
 #     `validate` (policy grammar, security warnings) and `check-access-not-granted` for the forbidden actions.
 #  2. The IAM policy simulator on the deployed stack: the CloudWatch Logs ARN form (log-group:NAME vs NAME:*),
 #     what BatchStart/BatchStop enforce, whether MediaLive checks CreateTags on tag-on-create, what the wizard sends.
+#  3. The opt-ins' costs (issue 20): stacks under the wizard's or monitor's prefix that hold a stored service role;
+#     whether workflow monitor's CreateStack passes ResourceTypes (W4 requires it); whether sns:Unsubscribe is
+#     authorized against the topic (S40 scopes it there).
 # Needs AWS credentials in the environment (AWS_PROFILE or keys) and `bash scripts/setup.sh` done.
-# Usage: bash scripts/validate-in-account.sh [cdk.out] [region]
+# Usage: [MONITOR_STACK_PREFIX=...] [WIZARD_STACK_PREFIX=...] bash scripts/validate-in-account.sh [cdk.out] [region]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${1:-cdk.out}"
@@ -38,6 +41,43 @@ for g in ("MediaLiveBasicUsers", "MediaLiveReadWriteUsers", "MediaLiveAdvancedUs
     for u in users[:1]:
         r = iam.simulate_principal_policy(PolicySourceArn=u["Arn"], ActionNames=["logs:FilterLogEvents"],
                                           ResourceArns=[log, log + ":*"])
+        for e in r["EvaluationResults"]:
+            print(g, e["EvalActionName"], e["EvalResourceName"], e["EvalDecision"])
+PY
+echo "== The opt-ins' costs that only an account shows (docs/threat-model.md, issue 20)"
+.venv/bin/python - "$REGION" "${MONITOR_STACK_PREFIX:-}" "${WIZARD_STACK_PREFIX:-MediaLiveWorkflow-}" <<'PY'
+import sys, json, boto3
+region, monitor_prefix, wizard_prefix = sys.argv[1], sys.argv[2], sys.argv[3]
+cfn = boto3.client("cloudformation", region_name=region)
+# 1. W4 / S15: a stack under an opt-in's prefix that holds a service role runs UpdateStack/DeleteStack under it.
+prefixes = [p for p in (monitor_prefix, wizard_prefix) if p]
+for page in cfn.get_paginator("describe_stacks").paginate():
+    for st in page["Stacks"]:
+        if any(st["StackName"].startswith(p) for p in prefixes) and st.get("RoleARN"):
+            print(f"RISK {st['StackName']}: stored service role {st['RoleARN']} (an operator's UpdateStack runs under it)")
+# 2. W4: does workflow monitor's deployment pass ResourceTypes (cloudformation:ResourceTypes is required by W4)?
+ct = boto3.client("cloudtrail", region_name=region)
+if monitor_prefix:
+    events = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateStack"}],
+                              MaxResults=50)["Events"]
+    for e in events:
+        detail = json.loads(e["CloudTrailEvent"])
+        params = detail.get("requestParameters") or {}
+        if str(params.get("stackName", "")).startswith(monitor_prefix):
+            print(f"W4 CreateStack {params.get('stackName')}: resourceTypes={params.get('resourceTypes')} "
+                  f"invokedBy={detail.get('userIdentity', {}).get('invokedBy')} error={detail.get('errorCode')}")
+# 3. S40: is sns:Unsubscribe authorized against the subscription's topic (the catalog scopes it to the topics)?
+iam = boto3.client("iam")
+acct = boto3.client("sts").get_caller_identity()["Account"]
+for g in ("MediaLiveAdvancedUsers", "MediaLiveAdministrators"):
+    try:
+        users = iam.get_group(GroupName=g)["Users"]
+    except iam.exceptions.NoSuchEntityException:
+        continue
+    for u in users[:1]:
+        topic = f"arn:aws:sns:{region}:{acct}:medialive-validate"
+        r = iam.simulate_principal_policy(PolicySourceArn=u["Arn"], ActionNames=["sns:Unsubscribe"],
+                                          ResourceArns=[topic, f"arn:aws:sns:{region}:{acct}:other-team-topic"])
         for e in r["EvaluationResults"]:
             print(g, e["EvalActionName"], e["EvalResourceName"], e["EvalDecision"])
 PY

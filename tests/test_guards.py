@@ -115,7 +115,8 @@ def test_boundary_outside_admin_policy_path_is_rejected(path):
 def test_boundary_under_admin_policy_path_is_used(path):
     _, stack = new_stack()
     boundary = MediaLivePermissionsBoundary(stack, "Boundary", path=path)
-    admin = RestrictedAdmin(stack, "Admin", operator_groups=[iam.Group(stack, "Ops")], permissions_boundary=boundary)
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.BASIC)
+    admin = RestrictedAdmin(stack, "Admin", operator_groups=[ops], permissions_boundary=boundary)
     assert admin.boundary is boundary and admin.permissions_boundary is boundary.policy
 
 
@@ -286,3 +287,21 @@ def test_operator_group_rejects_a_base_id_with_a_never_part():
     e = _raises(lambda: MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.BASIC, add_rows=["S3"]),
                 construct="Test/Ops (MediaLiveOperatorGroup)", prop="add_rows")
     assert "must never get S3.delete" in e.problem and "S3.run" not in e.problem
+
+
+# --- 5. the administrator never manages a group it cannot check (second review) ------------------------------------
+
+def test_a_group_made_elsewhere_is_refused():
+    """A plain iam.Group may hold anything (S29/S31, policies under the administrator's policy path); the
+    administrator would hold it through a user of its own. Failed before: synthesized."""
+    _, stack = new_stack()
+    e = _raises(lambda: RestrictedAdmin(stack, "Admin", operator_groups=[iam.Group(stack, "Ops")]),
+                construct=ADMIN, prop="operator_groups")
+    assert "is not a MediaLiveOperatorGroup" in e.problem and "MediaLiveOperatorGroup constructs" in e.fix
+
+
+def test_an_operator_groups_iam_group_is_accepted_as_the_construct():
+    _, stack = new_stack()
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.BASIC)
+    admin = RestrictedAdmin(stack, "Admin", operator_groups=[ops.group])
+    assert "A4" in admin.rows

@@ -105,3 +105,39 @@ def test_a_partition_named_in_a_stack_without_env_is_no_assumption():
     warnings = cdk.assertions.Annotations.from_stack(stack).find_warning(
         "*", cdk.assertions.Match.string_like_regexp("cannot be checked against the boundary"))
     assert warnings == []
+
+
+# --- issue 20: the boundary's ENI permissions within the app's VPCs ------------------------------------------------
+
+def test_vpcs_keep_the_boundarys_network_interface_grants_in_those_vpcs(iam_evaluator):
+    """Without vpcs, a role under the boundary may CreateNetworkInterfacePermission on any ENI of the account (the
+    residual of docs/threat-model.md); with them, only on ENIs, subnets and security groups of those VPCs."""
+    from iam_evaluator import TemplateEvaluator
+
+    from medialive_iam_constructs import MediaLiveNamespaces
+    from tests.helpers import ACCOUNT as A, REGION as R, new_stack, template_of
+
+    _, stack = new_stack("BoundaryVpcs")
+    ns = MediaLiveNamespaces(vpcs=["vpc-0123456789abcdef0"])
+    MediaLivePermissionsBoundary(stack, "Boundary", managed_policy_name="B", namespaces=ns)
+    template = template_of(stack)
+    (lid,) = [k for k, r in template["Resources"].items() if r["Type"] == "AWS::IAM::ManagedPolicy"]
+    te = TemplateEvaluator(template, iam_evaluator)
+    admin_access = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    boundary_doc = template["Resources"][lid]["Properties"]["PolicyDocument"]
+    eni = f"arn:aws:ec2:{R}:{A}:network-interface/eni-0abc"
+    ours = {"ec2:Vpc": f"arn:aws:ec2:{R}:{A}:vpc/vpc-0123456789abcdef0"}
+    theirs = {"ec2:Vpc": f"arn:aws:ec2:{R}:{A}:vpc/vpc-0fedcba9876543210"}
+    for action in ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterfacePermission",
+                   "ec2:DeleteNetworkInterface"):
+        assert te.decide_with([admin_access], [boundary_doc], action, eni, ours) == "Allowed", action
+        assert te.decide_with([admin_access], [boundary_doc], action, eni, theirs) != "Allowed", action
+
+
+def test_a_vpc_that_is_not_one_fails_at_synth():
+    from medialive_iam_constructs import MediaLiveNamespaces
+    from tests.helpers import new_stack
+
+    _, stack = new_stack()
+    with pytest.raises(MediaLiveIamError, match="namespaces.vpcs"):
+        MediaLivePermissionsBoundary(stack, "B", namespaces=MediaLiveNamespaces(vpcs=["subnet-0123456789abcdef0"]))

