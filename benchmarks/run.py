@@ -332,6 +332,9 @@ def footprint() -> list[dict]:
 #: (mediaconnect:*) + MediaLiveTrustedEntityAccess (6 IAM actions) + seven AWS managed *FullAccess policies,
 #: all on '*'; and the console's MediaLiveAccessRole (reference §2.3).
 def references() -> list[dict]:
+    from iam_evaluator.reference import install
+
+    install()  # the newest pinned IAM reference, as the tests read it
     from policy_sentry.querying.actions import get_actions_for_service
 
     from medialive_iam_constructs.catalog.console_template import CONSOLE_TEMPLATE_STATEMENTS
