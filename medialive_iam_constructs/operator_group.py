@@ -207,8 +207,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         security groups and multiplexes, and the batch operations, stay as the tier grants them (docs/operator-groups.md).
     :param workflow_wizard: grant the workflow wizard's rows (S15, S16, S20, S22, S23; ADVANCED or a custom
         category only). Off by default: CloudFormation is scoped to stacks named ``workflow_wizard_stack_prefix*``
-        and never reaches CDKToolkit or this stack (S15.guard), but the wizard's CloudFront, MediaConnect,
-        MediaPackage and MediaStore deletes reach every resource of those kinds in the account.
+        and never reaches CDKToolkit, this stack or a StackSet instance (S15.guard), but the wizard's CloudFront,
+        MediaConnect, MediaPackage and MediaStore deletes reach every resource of those kinds in the account.
     :param workflow_wizard_stack_prefix: name prefix of the wizard's stacks (default ``MediaLiveWorkflow-``).
     :param notification_endpoints: SNS endpoints (or patterns) the group may subscribe the notification topics
         to, besides e-mail (S40.endpoints); default none: e-mail subscriptions only.
@@ -219,10 +219,12 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         placement groups from READ_WRITE, N3 networks, clusters, nodes and SDI sources for ADVANCED; all three for a
         custom category). The same prop as on ``RestrictedAdmin``.
     :param workflow_monitor_deploy: grant W4, deploying a workflow monitor signal map's monitoring (ADVANCED or a
-        custom category only). Off by default; its cost: CloudFormation on stacks named
-        ``workflow_monitor_stack_prefix*`` (never CDKToolkit or this stack, S15.guard), and every CloudWatch alarm of
-        the account and region, every EventBridge rule of the default bus (new rules for media events only,
-        targets only this account's SNS topics): AWS documents none of the names workflow monitor uses.
+        custom category only). Off by default. CloudFormation only on stacks named ``workflow_monitor_stack_prefix*``
+        (never CDKToolkit, this stack or a StackSet instance, S15.guard), without a service role, with templates of
+        CloudWatch alarms and EventBridge rules only; alarm and rule writes only through CloudFormation
+        (``aws:CalledVia``), alarm actions and rule targets only this account's SNS topics, rules for media events
+        only. Its cost (docs/threat-model.md): a stack under the prefix made outside the library with a service role
+        runs ``UpdateStack`` under that stored role; AWS documents none of the names workflow monitor uses.
     :param workflow_monitor_stack_prefix: name prefix of workflow monitor's CloudFormation stacks; required with
         ``workflow_monitor_deploy`` (AWS does not document it: read it from the stacks of a first deployment).
     :param simple_role_write_equals_iam_admin: simple option only: also grant S29/S31, creating and rewriting
