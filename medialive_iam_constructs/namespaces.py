@@ -221,11 +221,13 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
 
 # --- coverage: does a boundary let a role's grants through? -------------------------------------------------
 
-_PSEUDO = {"AWS::Partition": "${AWS::Partition}", "AWS::Region": "${AWS::Region}", "AWS::AccountId": "${AWS::AccountId}"}
+#: Pseudo parameters as ``_flatten`` spells them: without ':' so that an ARN's fields can still be split.
+_PSEUDO = {"AWS::Partition": "${Partition}", "AWS::Region": "${Region}", "AWS::AccountId": "${AccountId}"}
 
 
 def _flatten(value: Any) -> str | None:
-    """A resolved ARN as text with pseudo parameters kept as ``${AWS::...}``; None when it holds another intrinsic."""
+    """A resolved ARN as text with pseudo parameters kept as ``${Partition}``, ``${Region}``, ``${AccountId}``; None
+    when it holds another intrinsic."""
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping) and list(value) == ["Ref"] and value["Ref"] in _PSEUDO:
@@ -249,20 +251,14 @@ def _resource_covered(pattern: str, resource: str) -> bool:
     return fnmatch.fnmatchcase(resource, pattern.replace("[", "[[]"))
 
 
-def _known_env(scope: Construct) -> dict[str, str | None]:
-    """The stack's pseudo parameters as literals where the app knows them: account and region from ``env``, the
-    partition from ``enablePartitionLiterals`` or, without that flag (a test's ``cdk.App()`` does not read
-    ``cdk.json``), from the region's facts (``RegionInfo``). None where the stack is environment-agnostic."""
-    from aws_cdk.region_info import RegionInfo
-
+def _known_env(scope: Construct) -> dict[str, str]:
+    """The stack's pseudo parameters (as ``_flatten`` spells them) that the app knows as literals: account and region
+    from ``env``, the partition from ``enablePartitionLiterals`` or, without that flag (a test's ``cdk.App()`` does
+    not read ``cdk.json``), from the region (``validation.partition_of_region``)."""
     env = stack_tokens(stack_of(scope)).env
-    account = None if is_token(env["account"]) else env["account"]
-    region = None if is_token(env["region"]) else env["region"]
-    partition = None if is_token(env["partition"]) else env["partition"]
-    if partition is None and region is not None:
-        partition = RegionInfo.get(region).partition
-    return {"${AWS::Partition}": partition, "${AWS::Region}": region, "${AWS::AccountId}": account}
-
+    literal = {"${AccountId}": env["account"], "${Region}": env["region"],
+               "${Partition}": env["partition"] if not is_token(env["partition"]) else v.partition_of_region(env["region"])}
+    return {pseudo: value for pseudo, value in literal.items() if value is not None and not is_token(value)}
 
 
 def _unify(pattern: str, resource: str) -> tuple[str, str, bool]:
@@ -287,19 +283,16 @@ def _unify(pattern: str, resource: str) -> tuple[str, str, bool]:
     return ":".join(p), ":".join(r), assumed
 
 
-#: Pseudo parameters left in an ARN, spelled without ':' so that the ARN's fields can be split.
-_FIELD = {"${AWS::Partition}": "${Partition}", "${AWS::Region}": "${Region}", "${AWS::AccountId}": "${AccountId}"}
-
-
-def _substitute(text: str, known: Mapping[str, str | None]) -> str:
+def _substitute(text: str, known: Mapping[str, str]) -> str:
     for pseudo, literal in known.items():
-        text = text.replace(pseudo, _FIELD[pseudo] if literal is None else literal)
+        text = text.replace(pseudo, literal)
     return text
 
 
 def _display(text: str) -> str:
-    for pseudo, field in _FIELD.items():
-        text = text.replace(field, pseudo)
+    """``text`` with the pseudo parameters left in it spelled as CloudFormation does (``${AWS::Partition}``)."""
+    for name, pseudo in _PSEUDO.items():
+        text = text.replace(pseudo, "${" + name + "}")
     return text
 
 

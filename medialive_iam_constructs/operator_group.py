@@ -38,7 +38,7 @@ from .catalog.activities import (
     UNSCOPABLE_CREDENTIAL_READS,
     UNSCOPABLE_ROWS,
 )
-from .catalog.resources import CFN_STACK, IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
+from .catalog.resources import IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
 from .catalog.opt_ins import OPT_INS, opt_in_rows
 from .catalog.tiers import (
     FORBIDDEN_BY_OPTION,
@@ -377,9 +377,9 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         #: The IAM group.
         self.group = iam.Group(self, "Group", group_name=group_name, path=path)
         record_rows(self.group.node.default_child, self.rows)
-        #: The customer managed policies attached to the group (``Policy1``..``PolicyN``).
         #: The statements the group's policies hold (a ``RestrictedAdmin`` checks it holds them too).
         self.statements: tuple[Statement, ...] = tuple(statements)
+        #: The customer managed policies attached to the group (``Policy1``..``PolicyN``).
         self.managed_policies: tuple[iam.ManagedPolicy, ...] = tuple(create_managed_policies(
             self, statements, principal_kind="group", name_prefix=prefix, path=path, groups=[self.group],
             prop="rows", description=_POLICY_DESCRIPTION,

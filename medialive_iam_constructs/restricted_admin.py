@@ -33,7 +33,7 @@ from .catalog.model import Grant, Row
 from .catalog.resources import IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
 from .catalog.opt_ins import OPT_INS
 from .catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
-from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, namespace_statements
+from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, namespace_statements, uncovered
 from .scopes import (
     DEFAULT_WIZARD_STACK_PREFIX,
     check_operator_props,
@@ -184,9 +184,6 @@ def _check_groups_within(scope: Construct, groups: Sequence[object], admin_rows:
     with a grant on resources the administrator's own grants do not cover (another parameter path, notification
     prefix, stack prefix, role path or role: second review). Conditions are not compared: a group's grants are
     those of its rows, and the rows are compared first."""
-    from .catalog.opt_ins import OPT_INS
-    from .namespaces import uncovered
-
     held = set(admin_rows)
     for group in groups:
         extra = [r for r in group.rows if r not in held and r not in _OWN_ROWS]

@@ -348,7 +348,7 @@ def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[Medi
     one account must have different name prefixes and paths that do not overlap, or synth fails here (issue 20,
     finding 6: with one path, each stage's administrator would manage the other's users, roles and policies)."""
     seen: dict[str, list[tuple[str, str, str]]] = {}
-    stacks: list[MediaLiveIamStack] = []
+    checked: list[tuple[str, str, str, str, Any]] = []
     base = SampleConfig.from_context(app.node)
     for entry in stages:
         name, account = entry.get("name"), str(entry.get("account", ""))
@@ -383,11 +383,11 @@ def build_stages(app: cdk.App, stages: Sequence[Mapping[str, Any]]) -> list[Medi
                     f'give each stage in one account a path of its own, e.g. "path": "/medialive-{name.lower()}/"',
                 )
         seen.setdefault(account, []).append((name, prefix, path))
-    for entry in stages:  # every entry checked before any stage is built
-        name, account = entry["name"], str(entry["account"])
-        stage = cdk.Stage(app, name, env=cdk.Environment(account=account, region=entry.get("region")))
-        config = SampleConfig(**{**base.__dict__, "name_prefix": entry.get("namePrefix", base.name_prefix),
-                                 "path": entry.get("path", base.path)})
+        checked.append((name, account, prefix, path, entry.get("region")))
+    stacks: list[MediaLiveIamStack] = []
+    for name, account, prefix, path, region in checked:  # built once every entry is checked
+        stage = cdk.Stage(app, name, env=cdk.Environment(account=account, region=region))
+        config = SampleConfig(**{**base.__dict__, "name_prefix": prefix, "path": path})
         stacks.append(MediaLiveIamStack(stage, DEFAULT_STACK_NAME, config=config))
     return stacks
 

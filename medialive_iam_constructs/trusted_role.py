@@ -265,11 +265,13 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             managed policies are named ``<role_name>-policy``, ``<role_name>-policy2``...
         :param path: IAM path of the role (default ``/medialive/``).
         :param policy_path: IAM path of its managed policies. Default ``/medialive/trusted-entity/`` (the
-            restricted administrator's ``policy_path``: the administrator maintains them, A6) for a role with a
-            ``permissions_boundary``; ``/medialive-unbounded/`` for one without, a path no ``RestrictedAdmin``
-            manages (a policy the administrator could rewrite must never reach a role no boundary caps). Without a
-            boundary, any other path fails at synth. When ``role_name`` is given the policies are named
-            ``<role_name>-trusted-entity``, ``...-trusted-entity2`` (``<role_name>-unbounded``... without a boundary).
+            restricted administrator's ``policy_path``: the administrator maintains them, A6) for a role whose
+            ``permissions_boundary`` is a ``MediaLivePermissionsBoundary`` (or its ``.policy``);
+            ``/medialive-unbounded/`` for one without a boundary or with another policy, a path no
+            ``RestrictedAdmin`` manages (a policy the administrator could rewrite must never reach a role no
+            MediaLive boundary caps). Without a boundary any other path fails at synth; with another policy it warns.
+            When ``role_name`` is given the policies are named ``<role_name>-trusted-entity``,
+            ``...-trusted-entity2`` (``<role_name>-unbounded``... under ``/medialive-unbounded/``).
         :param description: role description (default: lists the rows granted).
         :param permissions_boundary: the role's permissions boundary: a ``MediaLivePermissionsBoundary`` (then
             every grant of the role is checked against the boundary's namespaces at synth, and one outside fails

@@ -193,11 +193,9 @@ NEWS, SPORTS = {"aws:ResourceTag/Team": "news"}, {"aws:ResourceTag/Team": "sport
 
 @pytest.fixture(scope="module")
 def tagged(iam_evaluator) -> dict[str, Persona]:
-    groups = {"read_write": dict(tier=OperatorTier.READ_WRITE),
-              "wizard": dict(tier=OperatorTier.ADVANCED, workflow_wizard=True)}
-    if "mediapackage_channel_listing" in __import__("inspect").signature(MediaLiveOperatorGroup.__init__).parameters:
-        groups["listing"] = dict(tier=OperatorTier.READ_WRITE, mediapackage_channel_listing=True)
-    return _personas(iam_evaluator, "TagScopedMediaPackage", **groups)
+    return _personas(iam_evaluator, "TagScopedMediaPackage", read_write=dict(tier=OperatorTier.READ_WRITE),
+                     wizard=dict(tier=OperatorTier.ADVANCED, workflow_wizard=True),
+                     listing=dict(tier=OperatorTier.READ_WRITE, mediapackage_channel_listing=True))
 
 
 @pytest.mark.parametrize("persona", ["read_write", "wizard", "listing"])

@@ -1,17 +1,19 @@
 """The opt-ins: rows no tier gets by default, each behind one prop of the constructs, as one table (issue 20).
 
 An entry says everything a construct needs to turn the opt-in on, and everything the proof needs to enumerate it:
-the prop, the rows it adds to each tier that may take it (a tier absent from ``tier_rows`` must never get them), the
-rows a custom category gets, whether the restricted administrator takes the same prop, the trusted-entity option
+the prop, the rows it adds to each tier that may take it (a tier absent from ``tier_rows`` must never get them; a
+custom category gets them all), whether the restricted administrator takes the same prop, the trusted-entity option
 it belongs to, the prop that names its CloudFormation stacks (their statements are made apart, bound to
 ``stack/<prefix>*/*`` and guarded by S15.guard), and what it reaches beyond the default (its cost, which the
 threat model and the constructs' docstrings repeat). ``MediaLiveOperatorGroup`` and ``RestrictedAdmin`` read only
-this table; ``tests/test_proof_opt_ins.py`` enumerates it, so a new opt-in enters the proof with nobody writing a case.
+this table; the generated proof enumerates it (``tests/proof/personas.py``, ``opt_in_configs``), so a new opt-in
+enters the proof with nobody writing a case.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping
 
 from . import ROWS, expand
@@ -42,9 +44,9 @@ class OptIn:
     cost: str
     option: TrustedEntityOption | None = None
     stack_prefix_prop: str | None = None
-    default_stack_prefix: str | None = field(default=None)
+    default_stack_prefix: str | None = None
 
-    @property
+    @cached_property
     def rows(self) -> tuple[str, ...]:
         """Every row the opt-in can add (a custom category, ``tier=None``, gets them all)."""
         return expand(r for rows in self.tier_rows.values() for r in rows)
@@ -53,7 +55,7 @@ class OptIn:
         """The rows it adds to ``tier`` (all of them for a custom category); empty for a tier that may not take it."""
         return self.rows if tier is None else expand(self.tier_rows.get(tier, ()))
 
-    @property
+    @cached_property
     def services(self) -> tuple[str, ...]:
         """The IAM services its rows grant (the proof pairs opt-ins that share one)."""
         return tuple(sorted({s for r in self.rows for s in ROWS[r].services}))
@@ -97,8 +99,6 @@ OPT_INS: tuple[OptIn, ...] = (
 )
 #: The table by prop.
 BY_PROP: dict[str, OptIn] = {o.prop: o for o in OPT_INS}
-#: Opt-ins only ADVANCED (and the administrator, or a custom category) may take.
-ADVANCED_ONLY: tuple[str, ...] = tuple(o.prop for o in OPT_INS if set(o.tier_rows) == {_ADV})
 
 
 def opt_in_rows(opted: Mapping[str, bool], tier: OperatorTier | None) -> tuple[str, ...]:
