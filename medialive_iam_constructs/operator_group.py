@@ -39,7 +39,7 @@ from .catalog.activities import (
     UNSCOPABLE_ROWS,
 )
 from .catalog.resources import IAM_ROLE, IAM_USER, ML_CHANNEL, Kind
-from .catalog.opt_ins import OPT_INS, opt_in_rows
+from .catalog.opt_ins import OPT_INS, TAG_SCOPE_OPT_INS, opt_in_rows
 from .catalog.tiers import (
     FORBIDDEN_BY_OPTION,
     TIER_NEVER,
@@ -298,13 +298,13 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
                                     "give resource_tag only (channel_tag is its earlier name)")
         tag = resource_tag if resource_tag is not None else channel_tag
         tag_prop = "resource_tag" if resource_tag is not None else "channel_tag"
-        if allow_batch_operations and tag is None:
-            raise MediaLiveIamError(describe(self), "allow_batch_operations", "given without tag scoping: the batch "
-                                    "rows are part of the tier anyway", "drop allow_batch_operations, or give resource_tag")
-        if mediapackage_channel_listing and tag is None:
-            raise MediaLiveIamError(describe(self), "mediapackage_channel_listing", "given without tag scoping: a group "
-                                    "without resource_tag lists MediaPackage channels anyway (S21)",
-                                    "drop mediapackage_channel_listing, or give resource_tag")
+        tag_scope_opted = {"allow_batch_operations": allow_batch_operations,
+                           "mediapackage_channel_listing": mediapackage_channel_listing}
+        for entry in TAG_SCOPE_OPT_INS:  # catalog/opt_ins.py: what tag scoping leaves out, given back
+            if tag_scope_opted[entry.prop] and tag is None:
+                raise MediaLiveIamError(describe(self), entry.prop, f"given without tag scoping: a group without "
+                                        f"resource_tag gets {entry.title} anyway",
+                                        f"drop {entry.prop}, or give resource_tag")
         opted = {"workflow_wizard": workflow_wizard,
                  "simple_role_write_equals_iam_admin": simple_role_write_equals_iam_admin,
                  "medialive_anywhere": medialive_anywhere,

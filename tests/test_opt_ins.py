@@ -442,3 +442,15 @@ def test_the_administrator_never_manages_a_group_bound_wider(group_kw):
     admin_kw = {"workflow_wizard": True} if group_kw.get("workflow_wizard") else {}
     with pytest.raises(MediaLiveIamError, match="operator_groups.*the administrator's own do not cover"):
         RestrictedAdmin(stack, "Admin", operator_groups=[group], **admin_kw)
+
+
+@pytest.mark.parametrize("prop", ["allow_batch_operations", "mediapackage_channel_listing"])
+def test_what_tag_scoping_leaves_out_is_given_back_only_to_a_tag_scoped_group(prop):
+    """Each entry of TAG_SCOPE_OPT_INS is refused without resource_tag (it would change nothing there)."""
+    from medialive_iam_constructs import MediaLiveIamError
+    from medialive_iam_constructs.catalog.opt_ins import TAG_SCOPE_OPT_INS
+
+    assert prop in {e.prop for e in TAG_SCOPE_OPT_INS}
+    _, stack = new_stack()
+    with pytest.raises(MediaLiveIamError, match=f"{prop}: given without tag scoping"):
+        MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE], **{prop: True})

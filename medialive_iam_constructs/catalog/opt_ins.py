@@ -101,6 +101,29 @@ OPT_INS: tuple[OptIn, ...] = (
 BY_PROP: dict[str, OptIn] = {o.prop: o for o in OPT_INS}
 
 
+@dataclass(frozen=True)
+class TagScopeOptIn:
+    """A prop of a tag-scoped ``MediaLiveOperatorGroup`` that gives back what tag scoping leaves out because IAM
+    cannot scope it to a tag (no resource type). Meaningless without ``resource_tag`` (synth fails).
+
+    :param prop: the construct prop (``bool``).
+    :param title: what it gives back.
+    :param cost: what the group then reaches beyond its tag.
+    """
+
+    prop: str
+    title: str
+    cost: str
+
+
+TAG_SCOPE_OPT_INS: tuple[TagScopeOptIn, ...] = (
+    TagScopeOptIn("allow_batch_operations", "the batch rows S3.run and S3.delete (BatchStart, BatchStop, BatchDelete)",
+                  "the group can batch start, stop or delete every channel, input and multiplex of the account"),
+    TagScopeOptIn("mediapackage_channel_listing", "mediapackage:ListChannels (S21, S22: the v1 dropdown)",
+                  "it returns every MediaPackage v1 channel of the account with its ingest user names and passwords"),
+)
+
+
 def opt_in_rows(opted: Mapping[str, bool], tier: OperatorTier | None) -> tuple[str, ...]:
     """The rows the opt-ins turned on in ``opted`` add to ``tier``, in table order."""
     return expand(r for o in OPT_INS if opted.get(o.prop) for r in o.rows_for(tier))

@@ -77,7 +77,7 @@ def opt_in_configs() -> list[tuple[str, str, str | None, tuple[str, ...], bool]]
     tiers monotonic with every opt-in) and on the administrator that takes it, tag-scoped at that tier, and every
     pair of opt-ins that shares an IAM service (besides MediaLive's own) on ADVANCED. A new entry of the table enters
     here with nobody writing a case."""
-    from medialive_iam_constructs.catalog.opt_ins import OPT_INS
+    from medialive_iam_constructs.catalog.opt_ins import OPT_INS, TAG_SCOPE_OPT_INS
 
     out: list[tuple[str, str, str | None, tuple[str, ...], bool]] = []
     for o in OPT_INS:
@@ -86,6 +86,8 @@ def opt_in_configs() -> list[tuple[str, str, str | None, tuple[str, ...], bool]]
         out.append((f"opt-in/{o.prop}/{top}+tag", "tag-operator", top, (o.prop,), True))
         if o.admin:
             out.append((f"opt-in/{o.prop}/RestrictedAdmin", "admin", None, (o.prop,), False))
+    for entry in TAG_SCOPE_OPT_INS:  # what tag scoping leaves out, given back: only meaningful tag-scoped
+        out.append((f"opt-in/{entry.prop}/READ_WRITE+tag", "tag-operator", "READ_WRITE", (entry.prop,), True))
     for i, a in enumerate(OPT_INS):
         for b in OPT_INS[i + 1:]:
             shared = set(a.services) & set(b.services) - {"medialive"}
@@ -316,7 +318,7 @@ def _opt_ins(built: Built, ev) -> None:
     made = []
     admin_ops = None
     for pid, kind, tier, props, tagged in opt_in_configs():
-        entries = [BY_PROP[p] for p in props]
+        entries = [BY_PROP[p] for p in props if p in BY_PROP]
         option = next((e.option for e in entries if e.option is not None), TrustedEntityOption.COMPLEX)
         kw: dict[str, Any] = {p: True for p in props}
         kw.update({e.stack_prefix_prop: OPT_IN_STACK_PREFIXES[e.stack_prefix_prop] for e in entries
