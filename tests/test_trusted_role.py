@@ -640,6 +640,22 @@ def test_grant_outside_the_boundary_fails_at_synth():
         assert "permissions_boundary" in message and fragment in message and "MediaLiveNamespaces" in message, message
 
 
+def test_a_boundary_given_as_its_policy_is_checked_too():
+    """``permissions_boundary=boundary.policy`` used to skip the synth-time check (issue 21: the proof's user-shaped
+    app synthesized two roles that could not reach their own bucket and MediaPackage channel); it fails now, with
+    the same fix as the construct."""
+    from medialive_iam_constructs import MediaLivePermissionsBoundary
+
+    _, stack = new_stack("BoundaryPolicy")
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
+    for props, fragment in ((dict(source_buckets=["example-user-archive"]), "s3:GetObject"),
+                            (dict(mediapackage_channels=["vod-channel"]), "mediapackage:DescribeChannel")):
+        with pytest.raises(MediaLiveIamError) as err:
+            MediaLiveTrustedRole(stack, f"Role{len(fragment)}", permissions_boundary=boundary.policy, **props)
+        message = str(err.value)
+        assert "permissions_boundary" in message and fragment in message and "MediaLiveNamespaces" in message, message
+
+
 def test_boundary_construct_is_set_as_the_boundary():
     """A MediaLivePermissionsBoundary given to the role becomes its PermissionsBoundary (issue 14: it used to be
     dropped silently)."""

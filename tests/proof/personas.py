@@ -248,6 +248,7 @@ def _user_app(built: Built, ev) -> None:
     from aws_cdk import aws_s3 as s3
 
     from medialive_iam_constructs import (
+        MediaLiveNamespaces,
         MediaLiveOperatorGroup,
         MediaLivePermissionsBoundary,
         MediaLiveTrustedRole,
@@ -258,11 +259,14 @@ def _user_app(built: Built, ev) -> None:
     from tests.helpers import new_stack, template_of
 
     _, stack = new_stack(USER_STACK)
-    boundary = MediaLivePermissionsBoundary(stack, "Boundary", managed_policy_name="MediaLiveTrustedRoleBoundary",
-                                            path="/medialive-admin/")
+    # the namespaces cover the roles' bucket and MediaPackage channel (issue 21: before, the roles were given
+    # boundary.policy, which skipped the synth-time check, and could not reach either through the boundary)
+    boundary = MediaLivePermissionsBoundary(
+        stack, "Boundary", managed_policy_name="MediaLiveTrustedRoleBoundary", path="/medialive-admin/",
+        namespaces=MediaLiveNamespaces(bucket_names=["example-user-archive"], mediapackage_channel_prefix="vod-"))
     archive = s3.Bucket.from_bucket_name(stack, "Archive", "example-user-archive")
     live = MediaLiveTrustedRole(stack, "LiveRole", role_name="MediaLiveLiveWorkflow",
-                                permissions_boundary=boundary.policy, source_buckets=[S3Location(archive, "live/")], srt_secrets=["medialive/live/srt"],
+                                permissions_boundary=boundary, source_buckets=[S3Location(archive, "live/")], srt_secrets=["medialive/live/srt"],
                                 password_parameter_paths=["/medialive/live/"])
     vod = MediaLiveTrustedRole(stack, "VodRole", role_name="MediaLiveVodWorkflow", permissions_boundary=boundary.policy,
                                destination_buckets=[archive], mediapackage_channels=["vod-channel"])
