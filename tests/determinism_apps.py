@@ -30,6 +30,7 @@ from aws_cdk import aws_ssm as ssm  # noqa: E402
 
 from medialive_iam_constructs import (  # noqa: E402
     MediaLiveOperatorGroup,
+    MediaLiveNamespaces,
     MediaLivePermissionsBoundary,
     MediaLiveTrustedRole,
     OperatorTier,
@@ -99,9 +100,11 @@ def wide_app() -> cdk.App:
     parameters, secrets and keys, tag scoping, five groups given to the administrator."""
     app = cdk.App()
     stack = cdk.Stack(app, "Broadcast")
-    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
     key = kms.Key.from_key_arn(stack, "ParamKey",
                                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    # the namespaces cover what the roles name: a boundary given as its .policy is checked too (issue 21)
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/", namespaces=MediaLiveNamespaces(
+        bucket_prefixes=["example-"], mediapackage_v2_channel_groups=["live"], kms_keys=[key]))
     roles = []
     for i in range(8):
         bucket = (s3.Bucket.from_bucket_name(stack, f"In{i}", f"example-in-{i}") if i % 2 else

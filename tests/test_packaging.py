@@ -81,6 +81,10 @@ def test_wheel_and_sdist_contents(installed):
     (sdist,) = dist.glob("*.tar.gz")
     names = zipfile.ZipFile(wheel).namelist()
     assert "medialive_iam_constructs/py.typed" in names
+    # the [prove] extra's data: the IAM action table with its licence, and the AWS managed policies the reader knows
+    for data in ("prove/data/iam-actions.json.gz", "prove/data/LICENSE-iam-data.txt",
+                 "data/aws_managed/AdministratorAccess.json"):
+        assert f"medialive_iam_constructs/{data}" in names, data
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not [n for n in names if n.split("/")[0] in ("tests", "iam_evaluator", "localdeploy", "checks", "handout",
                                                          "benchmarks")]
