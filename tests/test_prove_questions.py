@@ -118,9 +118,11 @@ def test_the_threat_models_never_holds(built, pid, iam_evaluator):
 BOUNDED = [pid for pid in PERSONA_IDS if ":role:" in pid or "/role:" in pid or "under-boundary" in pid]
 
 
-@pytest.mark.parametrize("pid", BOUNDED)
+@pytest.mark.parametrize("pid", [pid for pid in BOUNDED if "under-boundary" in pid])
 def test_every_row_allows_what_it_names(built, pid):
-    """Under a boundary (the groups' rows are asked inside their namespaces by the generated proof)."""
+    """The boundary's rows, under AdministratorAccess (the boundary is the only cap). A workflow role's rows are
+    its statements' rows, each of which the next test proves allowed through the boundary; the groups' rows are
+    asked inside their namespaces by the generated proof."""
     p = built.personas[pid]
     prover, _ = _prover(p)
     start = time.perf_counter()
