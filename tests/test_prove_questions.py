@@ -120,8 +120,8 @@ BOUNDED = [pid for pid in PERSONA_IDS if ":role:" in pid or "/role:" in pid or "
 
 @pytest.mark.parametrize("pid", [pid for pid in BOUNDED if "under-boundary" in pid])
 def test_every_row_allows_what_it_names(built, pid):
-    """The boundary's rows, under AdministratorAccess (the boundary is the only cap). A workflow role's rows are
-    its statements' rows, each of which the next test proves allowed through the boundary; the groups' rows are
+    """The boundary's rows, under AdministratorAccess (the boundary is the only cap). A workflow role's statements
+    are rendered from its rows, and the next test proves each of them allowed through the boundary; the groups' rows are
     asked inside their namespaces by the generated proof."""
     p = built.personas[pid]
     prover, _ = _prover(p)
