@@ -33,7 +33,7 @@ from ..principals import (
     DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION, DEFAULT_STACK_NAME, NamedPolicy, PrincipalPolicies,
     TemplatePrincipals, TemplateResolutionError,
 )
-from .symbolic import Answer, Prover, Request, Shape, action_matches, glob, shipped_actions
+from .symbolic import Answer, Prover, Request, action_matches, glob, glob_regex, shipped_actions, spelled
 
 __all__ = [
     "NewAccess",
@@ -225,21 +225,11 @@ def _label(p: PrincipalPolicies) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _universe() -> Mapping[str, Shape]:
-    """The shipped actions with their SAR resources (:func:`shipped_actions`)."""
-    return shipped_actions()
-
-
-@functools.lru_cache(maxsize=1)
-def _proper_names() -> Mapping[str, str]:
-    return {name.lower(): name for name in shipped_actions()}
-
-
 def _readable(request: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     """The witness with the action spelled as the IAM reference spells it."""
     if request is None:
         return None
-    return {**request, "action": _proper_names().get(str(request["action"]).lower(), request["action"])}
+    return {**request, "action": spelled(str(request["action"]))}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -436,7 +426,7 @@ def _answers(question: _Question, env: _Env, *, witnesses: int, unknowns: int, t
     every precise class (split by SAR's resources) they hold; the precise classes of the others are asked one by
     one."""
     coarse, coarse_where = question.prover(_names(), timeout_ms)
-    fine, where = question.prover(_universe(), timeout_ms)
+    fine, where = question.prover(shipped_actions(), timeout_ms)
     found = _Found(witnesses, unknowns)
     for c, members in _groups(coarse, fine, question):
         if len(members) > 1 and coarse.ask((coarse.request.classes[c][0],), coarse_where).verdict == "proved":
@@ -639,10 +629,6 @@ def _in_statement(st: Mapping[str, Any], action: str) -> bool:
     return hit != negate
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
-
-
 def _resource_matches(pattern: str, resource: str) -> bool:
     """IAM's Resource matching on one concrete resource (case-sensitive; a wildcard of the first five ARN fields
     stays in its field)."""
@@ -652,8 +638,8 @@ def _resource_matches(pattern: str, resource: str) -> bool:
         return False
     p, r = pattern.split(":", 5), resource.split(":", 5)
     if len(p) == 6 and len(r) == 6 and p[0] == "arn":
-        return all(_glob_regex(a).fullmatch(b) for a, b in zip(p, r))
-    return _glob_regex(pattern).fullmatch(resource) is not None
+        return all(glob_regex(a).fullmatch(b) for a, b in zip(p, r))
+    return glob_regex(pattern).fullmatch(resource) is not None
 
 
 def _on_resource(st: Mapping[str, Any], resource: str) -> bool:

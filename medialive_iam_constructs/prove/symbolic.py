@@ -272,6 +272,16 @@ class Request:
             return None
         return [(self.star, z3.BoolVal(False))] + [(v, z3.StringVal(f)) for v, f in zip(self.segments, fields[1:])]
 
+    def classes_of(self, patterns: Iterable[str]) -> list[int]:
+        """The action classes whose actions ``patterns`` (globs) match."""
+        pats = list(patterns)
+        return [i for i, cls in enumerate(self.classes) if any(action_matches(p, cls[0]) for p in pats)]
+
+    def action_in(self, patterns: Iterable[str]) -> z3.BoolRef:
+        """The request's action is one of ``patterns`` (globs)."""
+        hit = self.classes_of(patterns)
+        return z3.Or(*[self.action == i for i in hit]) if hit else z3.BoolVal(False)
+
     def key(self, name: str, *, multi: bool = False, test: Any = None) -> Key:
         low = name.lower()  # condition key names are case-insensitive
         if low not in self.keys:
@@ -340,9 +350,13 @@ class Shape:
 _FORMAT_FIELD = re.compile(r"\$\{[^}]*\}")
 
 
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A concrete matcher of an IAM glob (``*`` any run, ``?`` one character), case-sensitive."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
+
+
 def _action_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower()),
-                      re.DOTALL)
+    return glob_regex(pattern.lower())
 
 
 #: A universe: action names (any resource), or action name -> :class:`Shape` (SAR's resources for it).
@@ -409,6 +423,16 @@ def shipped_actions() -> Mapping[str, Shape]:
     data = _shipped()
     formats = data["formats"]
     return {name: Shape(star, tuple(formats[i] for i in idx)) for name, star, idx in data["actions"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _spellings() -> Mapping[str, str]:
+    return {name.lower(): name for name in shipped_actions()}
+
+
+def spelled(action: str) -> str:
+    """An action as the IAM reference spells it (``s3:getobject`` -> ``s3:GetObject``); unknown ones unchanged."""
+    return _spellings().get(action.lower(), action)
 
 
 def shipped_actions_source() -> str:
@@ -674,11 +698,10 @@ class Prover:
 
     def actions(self, patterns: Sequence[str]) -> z3.BoolRef:
         """The request's action is one of ``patterns`` (globs)."""
-        hit = self.classes_of(patterns)
-        return z3.Or(*[self.request.action == i for i in hit]) if hit else z3.BoolVal(False)
+        return self.request.action_in(patterns)
 
     def classes_of(self, patterns: Sequence[str]) -> list[int]:
-        return [i for i, cls in enumerate(self.request.classes) if any(action_matches(p, cls[0]) for p in patterns)]
+        return self.request.classes_of(patterns)
 
     def formula(self, identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None = None,
                 *, widen: bool = False) -> z3.BoolRef:

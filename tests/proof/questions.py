@@ -25,7 +25,7 @@ import z3
 
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.catalog.activities import CREDENTIAL_READS, TAG_ON_CREATE, TAG_SCOPED_KINDS
-from medialive_iam_constructs.prove.symbolic import Answer, Prover, Request, glob, text_test
+from medialive_iam_constructs.prove.symbolic import Answer, Prover, Request, glob, spelled, text_test
 
 from . import personas as P
 from . import universe as U
@@ -209,17 +209,17 @@ INVARIANTS: tuple[Invariant, ...] = (
               lambda p, r: r.matches(p.namespace.context["iam:PermissionsBoundary"]),
               lambda p: "iam:PermissionsBoundary" in p.namespace.context),
     Invariant("self-escalation", "no persona writes its own group or role", ("iam:*",),
-              lambda p, r: z3.And(_own_principal(p, r), z3.Not(Prover_actions(r, _ROLE_READS))),
+              lambda p, r: z3.And(_own_principal(p, r), z3.Not(r.action_in(_ROLE_READS))),
               lambda p: p.principal.kind in ("group", "role")),
     Invariant("assume-role", "no persona assumes a role", ("sts:AssumeRole*",), lambda p, r: z3.BoolVal(True)),
     Invariant("console-role-writes", "MediaLiveAccessRole's trust and policies are never written", ("iam:*",),
               lambda p, r: z3.And(r.matches(f"arn:{PARTITION}:iam::{ACCOUNT}:role/MediaLiveAccessRole"),
-                                  z3.Not(Prover_actions(r, _ROLE_READS)))),
+                                  z3.Not(r.action_in(_ROLE_READS)))),
     Invariant("crown-stacks", "CDKToolkit, StackSet instances and the app's own stack are never written",
               ("cloudformation:*",),
               lambda p, r: z3.And(z3.Or(*[_in(r, f"arn:{PARTITION}:cloudformation:*:{ACCOUNT}:stack/{n}/*")
                                           for n in ("CDKToolkit", "StackSet-*", p.namespace.stack_name)]),
-                                  z3.Not(Prover_actions(r, ("cloudformation:describe*", "cloudformation:list*",
+                                  z3.Not(r.action_in(("cloudformation:describe*", "cloudformation:list*",
                                                             "cloudformation:get*", "cloudformation:detect*",
                                                             "cloudformation:validate*", "cloudformation:estimate*"))))),
     Invariant("stack-service-role", "no stack is created, updated or deleted with a service role", _STACK_WRITES,
@@ -266,11 +266,11 @@ INVARIANTS: tuple[Invariant, ...] = (
               lambda p, r: z3.And(z3.Or(*[_in(r, k.render(partition=PARTITION, region=REGION, account=ACCOUNT))
                                           for k in TAG_SCOPED_KINDS]),
                                   z3.Not(_key_is(r, f"aws:ResourceTag/{_tag(p)[0]}", _tag(p)[1])),
-                                  z3.Not(Prover_actions(r, tuple(TAG_ON_CREATE)))),
+                                  z3.Not(r.action_in(tuple(TAG_ON_CREATE)))),
               lambda p: p.namespace.tag is not None),
     Invariant("create-with-others-tag", "no tag-scoped team creates a resource without its own tag",
               tuple(TAG_ON_CREATE),
-              lambda p, r: z3.And(z3.Or(*[z3.And(Prover_actions(r, (a,)), _in(r, k.render(
+              lambda p, r: z3.And(z3.Or(*[z3.And(r.action_in((a,)), _in(r, k.render(
                   partition=PARTITION, region=REGION, account=ACCOUNT))) for a, k in TAG_ON_CREATE.items()]),
                   z3.Not(_key_is(r, f"aws:RequestTag/{_tag(p)[0]}", _tag(p)[1]))),
               lambda p: p.namespace.tag is not None),
@@ -280,15 +280,6 @@ INVARIANTS: tuple[Invariant, ...] = (
                                       ("stringequalsignorecase", (_tag(p)[0],))),
               lambda p: p.namespace.tag is not None),
 )
-
-
-def Prover_actions(r: Request, patterns: Iterable[str]) -> z3.BoolRef:  # noqa: N802 - reads as a phrase above
-    """The request's action is one of ``patterns`` (the invariant's own exclusions)."""
-    from medialive_iam_constructs.prove.symbolic import action_matches
-
-    pats = list(patterns)
-    hit = [i for i, cls in enumerate(r.classes) if any(action_matches(q, cls[0]) for q in pats)]
-    return z3.Or(*[r.action == i for i in hit]) if hit else z3.BoolVal(False)
 
 
 def exclusion_patterns() -> list[str]:
@@ -406,13 +397,6 @@ def dead_actions(p: P.Persona, prover: Prover) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _spelled(action: str) -> str:
-    from medialive_iam_constructs.prove.symbolic import shipped_actions
-
-    by_lower = {a.lower(): a for a in shipped_actions()}
-    return by_lower.get(action.lower(), action)
-
-
 def replay(p: P.Persona, witness: Mapping[str, Any], evaluator) -> str:
     """iam-simulate's decision on a symbolic witness (the caller's account as the resource account, so that the
     decision is the identity policies' and boundary's alone, as in the generated proof); ``error: ...`` when it
@@ -422,7 +406,7 @@ def replay(p: P.Persona, witness: Mapping[str, Any], evaluator) -> str:
     try:
         return evaluator.evaluate(
             identity_policies=p.principal.identity_policies, permission_boundaries=p.principal.permissions_boundary,
-            action=_spelled(witness["action"]), resource=witness["resource"], principal=p.principal.principal_arn,
+            action=spelled(witness["action"]), resource=witness["resource"], principal=p.principal.principal_arn,
             account_id=ACCOUNT, context={"aws:ResourceAccount": ACCOUNT, **dict(witness.get("context") or {})}).result
     except EvaluationError as e:
         return f"error: {str(e)[:200]}"
