@@ -7,16 +7,20 @@ request rather than a sample (``tests/proof/questions.py``):
 * nothing outside the scope its catalog rows declare is allowed;
 * every "Never" of ``docs/threat-model.md`` holds (:data:`tests.proof.questions.INVARIANTS`), or the residual is
   named there with its reason (:data:`tests.proof.questions.RESIDUALS`);
-* every row it is given allows some request, and under a boundary every grant the library wrote is allowed.
+* every row it is given allows some request (actions the generated proof saw allowed need no solver), and under a
+  boundary every grant the library wrote is allowed.
 
 A witness is replayed through iam-simulate before a failure reports it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -29,7 +33,6 @@ PERSONA_IDS = P.persona_ids()
 THREAT_MODEL = (Path(__file__).resolve().parent.parent / "docs" / "threat-model.md").read_text()
 #: persona id -> [(question, verdict, seconds)], for the summary.
 ASKED: dict[str, list[tuple[str, str, float]]] = {}
-_PROVERS: dict[str, tuple] = {}
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +66,60 @@ def _summary(request):
                 reporter.write_line(line)
 
 
-def _prover(p: P.Persona):
-    if p.id not in _PROVERS:
-        _PROVERS[p.id] = Q.prover_for(p)
-    return _PROVERS[p.id]
+#: processes answering the personas' questions in parallel (default: 2, the machine's cores; 1: in this process).
+WORKERS = max(1, int(os.environ.get("PROVE_WORKERS", str(min(2, os.cpu_count() or 1)))))
+#: persona id -> question -> (answer, seconds): "scope", each invariant's id, "rows" (the dead actions), "inside".
+ANSWERS: dict[str, dict[str, tuple[Any, float]]] = {}
 
 
-def _ask(p: P.Persona, question: str, prover, actions, where):
+def _timed(ask: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
-    answer = prover.ask(actions, where)
-    ASKED.setdefault(p.id, []).append((question, answer.verdict, time.perf_counter() - start))
+    answer = ask()
+    return answer, time.perf_counter() - start
+
+
+def answer_persona(pid: str, alive: frozenset[str]) -> dict[str, tuple[Any, float]]:
+    """Every question of the module for one persona (run in a worker process, or here)."""
+    p = P.build(None).personas[pid]  # built before the workers were forked: no synth here
+    prover, declared = Q.prover_for(p)
+    out = {"scope": _timed(lambda: prover.ask(("*",), z3.Not(declared)))}
+    for inv in Q.INVARIANTS:
+        if inv.applies(p):
+            out[inv.id] = _timed(lambda inv=inv: prover.ask(inv.actions, lambda r: inv.where(p, r)))
+    out["rows"] = _timed(lambda: {row: actions for row, actions in Q.dead_actions(p, prover, alive).items()
+                                  if not Q.dead_by_design(p, row, actions)})
+    if pid in BOUNDED and "under-boundary" not in pid:
+        out["inside"] = _timed(lambda: Q.broken_grants(p))
+    return out
+
+
+def _answer(args: tuple[str, frozenset[str]]) -> tuple[str, dict[str, tuple[Any, float]]]:
+    return args[0], answer_persona(*args)
+
+
+@pytest.fixture(scope="module")
+def answers(built, request) -> dict[str, dict[str, tuple[Any, float]]]:
+    """The questions of every persona the selected tests need, answered up front in ``WORKERS`` processes (forked
+    after the synth, so that each starts with the personas built), the largest policies first."""
+    wanted = sorted({item.callspec.params["pid"] for item in request.session.items
+                     if getattr(item, "module", None) is request.module and hasattr(item, "callspec")
+                     and "pid" in item.callspec.params} - set(ANSWERS),
+                    key=lambda pid: -sum(len(str(d.document)) for d in built.personas[pid].principal.identity_policies))
+    jobs = [(pid, _seen_allowed(pid)) for pid in wanted]
+    if WORKERS > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            ANSWERS.update(pool.imap_unordered(_answer, jobs))
+    else:
+        ANSWERS.update(map(_answer, jobs))
+    return ANSWERS
+
+
+def _answered(answers, p: P.Persona, question: str) -> Any:
+    if p.id not in answers:
+        answers[p.id] = answer_persona(p.id, _seen_allowed(p.id))
+    answer, seconds = answers[p.id][question]
+    verdict = getattr(answer, "verdict", None) or ("proved" if not answer else "witness")
+    ASKED.setdefault(p.id, []).append((question, verdict, seconds))
     return answer
 
 
@@ -83,24 +130,22 @@ def _explain(p: P.Persona, answer, evaluator) -> str:
 
 
 @pytest.mark.parametrize("pid", PERSONA_IDS)
-def test_nothing_is_allowed_outside_the_declared_rows(built, pid, iam_evaluator):
+def test_nothing_is_allowed_outside_the_declared_rows(built, answers, pid, iam_evaluator):
     p = built.personas[pid]
-    prover, declared = _prover(p)
-    answer = _ask(p, "scope", prover, ("*",), z3.Not(declared))
+    answer = _answered(answers, p, "scope")
     assert answer.verdict == "proved", (
         f"{P.describe_principal(p)} is allowed a request its rows {list(p.rows)} do not declare: "
         f"{_explain(p, answer, iam_evaluator)}")
 
 
 @pytest.mark.parametrize("pid", PERSONA_IDS)
-def test_the_threat_models_never_holds(built, pid, iam_evaluator):
+def test_the_threat_models_never_holds(built, answers, pid, iam_evaluator):
     p = built.personas[pid]
-    prover, _ = _prover(p)
     failures = []
     for inv in Q.INVARIANTS:
         if not inv.applies(p):
             continue
-        answer = _ask(p, inv.id, prover, inv.actions, lambda r, inv=inv: inv.where(p, r))
+        answer = _answered(answers, p, inv.id)
         if answer.verdict == "proved":
             continue
         residual = Q.residual_for(p, inv)
@@ -118,28 +163,37 @@ def test_the_threat_models_never_holds(built, pid, iam_evaluator):
 BOUNDED = [pid for pid in PERSONA_IDS if ":role:" in pid or "/role:" in pid or "under-boundary" in pid]
 
 
-@pytest.mark.parametrize("pid", [pid for pid in BOUNDED if "under-boundary" in pid])
-def test_every_row_allows_what_it_names(built, pid):
-    """The boundary's rows, under AdministratorAccess (the boundary is the only cap). A workflow role's statements
-    are rendered from its rows, and the next test proves each of them allowed through the boundary; the groups' rows are
-    asked inside their namespaces by the generated proof."""
+def _seen_allowed(pid: str) -> frozenset[str]:
+    """The actions the generated proof saw iam-simulate allow for the persona on this account's resources (inside
+    its namespaces or on ``*``), when that module ran first in this process: each is a concrete witness that the
+    action is alive, so the solver looks only for the others."""
+    import sys
+
+    from tests.proof import universe as U
+
+    module = sys.modules.get("tests.test_proof_generated")
+    outcome = getattr(module, "_OUTCOMES", {}).get(pid) if module else None
+    if outcome is None:
+        return frozenset()
+    return frozenset(probe.action for probe, _ in outcome.allowed(U.INSIDE, U.STAR))
+
+
+@pytest.mark.parametrize("pid", PERSONA_IDS)
+def test_every_row_allows_what_it_names(built, answers, pid):
+    """Every action of every Allow row the persona is given is allowed on some resource of the account (a row the
+    handout reports and that does not work is a broken promise; a workflow role that cannot reach its bucket is a
+    broken channel). Actions the generated proof saw allowed need no solver; the rest are asked symbolically."""
     p = built.personas[pid]
-    prover, _ = _prover(p)
-    start = time.perf_counter()
-    dead = {row: actions for row, actions in Q.dead_actions(p, prover).items()
-            if not Q.dead_by_design(p, row, actions)}
-    ASKED.setdefault(p.id, []).append(("rows", "proved" if not dead else "witness", time.perf_counter() - start))
+    dead = _answered(answers, p, "rows")
     assert not dead, f"{P.describe_principal(p)}: rows whose actions no request is allowed: {dead}"
 
 
 @pytest.mark.parametrize("pid", [pid for pid in BOUNDED if "under-boundary" not in pid])
-def test_the_boundary_cuts_no_grant_of_the_library(built, pid, iam_evaluator):
+def test_the_boundary_cuts_no_grant_of_the_library(built, answers, pid, iam_evaluator):
     """A workflow role that cannot reach its own bucket is a broken channel (issue 21: the user-shaped app's two
     roles could not, while they were given ``boundary.policy`` and the synth-time check was skipped)."""
     p = built.personas[pid]
-    start = time.perf_counter()
-    answer = Q.broken_grants(p)
-    ASKED.setdefault(p.id, []).append(("inside", answer.verdict, time.perf_counter() - start))
+    answer = _answered(answers, p, "inside")
     assert answer.verdict == "proved", (
         f"{P.describe_principal(p)}: a grant of the role is refused by its boundary or a Deny: "
         f"{_explain(p, answer, iam_evaluator)}")

@@ -108,3 +108,35 @@ def test_find_allowed_proves_and_finds_witnesses():
     found = find_allowed(wide, None, universe=UNIVERSE, where=lambda r: z3.Not(
         z3.PrefixOf(z3.StringVal("arn:aws:s3:::medialive-"), r.resource)))
     assert found.verdict == "witness" and not found.request["resource"].startswith("arn:aws:s3:::medialive-")
+
+
+#: ARN operators at their edges, each decided by iam-simulate too: the encoder compares ARNs field by field as it
+#: does (before issue 21's second review the encoder read a pattern of fewer than six fields as a literal, and
+#: required six fields of the request's value, so that the first five cases disagreed).
+ARN_CASES = [
+    ("ArnLike", "arn:aws:sns:*", "arn:aws:sns:*"),  # a pattern that is not an ARN matches nothing...
+    ("ArnNotLike", "arn:aws:sns:*", "arn:aws:sns:x:y:z"),  # ...either way
+    ("ArnLike", "arn:aws:sns:*:*:*", "arn:aws:sns:x:y"),  # five fields: an empty resource part
+    ("ArnLike", "arn:aws:sns:us-west-2:111122223333:*", "arn:aws:sns:us-west-2:111122223333"),
+    ("ArnNotLike", "arn:aws:sns:*:111122223333:*", "not-an-arn"),  # a value that is no ARN matches neither way
+    ("ArnNotLike", "arn:aws:sns:*:111122223333:*", "arn:aws:sns:r:444455556666:t"),
+    ("ArnNotLike", "arn:aws:sns:*:111122223333:*", "arn:aws:sns:r:111122223333:t"),
+    ("ArnLike", "arn:aws:sns:*:111122223333:t*", "arn:aws:sns:r:111122223333:t:x/y"),
+    ("ArnLike", "arn:aws:sns:*:111122223333:t", "arn:aws:sns:r:1111:22223333:t"),  # * stays in its field
+    ("ArnEquals", "arn:aws:sns:r:111122223333:t", "arn:aws:sns:r:111122223333:t"),
+    ("ArnNotEquals", "arn:aws:sns:r:111122223333:t", "arn:aws:sns:r:111122223333:u"),
+    ("ArnLike", "arn:aws:sns:r:111122223333:t", "arn:aws:sns:r:111122223333:T"),  # case-sensitive
+]
+
+
+@pytest.mark.parametrize("op, pattern, value", ARN_CASES)
+def test_arn_operators_decide_as_iam_simulate(op, pattern, value, iam_evaluator):
+    from iam_evaluator import NamedPolicy
+
+    statement = allow("s3:GetObject", "*", **{op: {"aws:SourceArn": pattern}})
+    ours = decide([statement], "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SourceArn": value})
+    theirs = iam_evaluator.evaluate(
+        identity_policies=[NamedPolicy("p", {"Version": "2012-10-17", "Statement": [statement]}, "test")],
+        action="s3:GetObject", resource="arn:aws:s3:::b/k", principal="arn:aws:iam::111122223333:user/u",
+        account_id="111122223333", context={"aws:SourceArn": value}).result
+    assert ours == ("Allowed" if theirs == "Allowed" else "Denied"), (op, pattern, value, theirs)

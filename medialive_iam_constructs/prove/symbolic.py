@@ -102,21 +102,6 @@ def glob(pattern: str, *, star: z3.ReRef = _ANY, fold: bool = False, wildcards: 
     return _concat(parts)
 
 
-def arn_glob(pattern: str) -> z3.ReRef | None:
-    """The regex of an ARN pattern: wildcards in the first five segments stay within their segment, in the
-    resource part they span ``:`` and ``/``. None for a pattern that is neither ``*`` nor an ARN."""
-    if pattern == "*":
-        return z3.Star(_ANY)
-    fields = pattern.split(":", 5)
-    if len(fields) < 6:
-        return None
-    parts: list[z3.ReRef] = []
-    for f in fields[:5]:
-        parts += [glob(f, star=_NOT_COLON), _COLON]
-    parts.append(glob(fields[5]))
-    return z3.Concat(*parts)
-
-
 def _fixed_ends(glob_text: str) -> tuple[str, str, bool]:
     """A glob's text before its first wildcard, after its last one, and whether it has one."""
     cut = [i for i, c in enumerate(glob_text) if c in "*?"]
@@ -171,22 +156,48 @@ def _segment(var: z3.SeqRef, pattern: str) -> z3.BoolRef:
     return text_test(var, pattern)
 
 
-#: Any ARN: five ``:``-free segments, then the resource part.
-ANY_ARN = z3.Concat(*[x for _ in range(5) for x in (z3.Star(_NOT_COLON), _COLON)], z3.Star(_ANY))
+
+#: A string the ARN operators read as an ARN (as iam-simulate splits it: at least five ``:``-separated fields; with
+#: exactly five, the resource part is empty).
+ARN_SHAPED = z3.Concat(z3.Star(_NOT_COLON), *[x for _ in range(4) for x in (_COLON, z3.Star(_NOT_COLON))],
+                       z3.Option(z3.Concat(_COLON, z3.Star(_ANY))))
 
 
-def _value_test(value: str, *, arn: bool, fold: bool, like: bool) -> Callable[[z3.SeqRef], z3.BoolRef]:
-    """``s -> s matches the condition value``: an ARN glob (its first five fields' wildcards stay in their field),
-    a case-folded string, a glob, or a literal, each in the fastest form (:func:`text_test`)."""
-    if arn:
-        fields = value.split(":", 5)
-        head_fixed = len(fields) == 6 and not any(c in ":".join(fields[:5]) for c in "*?")
-        if head_fixed:  # a fixed head: the glob is a text glob on the whole string
-            return lambda s: text_test(s, value)
-        rx = arn_glob(value)
-        if rx is None:
-            return lambda s: s == z3.StringVal(value)
-        return lambda s: z3.InRe(s, rx)
+def _arn_tests(value: str) -> tuple[Callable[[z3.SeqRef], z3.BoolRef], Callable[[z3.SeqRef], z3.BoolRef]]:
+    """``(matches, does not match)`` of an ARN condition value (ArnLike/ArnEquals and their Not forms), as IAM
+    compares ARNs field by field: the first five fields' wildcards stay in their field, the resource part's span
+    ``:`` and ``/``, and a resource part the request ARN lacks is empty. A value or request string that is not
+    ARN-shaped (:data:`ARN_SHAPED`) matches neither way: both tests are false."""
+    parts = value.split(":")
+    if len(parts) < 5:
+        never = lambda s: z3.BoolVal(False)  # noqa: E731
+        return never, never
+    head, resource = parts[:5], ":".join(parts[5:])
+    empty_ok = set(resource) <= {"*"}  # the resource glob matches an empty resource part
+    if not any(c in ":".join(head) for c in "*?"):  # a fixed head: a text test on the whole string
+        joined = ":".join(head)
+
+        def matches(s: z3.SeqRef) -> z3.BoolRef:
+            with_part = text_test(s, f"{joined}:{resource}")
+            return z3.Or(s == z3.StringVal(joined), with_part) if empty_ok else with_part
+    else:
+        rx_parts: list[z3.ReRef] = [glob(head[0], star=_NOT_COLON)]
+        for f in head[1:]:
+            rx_parts += [_COLON, glob(f, star=_NOT_COLON)]
+        tail = z3.Concat(_COLON, glob(resource))
+        rx = z3.Concat(*rx_parts, z3.Union(tail, z3.Re("")) if empty_ok else tail)
+        matches = lambda s: z3.InRe(s, rx)  # noqa: E731
+    return matches, lambda s: z3.And(z3.InRe(s, ARN_SHAPED), z3.Not(matches(s)))
+
+
+def arn_matches(var: z3.SeqRef, pattern: str) -> z3.BoolRef:
+    """``var`` matches the ARN condition value ``pattern`` (ArnLike), field by field (:func:`_arn_tests`)."""
+    return _arn_tests(pattern)[0](var)
+
+
+def _value_test(value: str, *, fold: bool, like: bool) -> Callable[[z3.SeqRef], z3.BoolRef]:
+    """``s -> s matches the condition value``: a case-folded string, a glob, or a literal, each in the fastest form
+    (:func:`text_test`). ARN operators: :func:`_arn_tests`."""
     if fold:
         rx = glob(value, fold=True, wildcards=like)
         return lambda s: z3.InRe(s, rx)
@@ -513,9 +524,13 @@ class Encoder:
         return z3.Not(match) if negate else match
 
     def _matcher(self, op: str, values: list, effect: str) -> Callable[[z3.SeqRef], z3.BoolRef] | z3.BoolRef:
-        """``value -> it matches one of values`` for a string-like ``op``; a Bool for an unmodelled one."""
+        """``value -> the operator holds`` for a string-like ``op`` (its Not form included: a negated string operator
+        holds when no value matches; a negated ARN operator when the string is an ARN that no value matches); a Bool
+        for an unmodelled one."""
         if op not in _STRING_OPS:
             return self._unmodelled(f"condition operator {op}", effect)
+        arn = op.startswith("arn")
+        negated = "not" in op
         fold = op.endswith("ignorecase") or op == "bool"
         like = "like" in op
         tests: list[Callable[[z3.SeqRef], z3.BoolRef]] = []
@@ -525,10 +540,17 @@ class Encoder:
                 return self._unmodelled(f"policy variable in condition value {v!r}", effect)
             if fold and any(ord(c) > 127 and c.isalpha() for c in v):
                 return self._unmodelled(f"IgnoreCase on non-ASCII letters {v!r}", effect)
-            tests.append(_value_test(v, arn=op.startswith("arn"), fold=fold, like=like))
+            if arn:
+                matches, misses = _arn_tests(v)
+                tests.append(misses if negated else matches)
+            else:
+                tests.append(_value_test(v, fold=fold, like=like))
+        if arn and negated:  # every value missed (and an empty list of values: never)
+            return (lambda s: z3.And(*[t(s) for t in tests])) if tests else (lambda s: z3.BoolVal(False))
         if not tests:
-            return lambda s: z3.BoolVal(False)
-        return lambda s: z3.Or(*[t(s) for t in tests]) if len(tests) > 1 else tests[0](s)
+            return lambda s: z3.BoolVal(negated)
+        positive = (lambda s: z3.Or(*[t(s) for t in tests])) if len(tests) > 1 else tests[0]
+        return (lambda s: z3.Not(positive(s))) if negated else positive
 
     def _condition(self, st: Mapping[str, Any]) -> z3.BoolRef:
         effect = st.get("Effect", "Allow")
@@ -553,7 +575,7 @@ class Encoder:
                     clauses.append(matcher)
                     continue
                 negated = "not" in op
-                test = (lambda s, m=matcher: z3.Not(m(s))) if negated else matcher
+                test = matcher  # its Not form included
                 if quant == "forallvalues":
                     clauses.append(z3.And(*[z3.Implies(i < k.count, test(k.values[i])) for i in range(SET_BOUND)]))
                 elif quant == "foranyvalue":
@@ -795,7 +817,7 @@ class Prover:
 #: (logic, random seed, share of the timeout): z3's string solver is fast on these queries with one strategy
 #: and seed and slow with another; a few short tries in turn, then one long one, answer far sooner than one
 #: long try (any answer of any try is exact).
-PORTFOLIO = ((None, 0, 0.02), ("QF_SLIA", 2, 0.02), (None, 3, 0.05), ("QF_SLIA", 0, 0.05), (None, 7, 0.1),
+PORTFOLIO = ((None, 0, 0.005), ("QF_SLIA", 2, 0.02), (None, 3, 0.05), ("QF_SLIA", 0, 0.05), (None, 7, 0.1),
              ("QF_SLIA", 5, 0.2), (None, 0, 1.0))
 
 
@@ -886,6 +908,14 @@ def find_allowed(identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mappi
     return Prover(identity, boundary, universe=universe, patterns=actions, timeout_ms=timeout_ms).ask(actions, where)
 
 
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,5})\}")
+
+
+def _text(value: z3.ExprRef) -> str:
+    """A z3 string value as Python text (z3 prints characters outside printable ASCII as ``\\u{..}``)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value.as_string())
+
+
 def _concrete(request: Request, model: z3.ModelRef, index: int | None = None) -> dict[str, Any]:
     if index is None:
         index = model.eval(request.action, model_completion=True).as_long()
@@ -894,9 +924,9 @@ def _concrete(request: Request, model: z3.ModelRef, index: int | None = None) ->
     for k in request.keys.values():
         if z3.is_true(model.eval(k.present, model_completion=True)):
             n = model.eval(k.count, model_completion=True).as_long()
-            vals = [model.eval(k.values[i], model_completion=True).as_string() for i in range(n)]
+            vals = [_text(model.eval(k.values[i], model_completion=True)) for i in range(n)]
             context[k.name] = vals if n > 1 else vals[0]
-    return {"action": cls[0], "resource": model.eval(request.resource, model_completion=True).as_string(),
+    return {"action": cls[0], "resource": _text(model.eval(request.resource, model_completion=True)),
             "context": context}
 
 

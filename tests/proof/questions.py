@@ -24,8 +24,9 @@ from typing import Any, Callable, Iterable, Mapping
 import z3
 
 from medialive_iam_constructs import catalog
-from medialive_iam_constructs.catalog.activities import CREDENTIAL_READS, TAG_ON_CREATE, TAG_SCOPED_KINDS
-from medialive_iam_constructs.prove.symbolic import Answer, Prover, Request, glob, spelled, text_test
+from medialive_iam_constructs.catalog.activities import (CREDENTIAL_READS, TAG_ON_CREATE, TAG_SCOPED_KINDS,
+                                                         UNSCOPABLE_CREDENTIAL_READS, UNSCOPABLE_ROWS)
+from medialive_iam_constructs.prove.symbolic import Answer, Prover, Request, arn_matches, glob, spelled
 
 from . import personas as P
 from . import universe as U
@@ -121,13 +122,21 @@ _DIGITS = z3.Plus(z3.Range("0", "9"))
 
 
 def _other_account(r: Request) -> z3.BoolRef:
-    """An ARN whose account field is another 12-digit account."""
-    return z3.And(z3.Not(r.star), z3.InRe(r.segments[3], _DIGITS), r.segments[3] != z3.StringVal(ACCOUNT))
+    """An ARN whose account field is another 12-digit account, or an ARN that names no account (an S3 bucket's)
+    of a resource that another account owns (``aws:ResourceAccount``: a bucket name is global, and the bucket of
+    that name may be someone else's)."""
+    owner = r.key("aws:ResourceAccount")
+    account = r.segments[3]
+    return z3.And(z3.Not(r.star), z3.Or(
+        z3.And(z3.InRe(account, _DIGITS), account != z3.StringVal(ACCOUNT)),
+        z3.And(account == z3.StringVal(""), owner.present, z3.InRe(owner.value, _DIGITS),
+               owner.value != z3.StringVal(ACCOUNT))))
 _OWN_SNS = f"arn:{PARTITION}:sns:{REGION}:{ACCOUNT}:*"
 
 
 def _outside_own_sns(v: z3.SeqRef) -> z3.BoolRef:
-    return z3.Not(text_test(v, _OWN_SNS))
+    """Not one of this account's topics, as an ARN condition compares (an ARN without the topic name included)."""
+    return z3.Not(arn_matches(v, _OWN_SNS))
 
 
 _OWN_SNS_TEST = ("arnlike", (f"arn:{PARTITION}:sns:{REGION}:{ACCOUNT}:*",))
@@ -166,6 +175,8 @@ _STACK_WRITES = ("cloudformation:CreateStack", "cloudformation:UpdateStack", "cl
                  "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:ContinueUpdateRollback",
                  "cloudformation:RollbackStack", "cloudformation:SetStackPolicy", "cloudformation:CancelUpdateStack",
                  "cloudformation:ImportStacksToStackSet", "cloudformation:UpdateTerminationProtection")
+#: The actions of the rows IAM cannot scope to a resource (``Batch*``).
+_UNSCOPABLE_WRITES = tuple(a for rid in UNSCOPABLE_ROWS for g in catalog.ROWS[rid].grants for a in g.actions)
 _ROLE_READS = ("iam:get*", "iam:list*", "iam:passrole", "iam:generate*", "iam:simulate*")
 
 
@@ -257,16 +268,22 @@ INVARIANTS: tuple[Invariant, ...] = (
                                   z3.Not(_in(r, f"arn:{PARTITION}:iam::{ACCOUNT}:policy{ADMIN_POLICY_PATH}*"))),
               lambda p: p.kind == "admin"),
     # tag-scoped teams
+    # a read that returns every resource's credentials and takes no resource (UNSCOPABLE_CREDENTIAL_READS) reads
+    # another team's whatever the tag
     Invariant("cross-team-credentials", "no tag-scoped team reads another team's credentials",
-              tuple(CREDENTIAL_READS) + ("secretsmanager:GetSecretValue",),
-              lambda p, r: z3.Not(_key_is(r, f"aws:ResourceTag/{_tag(p)[0]}", _tag(p)[1])),
+              tuple(CREDENTIAL_READS) + ("secretsmanager:GetSecretValue",) + UNSCOPABLE_CREDENTIAL_READS,
+              lambda p, r: z3.Or(z3.Not(_key_is(r, f"aws:ResourceTag/{_tag(p)[0]}", _tag(p)[1])),
+                                 r.action_in(UNSCOPABLE_CREDENTIAL_READS)),
               lambda p: p.namespace.tag is not None),
+    # a write IAM cannot scope to a resource (the rows of UNSCOPABLE_ROWS: Batch* on *) acts on every team's
     Invariant("other-teams-resources", "no tag-scoped team writes or reads another team's MediaLive resources",
               ("medialive:*",),
-              lambda p, r: z3.And(z3.Or(*[_in(r, k.render(partition=PARTITION, region=REGION, account=ACCOUNT))
-                                          for k in TAG_SCOPED_KINDS]),
-                                  z3.Not(_key_is(r, f"aws:ResourceTag/{_tag(p)[0]}", _tag(p)[1])),
-                                  z3.Not(r.action_in(tuple(TAG_ON_CREATE)))),
+              lambda p, r: z3.Or(
+                  z3.And(z3.Or(*[_in(r, k.render(partition=PARTITION, region=REGION, account=ACCOUNT))
+                                 for k in TAG_SCOPED_KINDS]),
+                         z3.Not(_key_is(r, f"aws:ResourceTag/{_tag(p)[0]}", _tag(p)[1])),
+                         z3.Not(r.action_in(tuple(TAG_ON_CREATE)))),
+                  r.action_in(_UNSCOPABLE_WRITES)),
               lambda p: p.namespace.tag is not None),
     Invariant("create-with-others-tag", "no tag-scoped team creates a resource without its own tag",
               tuple(TAG_ON_CREATE),
@@ -300,6 +317,9 @@ RESIDUALS: dict[tuple[str, str], str] = {
     ("console-role-writes", "simple_role_write_equals_iam_admin"): "write `MediaLiveAccessRole`'s trust and policy: IAM administration",
     # W4: rule writes only through CloudFormation (aws:CalledVia); which rules a stack under the prefix names is
     # not something IAM sees
+    # the two props that give a tag-scoped team back what IAM cannot scope to a tag, at their stated cost
+    ("other-teams-resources", "allow_batch_operations"): "batch start, stop or delete every channel, input and multiplex of the account",
+    ("cross-team-credentials", "mediapackage_channel_listing"): "`mediapackage_channel_listing=True` returns every v1 channel's credentials",
     ("rules-of-others", "workflow_monitor_deploy"): "CloudFormation adopting an existing rule or alarm by name (undocumented)",
 }
 
@@ -335,7 +355,13 @@ def prover_for(p: P.Persona, *, extra: Iterable[str] = ()) -> tuple[Prover, Any]
              for d in identity]
     prover = Prover(identity, boundary, others=[declared], patterns=patterns)
     scope = prover.formula(declared)
-    _NAMED[id(prover.request)] = prover.formula(named, boundary, widen=True)
+    named_by_identity = prover.formula(named, boundary, widen=True)
+    if boundary is None:
+        _NAMED[id(prover.request)] = named_by_identity
+    else:  # under a boundary, a grant that names resources may sit in either layer (AdministratorAccess names none)
+        named_boundary = [{"Statement": [st for st in _statements(d) if "*" not in _list(st.get("Resource", []))]}
+                          for d in boundary]
+        _NAMED[id(prover.request)] = z3.Or(named_by_identity, prover.formula(identity, named_boundary, widen=True))
     return prover, scope
 
 
@@ -376,11 +402,14 @@ def _own_resources(r: Request) -> z3.BoolRef:
     return z3.Or(r.star, z3.And(owner.present, owner.value == z3.StringVal(ACCOUNT)))
 
 
-def dead_actions(p: P.Persona, prover: Prover) -> dict[str, list[str]]:
-    """Row id -> the actions of its Allow grants that no request is allowed (a row reported and not working)."""
+def dead_actions(p: P.Persona, prover: Prover, alive: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Row id -> the actions of its Allow grants that no request is allowed (a row reported and not working).
+    ``alive``: actions already seen allowed on this account's resources (a concrete request iam-simulate allowed is
+    a witness too); the solver looks for the others."""
+    seen = {a.lower() for a in alive}
     out: dict[str, list[str]] = {}
     for row in catalog.rows(p.rows):
-        actions = [a for g in row.grants if g.effect == "Allow" for a in g.actions]
+        actions = [a for g in row.grants if g.effect == "Allow" for a in g.actions if a.lower() not in seen]
         if not actions:
             continue
         answer = prover.ask(actions, _own_resources, every=True)
@@ -403,11 +432,16 @@ def replay(p: P.Persona, witness: Mapping[str, Any], evaluator) -> str:
     cannot evaluate it."""
     from iam_evaluator import EvaluationError
 
+    resource = witness["resource"]
+    # a KMS key is authorized by its key policy too: the proof's default one delegates to the account's IAM policies
+    key_policy = (U.RESOURCE_POLICIES["kms-default-key-policy"] if re.match(r"arn:[^:]+:kms:[^:]*:[^:]*:key/", resource)
+                  else None)
     try:
         return evaluator.evaluate(
             identity_policies=p.principal.identity_policies, permission_boundaries=p.principal.permissions_boundary,
-            action=spelled(witness["action"]), resource=witness["resource"], principal=p.principal.principal_arn,
-            account_id=ACCOUNT, context={"aws:ResourceAccount": ACCOUNT, **dict(witness.get("context") or {})}).result
+            action=spelled(witness["action"]), resource=resource, principal=p.principal.principal_arn,
+            account_id=ACCOUNT, context={"aws:ResourceAccount": ACCOUNT, **dict(witness.get("context") or {})},
+            resource_policy=key_policy).result
     except EvaluationError as e:
         return f"error: {str(e)[:200]}"
 
