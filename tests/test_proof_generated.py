@@ -33,7 +33,7 @@ import pytest
 
 from iam_evaluator import EvaluationError, Evaluator
 from medialive_iam_constructs import catalog
-from medialive_iam_constructs.prove.symbolic import action_matches
+from medialive_iam_constructs.prove.symbolic import statement_names
 from tests.proof import personas as P
 from tests.proof import universe as U
 
@@ -257,9 +257,9 @@ class Outcome:
                 yield probe, ("" if i not in self.static else f" (static: {self.static[i]})")
 
 
-def _pattern(p: str, value: str, *, ci: bool) -> bool:
-    p = re.sub(r"\$\{[^}]+\}", "*", p)
-    return fnmatch.fnmatchcase(value.lower() if ci else value, p.lower() if ci else p)
+def _pattern(p: str, value: str) -> bool:
+    """A resource pattern (policy variables read as ``*``) matches ``value``, case-sensitively."""
+    return fnmatch.fnmatchcase(value, re.sub(r"\$\{[^}]+\}", "*", p))
 
 
 def _listify(v: Any) -> list:
@@ -267,13 +267,11 @@ def _listify(v: Any) -> list:
 
 
 def _matches(st: dict, action: str, resource: str) -> bool:
-    if "Action" in st and not any(_pattern(a, action, ci=True) for a in _listify(st["Action"])):
+    if not statement_names(st, action):
         return False
-    if "NotAction" in st and any(_pattern(a, action, ci=True) for a in _listify(st["NotAction"])):
+    if "Resource" in st and not any(_pattern(r, resource) for r in _listify(st["Resource"])):
         return False
-    if "Resource" in st and not any(_pattern(r, resource, ci=False) for r in _listify(st["Resource"])):
-        return False
-    if "NotResource" in st and any(_pattern(r, resource, ci=False) for r in _listify(st["NotResource"])):
+    if "NotResource" in st and any(_pattern(r, resource) for r in _listify(st["NotResource"])):
         return False
     return True
 
@@ -307,11 +305,7 @@ def _applicable(documents, action: str) -> tuple[str, ...]:
     out = set()
     for d in documents:
         for st in _listify(d.document.get("Statement", [])):
-            if "Action" in st:
-                hit = any(action_matches(a, action) for a in _listify(st["Action"]))
-            else:
-                hit = not any(action_matches(a, action) for a in _listify(st.get("NotAction", [])))
-            if hit:
+            if statement_names(st, action):
                 out.add(json.dumps({k: v for k, v in st.items() if k != "Sid"}, sort_keys=True))
     return tuple(sorted(out))
 
@@ -320,14 +314,14 @@ def decision_key(principal, probe: U.Probe, applicable: dict[str, tuple]) -> tup
     """What iam-simulate's decision of ``probe`` for ``principal`` depends on: IAM decides a request on the statements
     whose Action/NotAction match its action (identity policies and boundary) and on the request itself (the principal
     only where a statement reads it, or a resource policy names it). Two personas that share these get one
-    evaluation (``applicable`` caches the statements per action)."""
+    evaluation (``applicable`` caches, per action, the statements and whether they read the principal)."""
     if probe.action not in applicable:
         boundary = principal.permissions_boundary
-        applicable[probe.action] = (_applicable(principal.identity_policies, probe.action),
-                                    None if boundary is None else _applicable(boundary, probe.action))
-    statements = applicable[probe.action]
-    who = (principal.principal_arn if probe.resource_policy or _PRINCIPAL_DEPENDENT.search(str(statements))
-           else None)
+        statements = (_applicable(principal.identity_policies, probe.action),
+                      None if boundary is None else _applicable(boundary, probe.action))
+        applicable[probe.action] = (statements, bool(_PRINCIPAL_DEPENDENT.search(str(statements))))
+    statements, reads_principal = applicable[probe.action]
+    who = principal.principal_arn if probe.resource_policy or reads_principal else None
     return (statements, probe.request_key(), who)
 
 

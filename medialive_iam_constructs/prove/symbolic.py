@@ -433,6 +433,14 @@ def action_matches(pattern: str, action: str) -> bool:
     return _compiled(pattern.lower()).fullmatch(action.lower()) is not None
 
 
+def statement_names(statement: Mapping[str, Any], action: str) -> bool:
+    """The statement's ``Action`` matches ``action``, or its ``NotAction`` does not: the statement applies to the
+    action's requests, whatever their resource and conditions."""
+    negate = "Action" not in statement
+    patterns = _listify(statement.get("NotAction" if negate else "Action", []))
+    return any(action_matches(p, action) for p in patterns if isinstance(p, str)) != negate
+
+
 @functools.lru_cache(maxsize=1)
 def _shipped() -> Mapping[str, Any]:
     with gzip.open(Path(__file__).parent / "data" / "iam-actions.json.gz", "rt") as f:
@@ -575,15 +583,14 @@ class Encoder:
                     clauses.append(matcher)
                     continue
                 negated = "not" in op
-                test = matcher  # its Not form included
                 if quant == "forallvalues":
-                    clauses.append(z3.And(*[z3.Implies(i < k.count, test(k.values[i])) for i in range(SET_BOUND)]))
+                    clauses.append(z3.And(*[z3.Implies(i < k.count, matcher(k.values[i])) for i in range(SET_BOUND)]))
                 elif quant == "foranyvalue":
-                    clauses.append(z3.Or(*[z3.And(i < k.count, test(k.values[i])) for i in range(SET_BOUND)]))
+                    clauses.append(z3.Or(*[z3.And(i < k.count, matcher(k.values[i])) for i in range(SET_BOUND)]))
                 elif negated or if_exists:
-                    clauses.append(z3.Or(z3.Not(k.present), test(k.value)))
+                    clauses.append(z3.Or(z3.Not(k.present), matcher(k.value)))
                 else:
-                    clauses.append(z3.And(k.present, test(k.value)))
+                    clauses.append(z3.And(k.present, matcher(k.value)))
         return z3.And(*clauses) if clauses else z3.BoolVal(True)
 
     def statement(self, st: Mapping[str, Any], cls: int | None = None) -> z3.BoolRef:
@@ -594,10 +601,7 @@ class Encoder:
         return z3.And(self._resource(st), self._condition(st))
 
     def _in_class(self, st: Mapping[str, Any], cls: int) -> bool:
-        negate = "Action" not in st
-        pats = [p.lower() for p in _listify(st.get("NotAction" if negate else "Action", [])) if isinstance(p, str)]
-        hit = any(action_matches(p, self.request.classes[cls][0]) for p in pats)
-        return hit != negate
+        return statement_names(st, self.request.classes[cls][0])
 
     def effect(self, documents: Sequence[Mapping[str, Any]], effect: str, cls: int | None = None) -> z3.BoolRef:
         sts = [s for d in documents for s in _listify(d.get("Statement", [])) if s.get("Effect") == effect]

@@ -351,18 +351,22 @@ def prover_for(p: P.Persona, *, extra: Iterable[str] = ()) -> tuple[Prover, Any]
     boundary = None if p.principal.permissions_boundary is None else [n.document for n in p.principal.permissions_boundary]
     declared = declared_documents(p)
     patterns = [a for inv in INVARIANTS for a in inv.actions] + exclusion_patterns() + list(extra)
-    named = [{"Statement": [st for st in _statements(d) if "*" not in _list(st.get("Resource", []))]}
-             for d in identity]
+    named = _naming_resources(identity)
     prover = Prover(identity, boundary, others=[declared], patterns=patterns)
     scope = prover.formula(declared)
     named_by_identity = prover.formula(named, boundary, widen=True)
     if boundary is None:
         _NAMED[id(prover.request)] = named_by_identity
     else:  # under a boundary, a grant that names resources may sit in either layer (AdministratorAccess names none)
-        named_boundary = [{"Statement": [st for st in _statements(d) if "*" not in _list(st.get("Resource", []))]}
-                          for d in boundary]
-        _NAMED[id(prover.request)] = z3.Or(named_by_identity, prover.formula(identity, named_boundary, widen=True))
+        _NAMED[id(prover.request)] = z3.Or(named_by_identity,
+                                           prover.formula(identity, _naming_resources(boundary), widen=True))
     return prover, scope
+
+
+def _naming_resources(documents: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """The documents' statements that name resources (no ``*`` among their Resource)."""
+    return [{"Statement": [st for st in _statements(d) if "*" not in _list(st.get("Resource", []))]}
+            for d in documents]
 
 
 def _list(v: Any) -> list:
