@@ -1,7 +1,7 @@
 """Which IAM policies apply to a group, user or role of a synthesized CloudFormation template.
 
 The one reader of templates for IAM questions, shared by the package's symbolic prover
-(:mod:`medialive_iam_constructs.prove`) and the repository's test evaluator (``iam_evaluator``, which re-exports it):
+(:mod:`medialive_iam_constructs.prove`) and the repository's test evaluator (``tools.iam_evaluator``, which re-exports it):
 inline policies, ``AWS::IAM::Policy``, customer managed policies, AWS managed policies (the documents under
 ``data/aws_managed/``, or given by the caller), group membership and the permissions boundary, with the
 CloudFormation intrinsics of their documents resolved to concrete values for one account, region and partition.

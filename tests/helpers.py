@@ -5,8 +5,8 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from checks.cfn import lint_template
-from checks.nag import nag_findings
+from tools.lint.cfn import lint_template
+from tools.lint.nag import nag_findings
 
 ACCOUNT = "111122223333"
 REGION = "us-west-2"

@@ -19,7 +19,7 @@ from aws_cdk import aws_medialive_alpha as ml
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as sm
 from aws_cdk import aws_ssm as ssm
-from iam_evaluator import EvaluationError, TemplateEvaluator
+from tools.iam_evaluator import EvaluationError, TemplateEvaluator
 from policy_sentry.querying.actions import get_action_data, get_actions_for_service
 
 from medialive_iam_constructs import MediaLiveTrustedRole, VpcAccess

@@ -1,6 +1,6 @@
 """The shared checks can fail: cfn-lint keeps every finding but W3037 on the three E14 names."""
 
-from checks.cfn import lint_template
+from tools.lint.cfn import lint_template
 
 
 def _template(*actions: str) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import (
     MediaLiveConsoleUsers, MediaLiveIamError, MediaLiveOperatorGroup, OperatorTier, RestrictedAdmin,
 )

@@ -29,7 +29,7 @@ import time
 
 import pytest
 
-from localdeploy import verify
+from tools.localdeploy import verify
 from medialive_iam_constructs.testing import permission_atoms, update_windows
 from tests.helpers import cdk_json_context
 
@@ -177,7 +177,7 @@ def test_windows_finds_a_statement_moved_the_wrong_way_round():
 def test_sample_app_day_two(tmp_path):
     import boto3
 
-    from localdeploy import run
+    from tools.localdeploy import run
 
     log: list[str] = []
     findings: dict[str, list[str]] = {}

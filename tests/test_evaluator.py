@@ -1,14 +1,14 @@
 """Tests of the test-only IAM evaluator (iam_evaluator): template resolution + iam-simulate decisions.
 
 All decisions come from @cloud-copilot/iam-simulate through one node process per session (the
-``iam_evaluator`` fixture of iam_evaluator.pytest_plugin). The templates are synthesized by aws-cdk-lib.
+``tools.iam_evaluator`` fixture of iam_evaluator.pytest_plugin). The templates are synthesized by aws-cdk-lib.
 """
 
 from __future__ import annotations
 
 import os
 
-from iam_evaluator.project_node import use_project_node  # noqa: E402
+from tools.iam_evaluator.project_node import use_project_node  # noqa: E402
 
 use_project_node()
 
@@ -17,7 +17,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
-from iam_evaluator import (
+from tools.iam_evaluator import (
     EvaluationError,
     Evaluator,
     TemplateEvaluator,

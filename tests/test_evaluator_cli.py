@@ -1,4 +1,4 @@
-"""python -m iam_evaluator on a user's own cdk.out: account and region from the manifest, never the test
+"""python -m tools.iam_evaluator on a user's own cdk.out: account and region from the manifest, never the test
 defaults; environment-agnostic stacks need --account/--region; stages; principals by logical id, name or path."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 import aws_cdk as cdk
 import pytest
 
-from iam_evaluator.__main__ import main
+from tools.iam_evaluator.__main__ import main
 from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier
 from tests.determinism_apps import issue_app, sample_variant_app, wide_app
 from tests.helpers import ROOT
@@ -100,7 +100,7 @@ def test_principal_by_construct_path(iam_evaluator, capsys):
 
 def test_the_module_runs_from_the_command_line(issue_out):
     out, ids = issue_out
-    proc = subprocess.run([sys.executable, "-m", "iam_evaluator", str(out), "--principal", "Nobody",
+    proc = subprocess.run([sys.executable, "-m", "tools.iam_evaluator", str(out), "--principal", "Nobody",
                            "--action", "medialive:StartChannel", "--resource", CHANNEL],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "no group, user or role 'Nobody'" in proc.stderr

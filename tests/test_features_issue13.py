@@ -4,7 +4,7 @@ dropdown (S21.v2) in the tiers, the opt-ins and tag scoping, proven through the 
 from __future__ import annotations
 
 import pytest
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 
 from medialive_iam_constructs import MediaLiveIamError, RestrictedAdmin, catalog
 from medialive_iam_constructs.catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from aws_cdk import aws_iam as iam
 
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import MediaLiveIamError, MediaLiveOperatorGroup
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.catalog import tiers

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from handout import evaluate_groups
+from tools.permissions_doc import evaluate_groups
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.handout import group_handouts, main, render
 from tests.helpers import sample_app, sample_template, template_of

@@ -3,7 +3,7 @@
 - Unit tests of localdeploy.verify against a fake IAM client: the verifier reports a missing membership,
   a detached policy, a changed document, leftovers after destroy (fast, no emulator).
 - ``test_demo_stack_deploys_verifies_and_destroys`` (marker ``localdeploy``): the whole cycle against
-  localdeploy/demo_app.py on a real LocalStack (~50 s), including tampering with the deployed state through
+  tools/localdeploy/demo_app.py on a real LocalStack (~50 s), including tampering with the deployed state through
   boto3 and asserting the verifier notices. It FAILS (never skips) when Python 3.13 is missing.
   Deselect with ``-m "not localdeploy"``.
 """
@@ -15,7 +15,7 @@ import copy
 import pytest
 from botocore.exceptions import ClientError
 
-from localdeploy import verify
+from tools.localdeploy import verify
 
 ACCOUNT, REGION = "000000000000", "us-east-1"
 
@@ -242,8 +242,8 @@ def test_resolver_intrinsics():
 
 @pytest.mark.localdeploy
 def test_demo_stack_deploys_verifies_and_destroys(tmp_path):
-    from localdeploy import run
-    from localdeploy.demo_app import STACK_NAME
+    from tools.localdeploy import run
+    from tools.localdeploy.demo_app import STACK_NAME
 
     tamper_findings: dict[str, list[str]] = {}
 

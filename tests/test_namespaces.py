@@ -112,7 +112,7 @@ def test_a_partition_named_in_a_stack_without_env_is_no_assumption():
 def test_vpcs_keep_the_boundarys_network_interface_grants_in_those_vpcs(iam_evaluator):
     """Without vpcs, a role under the boundary may CreateNetworkInterfacePermission on any ENI of the account (the
     residual of docs/threat-model.md); with them, only on ENIs, subnets and security groups of those VPCs."""
-    from iam_evaluator import TemplateEvaluator
+    from tools.iam_evaluator import TemplateEvaluator
 
     from medialive_iam_constructs import MediaLiveNamespaces
     from tests.helpers import ACCOUNT as A, REGION as R, new_stack, template_of

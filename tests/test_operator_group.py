@@ -16,7 +16,7 @@ import pytest
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import MediaLiveIamError, catalog
 from medialive_iam_constructs.catalog.model import Grant, Row
 from medialive_iam_constructs.catalog.resources import (

@@ -4,7 +4,7 @@ as a test through the IAM evaluator, on the operator group and on the administra
 from __future__ import annotations
 
 import pytest
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 
 from medialive_iam_constructs import RestrictedAdmin
 from medialive_iam_constructs.catalog.tiers import OperatorTier

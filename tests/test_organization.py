@@ -11,7 +11,7 @@ import re
 import aws_cdk as cdk
 import pytest
 
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs.errors import MediaLiveIamError
 from medialive_iam_constructs.organization import TEMPLATE_BODY_MAX_BYTES, OrganizationBaselineStackSet
 from tests.helpers import sample_app

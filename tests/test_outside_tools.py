@@ -1,6 +1,6 @@
 """Two outside tools on the sample app's templates (complex and simple option).
 
-* checkov (CloudFormation checks, run in-process by ``checks/checkov_scan.py``): no failed check. A check
+* checkov (CloudFormation checks, run in-process by ``tools/lint/checkov_scan.py``): no failed check. A check
   that must stay failing for an AWS reason is acknowledged on its resource with
   ``medialive_iam_constructs.nag.acknowledge_checkov`` (checkov reports it as skipped, never as passed).
 * cloudsplaining in the mode that sees scoped grants (``flag_resource_arn_statements=True``): per persona (each
@@ -32,8 +32,8 @@ from cloudsplaining.shared.constants import PRIVILEGE_ESCALATION_METHODS
 from cloudsplaining.shared.exclusions import DEFAULT_EXCLUSIONS
 from constructs import Construct
 
-from checks.checkov_scan import failed_checks, scan_template
-from iam_evaluator import TemplatePrincipals
+from tools.lint.checkov_scan import failed_checks, scan_template
+from tools.iam_evaluator import TemplatePrincipals
 from medialive_iam_constructs.nag import acknowledge_checkov
 from tests.helpers import ROOT, new_stack, sample_app, template_of
 

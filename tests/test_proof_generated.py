@@ -31,7 +31,7 @@ from typing import Any, Iterable
 
 import pytest
 
-from iam_evaluator import EvaluationError, Evaluator
+from tools.iam_evaluator import EvaluationError, Evaluator
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.prove.symbolic import statement_names
 from tests.proof import personas as P

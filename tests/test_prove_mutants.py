@@ -21,7 +21,7 @@ import pytest
 
 z3 = pytest.importorskip("z3")
 
-from iam_evaluator import NamedPolicy  # noqa: E402
+from tools.iam_evaluator import NamedPolicy  # noqa: E402
 from tests.proof import personas as P  # noqa: E402
 from tests.proof import questions as Q  # noqa: E402
 

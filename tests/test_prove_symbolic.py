@@ -131,7 +131,7 @@ ARN_CASES = [
 
 @pytest.mark.parametrize("op, pattern, value", ARN_CASES)
 def test_arn_operators_decide_as_iam_simulate(op, pattern, value, iam_evaluator):
-    from iam_evaluator import NamedPolicy
+    from tools.iam_evaluator import NamedPolicy
 
     statement = allow("s3:GetObject", "*", **{op: {"aws:SourceArn": pattern}})
     ours = decide([statement], "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SourceArn": value})

@@ -8,7 +8,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 
 
-from iam_evaluator import TemplateEvaluator, aws_managed_policy
+from tools.iam_evaluator import TemplateEvaluator, aws_managed_policy
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.catalog.tiers import OperatorTier, TrustedEntityOption, tier_rows
 from medialive_iam_constructs.errors import MediaLiveIamError

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.nag import nag_findings
-from handout import evaluate_groups, render_markdown
-from iam_evaluator import TemplateEvaluator
+from tools.lint.nag import nag_findings
+from tools.permissions_doc import evaluate_groups, render_markdown
+from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs.errors import MediaLiveIamError
 from tests.helpers import ACCOUNT, REGION, ROOT, assert_cfn_lint_clean, sample_app, sample_template, template_of
 

@@ -1,7 +1,7 @@
 """MediaLiveTrustedRole (complex option) and MediaLiveAccessRole (simple option).
 
 Every allow/deny below is decided by the IAM evaluator (``@cloud-copilot/iam-simulate``, fixture
-``iam_evaluator``) on the synthesized template; stacks are synthesized once per module.
+``tools.iam_evaluator``) on the synthesized template; stacks are synthesized once per module.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 
-from checks.nag import nag_findings
+from tools.lint.nag import nag_findings
 from tests.helpers import ACCOUNT, REGION, assert_cfn_lint_clean, assert_nag_clean, new_stack, template_of
-from iam_evaluator import TemplateEvaluator
+from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import MediaLiveIamError, MediaLivePermissionsBoundary, QuotaExceededError
 from medialive_iam_constructs.catalog import ALL_ROWS, CONSOLE_TEMPLATE_STATEMENTS, ROWS
 from medialive_iam_constructs.catalog.console_template import CONSOLE_INLINE_POLICY_NAME
@@ -579,7 +579,7 @@ def test_simple_role_trust_opt_out_is_the_console_copy():
 
 def test_scoped_simple_role_reaches_only_the_namespaces(iam_evaluator):
     """Issue 11 g: the scoped variant of MediaLiveAccessRole reads only the app's namespaces."""
-    from iam_evaluator import TemplateEvaluator
+    from tools.iam_evaluator import TemplateEvaluator
     from medialive_iam_constructs import MediaLiveNamespaces
 
     app, stack = new_stack("SimpleScoped")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 
-from checks.cfn import lint_template
+from tools.lint.cfn import lint_template
 from tests import synthesized
 
 

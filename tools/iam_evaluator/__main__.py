@@ -1,4 +1,4 @@
-"""``python -m iam_evaluator <cdk.out> --stack NAME --principal NAME --action A --resource ARN``: one decision
+"""``python -m tools.iam_evaluator <cdk.out> --stack NAME --principal NAME --action A --resource ARN``: one decision
 for a group, user or role of your own synthesized app (dev tooling of this repository, AGPL evaluator: run it
 from a clone, never ship it).
 
@@ -149,7 +149,7 @@ def _context(pairs: list[str]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None, evaluator: Evaluator | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m iam_evaluator", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.iam_evaluator", description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="the cloud assembly directory (cdk.out)")
     parser.add_argument("--stack", help="artifact id, display name (Stage/Stack) or stack name; optional if only one")
     parser.add_argument("--principal", required=True, help="logical id, physical name or construct path")

@@ -1,6 +1,6 @@
 """pytest plugin: a session-scoped ``iam_evaluator`` fixture (one node process per test session).
 
-Register with ``pytest_plugins = ["iam_evaluator.pytest_plugin"]`` in tests/conftest.py.
+Register with ``pytest_plugins = ["tools.iam_evaluator.pytest_plugin"]`` in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from iam_evaluator import Evaluator
+from tools.iam_evaluator import Evaluator
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""``python -m handout cdk.out --write docs/permissions.md --print``: the handout from a cloud assembly."""
+"""``python -m tools.permissions_doc cdk.out --write docs/permissions.md --print``: the handout from a cloud assembly."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from iam_evaluator import Evaluator
+from tools.iam_evaluator import Evaluator
 
 from . import evaluate_groups, render_markdown, render_terminal
 
@@ -32,7 +32,7 @@ def generate(template: dict, account: str | None, evaluator: Evaluator, title: s
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handout")
+    parser = argparse.ArgumentParser(prog="python -m tools.permissions_doc")
     parser.add_argument("out", type=Path, help="cloud assembly directory (cdk.out)")
     parser.add_argument("--stack", default=DEFAULT_STACK)
     parser.add_argument("--write", type=Path, help="write the Markdown handout here")

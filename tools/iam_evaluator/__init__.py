@@ -6,7 +6,7 @@ tooling only: it is never shipped in ``medialive_iam_constructs``). This module 
 * resolves, from a synthesized template, which policy documents apply to a group, user or role
   (inline, customer managed, AWS managed, group membership, permissions boundary), resolving the
   CloudFormation intrinsics in them to concrete values for a fixed test account/region/partition;
-* talks to one long-lived ``node iam_evaluator/driver.cjs`` process (one JSON line per request).
+* talks to one long-lived ``node tools/iam_evaluator/driver.cjs`` process (one JSON line per request).
 
 Typical use::
 
@@ -48,7 +48,7 @@ __all__ = [
 Decision = Literal["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
 DRIVER = PACKAGE_DIR / "driver.cjs"
 
 #: Real actions that iam-data lacks; the driver evaluates exactly these with iam-simulate's

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Creates /work/main/.localdeploy/venv (Python 3.13) with the LocalStack community runtime, used by
-# localdeploy/launcher.py. LocalStack 2026.3.0 needs Python 3.13 (see shared reference local-deploy.md):
+# tools/localdeploy/launcher.py. LocalStack 2026.3.0 needs Python 3.13 (see shared reference local-deploy.md):
 # on 3.11/3.12 it fails at import time with misleading errors. Idempotent: a stamp file records what
 # was installed; re-running with the same pins does nothing.
 # Exit codes: 0 ok, 3 no Python 3.13 on this machine, other = install failure.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 VENV="${LOCALDEPLOY_VENV:-$ROOT/.localdeploy/venv}"
 PKGS=("localstack-core[runtime]==2026.3.0" "cbor2<6" "pyopenssl<25")
 want="$(printf '%s\n' "${PKGS[@]}" | sha256sum | cut -c1-16)"

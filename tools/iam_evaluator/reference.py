@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 _SCHEMA = "v2"
 
 
@@ -136,7 +136,7 @@ def action_table(data_dir: Path | None = None) -> dict[str, Any]:
 
 
 def write_shipped_actions() -> Path:
-    """Write the package's action table from the pinned iam-data (``python -m iam_evaluator.reference``), gzipped
+    """Write the package's action table from the pinned iam-data (``python -m tools.iam_evaluator.reference``), gzipped
     with mtime 0: byte-identical for the same data."""
     import gzip
 

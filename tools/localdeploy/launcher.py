@@ -2,7 +2,7 @@
 
 Runs under the Python 3.13 venv made by ``setup_emulator.sh`` (LocalStack does not import on 3.11/3.12):
 
-    .localdeploy/venv/bin/python localdeploy/launcher.py --port 4566 --state-dir /tmp/x [--pid-file F]
+    .localdeploy/venv/bin/python tools/localdeploy/launcher.py --port 4566 --state-dir /tmp/x [--pid-file F]
 
 Listens on 127.0.0.1 only. All LocalStack state (volume dir, filesystem root, HOME, plugin caches) lives
 under ``--state-dir``. Stop it with SIGTERM to the PID written to the PID file (SIGKILL if it hangs).
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent  # .../localdeploy
-PROJECT_ROOT = HERE.parent
+PROJECT_ROOT = HERE.parents[1]
 SERVICES = "iam,sts,cloudformation,s3,ssm,ecr,kms,secretsmanager"
 ENTRY_POINT_GROUP = "localstack.cloudformation.resource_providers"
 
@@ -55,10 +55,10 @@ def register_entry_point(state_dir: Path) -> None:
     (dist_info / "entry_points.txt").write_text(
         f"[{ENTRY_POINT_GROUP}]\n"
         "aws::iam::usertogroupaddition = "
-        "localdeploy.localstack_fixes:UserToGroupAdditionProviderPlugin\n"
+        "tools.localdeploy.localstack_fixes:UserToGroupAdditionProviderPlugin\n"
     )
     # the launcher's own folder must not shadow anything (it is sys.path[0] when run as a script);
-    # the project root makes `localdeploy.localstack_fixes` importable.
+    # the project root makes `tools.localdeploy.localstack_fixes` importable.
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
     sys.path.insert(0, str(site))
     sys.path.insert(1, str(PROJECT_ROOT))
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         print("localdeploy launcher: WITHOUT fixes (diagnostic run)", flush=True)
     else:
         register_entry_point(state_dir)
-        from localdeploy import localstack_fixes
+        from tools.localdeploy import localstack_fixes
 
         localstack_fixes.apply_all()
         check_fixes_loaded()

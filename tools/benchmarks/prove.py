@@ -3,8 +3,8 @@ one assertion, one witness, and ``permissions_diff`` between sample-sized templa
 call (the template is synthesized and the shipped action list read once per process, not per question); each
 figure is the median of the runs.
 
-    .venv/bin/python -m benchmarks.prove             # prints the section of docs/benchmarks.md
-    .venv/bin/python -m benchmarks.prove --runs 5
+    .venv/bin/python -m tools.benchmarks.prove             # prints the section of docs/benchmarks.md
+    .venv/bin/python -m tools.benchmarks.prove --runs 5
 
 ``benchmarks.run`` writes the same section at the end of docs/benchmarks.md.
 """
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: The question of the assertion case: IAM writes, which no operator tier has.
 IAM_WRITES = ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Delete*", "iam:Update*", "iam:AddUserToGroup"]
@@ -102,7 +102,7 @@ def section(r: dict[str, Any]) -> list[str]:
     return [
         "## Offline access checks (`medialive_iam_constructs.prove`)",
         "",
-        f"Produced by `.venv/bin/python -m benchmarks.prove --runs {r['runs']}` (also run by `benchmarks.run`): the "
+        f"Produced by `.venv/bin/python -m tools.benchmarks.prove --runs {r['runs']}` (also run by `benchmarks.run`): the "
         f"sample app's template ({n} groups and roles), in one process, medians after one warm-up call. The first "
         f"question of a process also reads the shipped action list and builds its classes: "
         f"{r['first']:.2f} s once.",
@@ -126,7 +126,7 @@ def section(r: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.prove")
+    parser = argparse.ArgumentParser(prog="python -m tools.benchmarks.prove")
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
     print("\n".join(section(measure(args.runs))))
