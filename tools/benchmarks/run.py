@@ -3,6 +3,7 @@ against a baseline measured in the same run; and the IAM footprint per persona.
 
     .venv/bin/python -m tools.benchmarks.run            # writes docs/benchmarks.md (about 6 minutes on 2 cores)
     .venv/bin/python -m tools.benchmarks.run --runs 3   # fewer runs
+    .venv/bin/python -m tools.benchmarks.run --against REV   # this checkout's synth against git REV's, 30 rounds
 
 Every timed case is a fresh ``python`` process that builds its app and calls ``app.synth()`` (what
 ``cdk synth`` runs), so jsii start-up and the node runtime are included. Peak memory is the process's own
@@ -28,7 +29,8 @@ PY = sys.executable
 
 _PRELUDE = """
 import json, os, resource, sys, time
-sys.path.insert(0, {root!r})
+sys.path.insert(0, {tools_root!r})
+sys.path.insert(0, {root!r})  # the checkout whose library is timed (--against: an older one, first on the path)
 from tools.iam_evaluator.project_node import use_project_node
 use_project_node()
 
@@ -231,13 +233,14 @@ def _child_env() -> dict[str, str]:
     return _ENV
 
 
-def _once(body: str, **params) -> dict:
-    """One fresh process running ``body``: its seconds, peak MB and extra metrics."""
+def _once(body: str, root: Path = ROOT, **params) -> dict:
+    """One fresh process running ``body`` with the library of the checkout ``root``: its seconds, peak MB and
+    extra metrics."""
     with tempfile.TemporaryDirectory() as out:
-        code = _PRELUDE.format(root=str(ROOT)) + f"OUT = {out!r}\n" + "".join(
+        code = _PRELUDE.format(root=str(root), tools_root=str(ROOT)) + f"OUT = {out!r}\n" + "".join(
             f"{k.upper()} = {v!r}\n" for k, v in params.items() if k != "n"
         ) + textwrap.dedent(body.format(n=params.get("n", 0))) + _EPILOGUE.format()
-        proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, env=_child_env())
+        proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=root, env=_child_env())
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr[-3000:])
         return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -268,6 +271,24 @@ def run_side_by_side(cases: dict[str, tuple[str, dict]], runs: int) -> tuple[dic
     first = next(iter(cases))
     ratios = {name: [r["seconds"] / b["seconds"] for r, b in zip(rs, results[first])] for name, rs in results.items()}
     return {name: _summary(rs) for name, rs in results.items()}, ratios
+
+
+def against(rev: str, rounds: int) -> dict:
+    """The sample app's synth (no cdk-nag) with this checkout's library and with the library of git ``rev``, in
+    interleaved rounds: this one's time over ``rev``'s per round (median and quartiles). Both must write the same
+    template (Resources and Outputs): a refactoring that changes the template is not one to time."""
+    with tempfile.TemporaryDirectory() as where:
+        old = Path(where) / "rev"
+        subprocess.run(["git", "worktree", "add", "--detach", "-q", str(old), rev], cwd=ROOT, check=True)
+        try:
+            side, ratio = run_side_by_side({rev: (LIBRARY, {"root": old}), "this": (LIBRARY, {})}, rounds)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=True)
+    if side[rev]["digest"] != side["this"]["digest"]:
+        raise SystemExit(f"the sample's template differs from {rev}'s (Resources and Outputs)")
+    q1, median, q3 = _quartiles(ratio["this"])
+    return {"against": rev, "rounds": rounds, "ratio_median": round(median, 4), "ratio_quartiles": [round(q1, 4), round(q3, 4)],
+            "seconds_median": {k: round(v["seconds"], 3) for k, v in side.items()}}
 
 
 def plain_spec() -> dict:
@@ -364,7 +385,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--overhead-only", action="store_true",
                         help="measure the library overhead only; print it, write nothing")
+    parser.add_argument("--against", metavar="REV",
+                        help="time the sample's synth with this checkout's library against the library of git REV, "
+                             "side by side (--overhead-runs rounds); print the ratio, write nothing")
     args = parser.parse_args(argv)
+    if args.against:
+        print(json.dumps(against(args.against, args.overhead_runs), indent=1))
+        return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     started = time.time()
 
