@@ -124,4 +124,8 @@ def test_stages_in_different_accounts_may_reuse_names():
     for name, account in (("Dev", "111111111111"), ("Prod", "222222222222")):
         stack = cdk.Stack(cdk.Stage(app, name, env=cdk.Environment(account=account, region="us-east-1")), "S")
         MediaLiveTrustedRole(stack, "News", role_name="MediaLiveNews")
-    app.synth()
+    assembly = app.synth()  # the app-wide name check counts names per account: no duplicate reported
+    names = [r["Properties"]["RoleName"] for stage in ("Dev", "Prod")
+             for r in assembly.get_nested_assembly(f"assembly-{stage}").get_stack_by_name(f"{stage}-S").template["Resources"].values()
+             if r["Type"] == "AWS::IAM::Role"]
+    assert names == ["MediaLiveNews", "MediaLiveNews"]

@@ -397,6 +397,10 @@ def test_endpoints_with_a_fixed_host_pass(endpoint):
     _, stack = new_stack()
     MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.ADVANCED, trusted_roles=[ROLE],
                            notification_endpoints=[endpoint])
+    subscribe = [s for r in template_of(stack)["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"
+                 for s in r["Properties"]["PolicyDocument"]["Statement"]
+                 if s["Action"] == "sns:Subscribe" and "sns:Endpoint" in s.get("Condition", {}).get("StringLike", {})]
+    assert [s["Condition"]["StringLike"]["sns:Endpoint"] for s in subscribe] == [[endpoint]]
 
 
 def test_tag_scoped_team_reads_no_parameters_by_path(tagged_advanced):
