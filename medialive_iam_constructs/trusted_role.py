@@ -13,16 +13,19 @@ Both are built from the catalog: the construct never spells an action name. Stat
 
 from __future__ import annotations
 
+import inspect
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence, Union
+from dataclasses import dataclass, field, fields
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, Union
 
 import jsii
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from . import catalog
+from . import converters as c
 from .catalog.admin import UNBOUNDED_POLICY_PATH
 from .catalog.console_template import (
     CONSOLE_INLINE_POLICY_NAME,
@@ -49,11 +52,12 @@ from .catalog.resources import (
     SSM_PARAMETER,
     Kind,
 )
+from .converters import Partitions
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
 from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
-from .packing import MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED, PrincipalQuotaValidation, create_managed_policies
+from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
 from ._checks import add_check
 from .tokens import is_token, stack_of
@@ -75,7 +79,6 @@ SIMPLE_ROLE_INLINE_FINDINGS = (
     "HIPAA.Security-IAMNoInlinePolicy",
     "PCI.DSS.321-IAMNoInlinePolicy",
 )
-_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,50 @@ BucketLike = Union[Any, str, S3Location]
 #: (channel group name, channel name) or an ARN.
 MediaPackageV2Channel = Union[str, tuple]
 
-#: One feature's grant: (row ids, resources per kind, condition hook, the prop it comes from).
-_Part = tuple[tuple[str, ...], dict[Kind, list[str]], Union[ConditionHook, None], str]
+
+@dataclass(frozen=True)
+class WorkflowProps:
+    """The props of :class:`MediaLiveTrustedRole` that turn on rows, as given (see the constructor for each):
+    what :data:`TRUSTED_ROLE_PROPS`' parsers read. Defaults as the constructor's (checked at import)."""
+
+    logging: bool = True
+    source_buckets: Sequence[BucketLike] = ()
+    destination_buckets: Sequence[BucketLike] = ()
+    thumbnail_buckets: Sequence[BucketLike] = ()
+    mediapackage_channels: Sequence[str] = ()
+    mediapackage_v2_channels: Sequence[MediaPackageV2Channel] = ()
+    mediaconnect_inputs: bool = False
+    mediastore_source_containers: Sequence[str] = ()
+    mediastore_destination_containers: Sequence[str] = ()
+    password_parameters: Sequence[Any] = ()
+    password_parameter_paths: Sequence[str] = ()
+    parameter_keys: Sequence[Any] = ()
+    srt_secrets: Sequence[Any] = ()
+    irdeto_secrets: Sequence[Any] = ()
+    vpc_inputs: VpcAccess | None = None
+    vpc_delivery: VpcAccess | None = None
+    inference_feeds: Sequence[str] = ()
+
+
+class PropGrant(NamedTuple):
+    """What one prop of :class:`MediaLiveTrustedRole` grants: catalog rows, scoped to the resources it names."""
+
+    #: The trusted-entity rows (``catalog/trusted_entity.py``).
+    rows: tuple[str, ...]
+    #: For each resource kind, the ARNs the rows' grants are scoped to (empty: they take no resource it names).
+    bindings: Mapping[Kind, Sequence[str]]
+    #: Conditions added per grant (the ``s3:prefix`` of a listing), or None.
+    hook: ConditionHook | None
+    #: The prop it comes from (named in errors and in the statements' provenance).
+    prop: str
+
+
+#: ``parser(role, entry, props, partitions)``: checks the entry's value and returns its grants.
+Parser = Callable[[IConstruct, "TrustedRoleProp", WorkflowProps, Partitions], list[PropGrant]]
 
 
 @dataclass(frozen=True)
-class Feature:
+class TrustedRoleProp:
     """One prop of :class:`MediaLiveTrustedRole` and what it turns on.
 
     :param prop: the constructor prop (``source_buckets``); a dotted name (``vpc_delivery.elastic_ip_allocations``)
@@ -124,43 +165,189 @@ class Feature:
     :param rows: the trusted-entity catalog rows it grants (``catalog/trusted_entity.py``).
     :param kinds: the resource kinds its values are bound to (``catalog/resources.py``); empty: the rows' grants
         take no resource the workflow names.
-    :param parser: the method that checks the value and returns the grants (``_Part`` s); it gets the feature and
-        the constructor's props.
+    :param parser: the function that checks the value and returns the grants (:data:`Parser`).
+    :param value: reads the prop's value from :class:`WorkflowProps` (for a dotted prop, the value before the dot).
     :param input_feature: MediaLive assumes the role for inputs too (the trust policy adds ``input:*``).
     """
 
     prop: str
     rows: tuple[str, ...]
     kinds: tuple[Kind, ...]
-    parser: str
+    parser: Parser
+    value: Callable[[WorkflowProps], Any]
     input_feature: bool = False
+
+
+# --- TRUSTED_ROLE_PROPS' parsers (role, entry, props, partitions) -> grants ---------------------------------------
+
+def _flag_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                 partitions: Partitions) -> list[PropGrant]:
+    """A switch (T5, T11/T12): its rows, on the resources the catalog names."""
+    return [PropGrant(entry.rows, {}, None, entry.prop)] if entry.value(props) else []
+
+
+def _arn_per_value(convert: Callable[..., str], scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                   partitions: Partitions) -> list[PropGrant]:
+    """A list whose values ``convert`` turns into one ARN each, of the entry's one kind."""
+    (kind,) = entry.kinds
+    arns = [convert(scope, entry.prop, value, partitions=partitions) for value in entry.value(props)]
+    return [PropGrant(entry.rows, {kind: arns}, None, entry.prop)] if arns else []
+
+
+def _listing_under_prefix(pattern: str, row: catalog.Row, grant: catalog.Grant) -> Mapping[str, Any] | None:
+    """s3:ListBucket is on the bucket: limit the listing to the prefix (T18)."""
+    return {"StringLike": {"s3:prefix": [pattern]}} if grant.kinds == (S3_BUCKET,) else None
+
+
+def _bucket_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                   partitions: Partitions) -> list[PropGrant]:
+    """One grant per bucket or :class:`S3Location` (T18, T19), the listing limited to its prefix."""
+    grants = []
+    for value in entry.value(props):
+        location = value if isinstance(value, S3Location) else S3Location(value)
+        arns = c.bucket_arns(scope, entry.prop, location.bucket, location.prefix, partitions=partitions)
+        hook = partial(_listing_under_prefix, arns.prefix_pattern) if arns.prefix_pattern is not None else None
+        grants.append(PropGrant(entry.rows, {S3_BUCKET: [arns.bucket], S3_OBJECT: [arns.objects]}, hook, entry.prop))
+    return grants
+
+
+def _mediapackage_v2_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                            partitions: Partitions) -> list[PropGrant]:
+    """The channels and, once each, their channel groups (T15)."""
+    pairs = [c.mediapackage_v2_channel_arns(scope, entry.prop, value, partitions=partitions)
+             for value in entry.value(props)]
+    if not pairs:
+        return []
+    bindings = {MPV2_CHANNEL: [channel for channel, _ in pairs], MPV2_CHANNEL_GROUP: _unique(g for _, g in pairs)}
+    return [PropGrant(entry.rows, bindings, None, entry.prop)]
+
+
+def _parameter_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                      partitions: Partitions) -> list[PropGrant]:
+    """``password_parameters`` and ``password_parameter_paths`` bound in one grant (T23)."""
+    arns = [c.parameter_arn(scope, entry.prop, value, partitions=partitions) for value in entry.value(props)]
+    arns += [c.parameter_path_arn(scope, "password_parameter_paths", path) for path in props.password_parameter_paths]
+    return [PropGrant(entry.rows, {SSM_PARAMETER: arns}, None, entry.prop)] if arns else []
+
+
+def _key_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                partitions: Partitions) -> list[PropGrant]:
+    """The KMS keys of SecureString password parameters (T23.kms): only with those parameters."""
+    if entry.value(props) and not props.password_parameters and not props.password_parameter_paths:
+        raise MediaLiveIamError(
+            describe(scope), entry.prop, "KMS keys given without any password parameter",
+            "name the parameters (password_parameters or password_parameter_paths) the keys encrypt, or drop "
+            "parameter_keys",
+        )
+    return _arn_per_value(c.key_arn, scope, entry, props, partitions)
+
+
+def _enis_in_subnets(subnets: tuple[str, ...], row: catalog.Row, grant: catalog.Grant) -> Mapping[str, Any] | None:
+    """Grants on network interfaces alone (create permission, delete) are limited to ENIs in the given subnets;
+    CreateNetworkInterface is already limited by its subnet and security-group resources (T6-T8)."""
+    return {"ArnEquals": {"ec2:Subnet": list(subnets)}} if grant.kinds == (EC2_NETWORK_INTERFACE,) else None
+
+
+def _vpc_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                partitions: Partitions) -> list[PropGrant]:
+    """A :class:`VpcAccess` (T6/T7 inputs, T8 delivery): its subnets and security groups, ENIs in those subnets."""
+    access = entry.value(props)
+    if access is None:
+        return []
+    if entry.input_feature and access.elastic_ip_allocations:
+        raise MediaLiveIamError(
+            describe(scope), f"{entry.prop}.elastic_ip_allocations",
+            "Elastic IPs apply to VPC output delivery (T9), not to VPC inputs",
+            "move them to vpc_delivery=VpcAccess(..., elastic_ip_allocations=[...])",
+        )
+    if not list(access.subnets) or not list(access.security_groups):
+        raise MediaLiveIamError(
+            describe(scope), entry.prop, "a VPC feature needs at least one subnet and one security group",
+            "give VpcAccess(subnets=[...], security_groups=[...]) with the ones MediaLive's ENIs use",
+        )
+    subnets = _unique(c.subnet_arn(scope, f"{entry.prop}.subnets", s, partitions=partitions) for s in access.subnets)
+    groups = _unique(c.security_group_arn(scope, f"{entry.prop}.security_groups", g, partitions=partitions)
+                     for g in access.security_groups)
+    bindings = {EC2_SUBNET: subnets, EC2_SECURITY_GROUP: groups,
+                EC2_NETWORK_INTERFACE: [render_kind(scope, EC2_NETWORK_INTERFACE)]}
+    return [PropGrant(entry.rows, bindings, partial(_enis_in_subnets, tuple(subnets)), entry.prop)]
+
+
+def _elastic_ip_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                       partitions: Partitions) -> list[PropGrant]:
+    """VPC delivery's Elastic IPs (T9), associated with MediaLive's ENIs."""
+    access = entry.value(props)
+    if access is None or not access.elastic_ip_allocations:
+        return []
+    eips = [c.elastic_ip_arn(scope, entry.prop, a, partitions=partitions) for a in access.elastic_ip_allocations]
+    bindings = {EC2_ELASTIC_IP: eips, EC2_NETWORK_INTERFACE: [render_kind(scope, EC2_NETWORK_INTERFACE)]}
+    return [PropGrant(entry.rows, bindings, None, entry.prop)]
 
 
 _S3 = (S3_BUCKET, S3_OBJECT)
 _VPC = (EC2_SUBNET, EC2_SECURITY_GROUP, EC2_NETWORK_INTERFACE)
 
 #: The wiring of :class:`MediaLiveTrustedRole`, in the order the policies list the grants: adding a feature is one
-#: catalog row and one entry here (and the prop with its docstring).
-FEATURES: tuple[Feature, ...] = (
-    Feature("logging", ("T5",), (), "_flag_parts"),
-    Feature("source_buckets", ("T18.read",), _S3, "_s3_parts"),
-    Feature("destination_buckets", ("T18.write",), _S3, "_s3_parts"),
-    Feature("thumbnail_buckets", ("T19",), (S3_OBJECT,), "_s3_parts"),
-    Feature("mediapackage_channels", ("T14",), (MP_CHANNEL,), "_mp_parts"),
-    Feature("mediapackage_v2_channels", ("T15",), (MPV2_CHANNEL, MPV2_CHANNEL_GROUP), "_mpv2_parts"),
-    Feature("mediaconnect_inputs", ("T11", "T12"), (), "_flag_parts", input_feature=True),
-    Feature("mediastore_source_containers", ("T16.read",), (MS_OBJECT,), "_ms_parts"),
-    Feature("mediastore_destination_containers", ("T16.write",), (MS_OBJECT,), "_ms_parts"),
+#: catalog row and one entry here (and the prop with its docstring, and its field of :class:`WorkflowProps`).
+#: Checked against the constructor and the catalog at import (:func:`check_props_table`).
+TRUSTED_ROLE_PROPS: tuple[TrustedRoleProp, ...] = (
+    TrustedRoleProp("logging", ("T5",), (), _flag_grants, lambda p: p.logging),
+    TrustedRoleProp("source_buckets", ("T18.read",), _S3, _bucket_grants, lambda p: p.source_buckets),
+    TrustedRoleProp("destination_buckets", ("T18.write",), _S3, _bucket_grants, lambda p: p.destination_buckets),
+    TrustedRoleProp("thumbnail_buckets", ("T19",), (S3_OBJECT,), _bucket_grants, lambda p: p.thumbnail_buckets),
+    TrustedRoleProp("mediapackage_channels", ("T14",), (MP_CHANNEL,),
+                    partial(_arn_per_value, c.mediapackage_channel_arn), lambda p: p.mediapackage_channels),
+    TrustedRoleProp("mediapackage_v2_channels", ("T15",), (MPV2_CHANNEL, MPV2_CHANNEL_GROUP),
+                    _mediapackage_v2_grants, lambda p: p.mediapackage_v2_channels),
+    TrustedRoleProp("mediaconnect_inputs", ("T11", "T12"), (), _flag_grants, lambda p: p.mediaconnect_inputs,
+                    input_feature=True),
+    TrustedRoleProp("mediastore_source_containers", ("T16.read",), (MS_OBJECT,),
+                    partial(_arn_per_value, c.mediastore_objects_arn), lambda p: p.mediastore_source_containers),
+    TrustedRoleProp("mediastore_destination_containers", ("T16.write",), (MS_OBJECT,),
+                    partial(_arn_per_value, c.mediastore_objects_arn), lambda p: p.mediastore_destination_containers),
     # password_parameters and password_parameter_paths bind one grant together
-    Feature("password_parameters", ("T23",), (SSM_PARAMETER,), "_parameter_parts"),
-    Feature("parameter_keys", ("T23.kms",), (KMS_KEY,), "_key_parts"),
-    Feature("srt_secrets", ("T20",), (SECRET,), "_secret_parts"),
-    Feature("irdeto_secrets", ("T21",), (SECRET,), "_secret_parts"),
-    Feature("vpc_inputs", ("T6", "T7"), _VPC, "_vpc_parts", input_feature=True),
-    Feature("vpc_delivery", ("T8",), _VPC, "_vpc_parts"),
-    Feature("vpc_delivery.elastic_ip_allocations", ("T9",), (EC2_ELASTIC_IP, EC2_NETWORK_INTERFACE), "_eip_parts"),
-    Feature("inference_feeds", ("T10",), (INFERENCE_FEED,), "_feed_parts"),
+    TrustedRoleProp("password_parameters", ("T23",), (SSM_PARAMETER,), _parameter_grants,
+                    lambda p: p.password_parameters),
+    TrustedRoleProp("parameter_keys", ("T23.kms",), (KMS_KEY,), _key_grants, lambda p: p.parameter_keys),
+    TrustedRoleProp("srt_secrets", ("T20",), (SECRET,), partial(_arn_per_value, c.secret_arn), lambda p: p.srt_secrets),
+    TrustedRoleProp("irdeto_secrets", ("T21",), (SECRET,), partial(_arn_per_value, c.secret_arn),
+                    lambda p: p.irdeto_secrets),
+    TrustedRoleProp("vpc_inputs", ("T6", "T7"), _VPC, _vpc_grants, lambda p: p.vpc_inputs, input_feature=True),
+    TrustedRoleProp("vpc_delivery", ("T8",), _VPC, _vpc_grants, lambda p: p.vpc_delivery),
+    TrustedRoleProp("vpc_delivery.elastic_ip_allocations", ("T9",), (EC2_ELASTIC_IP, EC2_NETWORK_INTERFACE),
+                    _elastic_ip_grants, lambda p: p.vpc_delivery),
+    TrustedRoleProp("inference_feeds", ("T10",), (INFERENCE_FEED,), partial(_arn_per_value, c.inference_feed_arn),
+                    lambda p: p.inference_feeds),
 )
+_INPUT_PROPS = frozenset(entry.prop for entry in TRUSTED_ROLE_PROPS if entry.input_feature)
+_TRUSTED_ORDER = {r.id: i for i, r in enumerate(catalog.TRUSTED_ROWS)}
+
+
+def workflow_grants(scope: IConstruct, props: WorkflowProps) -> list[PropGrant]:
+    """Every prop's grants, in :data:`TRUSTED_ROLE_PROPS`' order. A role that grants nothing, or whose ARNs are in
+    several partitions, fails."""
+    partitions = Partitions.of(scope)
+    grants = [g for entry in TRUSTED_ROLE_PROPS for g in entry.parser(scope, entry, props, partitions)]
+    v.check_role_grants_something(scope, "logging", grants)
+    v.check_one_partition(scope, partitions.seen)
+    return grants
+
+
+def grant_statements(scope: IConstruct, grants: Iterable[PropGrant]) -> list[Statement]:
+    """The catalog's statements for the grants, bound to their resources."""
+    return [statement for g in grants
+            for statement in row_statements(scope, g.rows, bindings=g.bindings, extra_conditions=g.hook, prop=g.prop)]
+
+
+def granted_rows(grants: Iterable[PropGrant]) -> tuple[str, ...]:
+    """The rows granted, in catalog order."""
+    return tuple(sorted(catalog.expand(r for g in grants for r in g.rows), key=_TRUSTED_ORDER.__getitem__))
+
+
+def serves_inputs(grants: Iterable[PropGrant]) -> bool:
+    """MediaLive assumes the role for inputs too (a grant of an ``input_feature`` prop: T6/T7, T11/T12)."""
+    return any(g.prop in _INPUT_PROPS for g in grants)
+
 
 
 @jsii.implements(iam.IGrantable)
@@ -301,92 +488,31 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         :param max_managed_policies: managed policies the role may hold (IAM default quota 10; up to 25 if the
             account's quota was raised). Synth fails with the fix when the workflow needs more.
         """
-        _props = dict(locals())  # the feature props, read by FEATURES' parsers
         super().__init__(scope, id)
         ensure_unique_names(self)
-        stack = stack_of(self)
-        self._partitions: dict[str, str] = {}  # partition -> (first) prop naming it
-        self._expected_partition = v.partition_of_region(stack.region)
-
-        # --- validate names and paths ------------------------------------------------------------
-        v.check_name(self, "role_name", role_name, "role")
-        if role_name is not None and not is_token(role_name) and role_name.lower() == RESERVED_ROLE_NAME.lower():
-            raise MediaLiveIamError(
-                describe(self), "role_name",
-                f"{role_name!r} is reserved for the simple option's console role (reference §6)",
-                "choose another name that includes 'medialive' and no sensitive data (e.g. 'medialiveWorkflow15'), "
-                "or use MediaLiveAccessRole for the simple option",
-            )
+        v.check_role_name(self, "role_name", role_name)
         v.check_path(self, "path", path)
-        boundary_construct = _boundary_construct(permissions_boundary)
-        boundary_policy = boundary_construct.policy if boundary_construct is not None else permissions_boundary
-        if boundary_policy is not None and not hasattr(boundary_policy, "managed_policy_arn"):
-            raise MediaLiveIamError(describe(self), "permissions_boundary", f"{permissions_boundary!r} is not a policy",
-                                    "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
-        policy_path = _policy_path(self, policy_path, boundary=boundary_policy,
-                                   medialive_boundary=_is_medialive_boundary(permissions_boundary))
-        if description is not None and not is_token(description) and len(description) > 1000:
-            raise MediaLiveIamError(describe(self), "description", f"has {len(description)} characters",
-                                    "use at most 1,000 characters")
-        if not 1 <= max_managed_policies <= MAX_MANAGED_POLICIES_ADJUSTED["role"]:
-            raise MediaLiveIamError(describe(self), "max_managed_policies", f"{max_managed_policies} is out of range",
-                                    f"IAM allows {MAX_MANAGED_POLICIES['role']} managed policies per role by default, "
-                                    f"up to {MAX_MANAGED_POLICIES_ADJUSTED['role']} by quota increase")
-
-        # --- features -> (rows, bindings, condition hook): one entry of FEATURES per prop ------------
-        parts: list[_Part] = []
-        for feature in FEATURES:
-            parts.extend(getattr(self, feature.parser)(feature, _props))
-
-        if not parts:
-            raise MediaLiveIamError(
-                describe(self), "logging",
-                "the role would grant nothing: logging is off and no feature (buckets, channels, inputs, "
-                "parameters, secrets, VPC, feeds) is declared",
-                "keep logging=True or declare the resources the workflow uses",
-            )
-        if len(self._partitions) > 1:
-            raise MediaLiveIamError(
-                describe(self), sorted(self._partitions.values())[-1],
-                f"the ARNs given are in several partitions ({', '.join(sorted(self._partitions))})",
-                "a role lives in one partition: give every ARN in the stack's partition",
-            )
-
-        statements: list[Statement] = []
-        for row_ids, bindings, hook, prop in parts:
-            statements.extend(row_statements(self, row_ids, bindings=bindings, extra_conditions=hook, prop=prop))
-        granted = catalog.expand(r for row_ids, *_ in parts for r in row_ids)
-        order = {r.id: i for i, r in enumerate(catalog.TRUSTED_ROWS)}
-        self._rows: tuple[str, ...] = tuple(sorted(granted, key=order.__getitem__))
-        if boundary_construct is not None:
-            self._check_boundary(statements, boundary_construct)
-
-        # --- the role and its policies -----------------------------------------------------------
-        input_features = any(f.input_feature for f in FEATURES for part in parts if part[3] == f.prop)
-        self._role = iam.Role(
-            self,
-            "Role",
-            role_name=role_name,
-            path=path,
-            description=description
-            or f"Role MediaLive assumes for one workflow (complex option); rows {', '.join(self._rows)}",
-            assumed_by=self._principal(confused_deputy_conditions, input_features),
-            permissions_boundary=boundary_policy,
-        )
+        boundary, boundary_policy = _resolve_boundary(self, "permissions_boundary", permissions_boundary)
+        policy_path = _policy_path(self, policy_path, boundary=boundary_policy, medialive_boundary=boundary is not None)
+        v.check_description(self, "description", description)
+        v.check_max_managed_policies(self, "max_managed_policies", max_managed_policies, "role")
+        grants = workflow_grants(self, WorkflowProps(
+            logging=logging, source_buckets=source_buckets, destination_buckets=destination_buckets,
+            thumbnail_buckets=thumbnail_buckets, mediapackage_channels=mediapackage_channels,
+            mediapackage_v2_channels=mediapackage_v2_channels, mediaconnect_inputs=mediaconnect_inputs,
+            mediastore_source_containers=mediastore_source_containers, password_parameters=password_parameters,
+            mediastore_destination_containers=mediastore_destination_containers, parameter_keys=parameter_keys,
+            password_parameter_paths=password_parameter_paths, srt_secrets=srt_secrets, irdeto_secrets=irdeto_secrets,
+            vpc_inputs=vpc_inputs, vpc_delivery=vpc_delivery, inference_feeds=inference_feeds))
+        statements = grant_statements(self, grants)
+        self._rows: tuple[str, ...] = granted_rows(grants)
+        self._check_boundary(statements, boundary)
+        self._role = iam.Role(self, "Role", role_name=role_name, path=path, permissions_boundary=boundary_policy,
+                              description=_role_description(description, self._rows),
+                              assumed_by=_medialive_principal(self, confused_deputy_conditions, serves_inputs(grants)))
         record_rows(self._role.node.default_child, self._rows)
-        self._policies = create_managed_policies(
-            self,
-            statements,
-            principal_kind="role",
-            name_prefix=(f"{role_name}-{'unbounded' if policy_path.startswith(UNBOUNDED_POLICY_PATH) else 'trusted-entity'}"
-                         if role_name and not is_token(role_name) else None),
-            path=policy_path,
-            roles=[self._role],
-            max_policies=max_managed_policies,
-            prop="max_managed_policies",
-            description="Permissions MediaLive uses through its trusted-entity role; statement Sids name the catalog rows",
-        )
-        add_check(stack, PrincipalQuotaValidation(self, self._role.node.default_child, "role", max_managed_policies))
+        self._policies = _workflow_policies(self, self._role, statements, role_name=role_name, path=policy_path,
+                                            max_policies=max_managed_policies)
 
     # --- public API --------------------------------------------------------------------------------
 
@@ -402,7 +528,11 @@ class MediaLiveTrustedRole(_MediaLiveRole):
 
     # --- helpers: boundary ---------------------------------------------------------------------------
 
-    def _check_boundary(self, statements: list[Statement], boundary) -> None:
+    def _check_boundary(self, statements: list[Statement], boundary: Any) -> None:
+        """Every grant falls inside the ``MediaLivePermissionsBoundary`` (None: a role without one, or with another
+        policy, has nothing to check)."""
+        if boundary is None:
+            return
         from aws_cdk import Annotations
 
         from .namespaces import uncovered
@@ -427,287 +557,6 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 "inside its namespaces and the stack deploys where they live.",
             )
 
-    # --- helpers: trust policy ---------------------------------------------------------------------
-
-    def _principal(self, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:
-        return _medialive_principal(self, confused_deputy, input_features)
-
-
-    # --- helpers: FEATURES' parsers (feature, props) -> grants ------------------------------------------
-
-    def _flag_parts(self, f: Feature, props: dict) -> list[_Part]:
-        return [(f.rows, {}, None, f.prop)] if props[f.prop] else []
-
-    def _s3_parts(self, f: Feature, props: dict) -> list[_Part]:
-        (row,) = f.rows
-        return [self._s3_part(f.prop, row, entry) for entry in props[f.prop]]
-
-    def _mp_parts(self, f: Feature, props: dict) -> list[_Part]:
-        if not props[f.prop]:
-            return []
-        return [(f.rows, {MP_CHANNEL: [self._mp_channel(c) for c in props[f.prop]]}, None, f.prop)]
-
-    def _mpv2_parts(self, f: Feature, props: dict) -> list[_Part]:
-        if not props[f.prop]:
-            return []
-        channels, groups = [], []
-        for c in props[f.prop]:
-            channel_arn, group_arn = self._mpv2_channel(c)
-            channels.append(channel_arn)
-            groups.append(group_arn)
-        return [(f.rows, {MPV2_CHANNEL: channels, MPV2_CHANNEL_GROUP: _unique(groups)}, None, f.prop)]
-
-    def _ms_parts(self, f: Feature, props: dict) -> list[_Part]:
-        containers = props[f.prop]
-        if not containers:
-            return []
-        return [(f.rows, {MS_OBJECT: [self._ms_objects(f.prop, c) for c in containers]}, None, f.prop)]
-
-    def _parameter_parts(self, f: Feature, props: dict) -> list[_Part]:
-        params = [self._parameter(p) for p in props["password_parameters"]]
-        params += [self._parameter_path(p) for p in props["password_parameter_paths"]]
-        return [(f.rows, {SSM_PARAMETER: params}, None, f.prop)] if params else []
-
-    def _key_parts(self, f: Feature, props: dict) -> list[_Part]:
-        keys = props[f.prop]
-        if not keys:
-            return []
-        if not props["password_parameters"] and not props["password_parameter_paths"]:
-            raise MediaLiveIamError(
-                describe(self), "parameter_keys", "KMS keys given without any password parameter",
-                "name the parameters (password_parameters or password_parameter_paths) the keys encrypt, or drop "
-                "parameter_keys",
-            )
-        return [(f.rows, {KMS_KEY: [self._key(k) for k in keys]}, None, f.prop)]
-
-    def _secret_parts(self, f: Feature, props: dict) -> list[_Part]:
-        secrets = props[f.prop]
-        return [(f.rows, {SECRET: [self._secret(f.prop, s) for s in secrets]}, None, f.prop)] if secrets else []
-
-    def _vpc_parts(self, f: Feature, props: dict) -> list[_Part]:
-        access = props[f.prop]
-        if access is None:
-            return []
-        if f.input_feature and access.elastic_ip_allocations:
-            raise MediaLiveIamError(
-                describe(self), "vpc_inputs.elastic_ip_allocations",
-                "Elastic IPs apply to VPC output delivery (T9), not to VPC inputs",
-                "move them to vpc_delivery=VpcAccess(..., elastic_ip_allocations=[...])",
-            )
-        return [self._vpc_part(f.prop, f.rows, access)]
-
-    def _eip_parts(self, f: Feature, props: dict) -> list[_Part]:
-        access = props["vpc_delivery"]
-        if access is None or not access.elastic_ip_allocations:
-            return []
-        eips = [self._ec2_arn(f.prop, EC2_ELASTIC_IP, "AllocationId", "elastic-ip/", "eipalloc-", a)
-                for a in access.elastic_ip_allocations]
-        return [(f.rows, {EC2_ELASTIC_IP: eips, EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)]},
-                 None, f.prop)]
-
-    def _feed_parts(self, f: Feature, props: dict) -> list[_Part]:
-        feeds = props[f.prop]
-        return [(f.rows, {INFERENCE_FEED: [self._feed(x) for x in feeds]}, None, f.prop)] if feeds else []
-
-    # --- helpers: inputs -> ARNs -------------------------------------------------------------------
-
-    def _arn(self, prop: str, value: str, service: str, resource_prefix: str | None = None) -> dict | None:
-        parts = v.parse_arn(self, prop, value, service=service, partition=self._expected_partition)
-        if parts is None:
-            return None
-        if resource_prefix and not parts["resource"].startswith(resource_prefix):
-            raise MediaLiveIamError(
-                describe(self), prop, f"{value!r} is not a {service} {resource_prefix.rstrip(':/')} ARN",
-                f"give an ARN whose resource part starts with {resource_prefix!r}",
-            )
-        if "*" in parts["resource"] or "?" in parts["resource"]:
-            raise MediaLiveIamError(describe(self), prop, f"{value!r} contains a wildcard",
-                                    "name each resource; the construct never widens a grant with wildcards")
-        self._partitions.setdefault(parts["partition"], prop)
-        return parts
-
-    @staticmethod
-    def _is_arn(value: Any) -> bool:
-        return isinstance(value, str) and (value.startswith("arn:") or is_token(value))
-
-    def _s3_part(self, prop: str, row: str, entry: BucketLike):
-        location = entry if isinstance(entry, S3Location) else S3Location(entry)
-        prefix = location.prefix
-        v.check_prefix(self, f"{prop}.prefix", prefix)
-        self._check_key_prefix(f"{prop}.prefix", prefix)
-        bucket = location.bucket
-        pattern = f"{prefix or ''}*"
-        if isinstance(bucket, str):
-            if bucket.startswith("arn:"):
-                parts = self._arn(prop, bucket, "s3")
-                bucket = parts["resource"] if parts else bucket
-            v.check_bucket_name(self, prop, bucket)
-            bucket_arn = render_kind(self, S3_BUCKET, BucketName=bucket)
-            objects_arn = render_kind(self, S3_OBJECT, BucketName=bucket, ObjectName=pattern)
-        elif hasattr(bucket, "bucket_arn"):
-            name = getattr(bucket, "bucket_name", None)
-            if isinstance(name, str) and not is_token(name):  # s3.Bucket.from_bucket_name(...) takes any string
-                v.check_bucket_name(self, prop, name)
-            bucket_arn = bucket.bucket_arn
-            objects_arn = bucket.arn_for_objects(pattern)
-        else:
-            raise MediaLiveIamError(describe(self), prop, f"{bucket!r} is neither an IBucket nor a bucket name",
-                                    "give an s3.IBucket, a bucket name or S3Location(bucket, prefix)")
-        hook = None
-        if prefix:
-            def hook(row_, grant, _p=pattern):
-                # s3:ListBucket is on the bucket: limit the listing to the prefix.
-                return {"StringLike": {"s3:prefix": [_p]}} if grant.kinds == (S3_BUCKET,) else None
-        return ((row,), {S3_BUCKET: [bucket_arn], S3_OBJECT: [objects_arn]}, hook, prop)
-
-    def _check_key_prefix(self, prop: str, prefix: str | None) -> None:
-        """S3 keys never start with '/'; a prefix without a trailing '/' also matches its siblings (``live`` covers
-        ``live2/``), which may be meant: a warning, not an error."""
-        if prefix is None or is_token(prefix):
-            return
-        if prefix.startswith("/"):
-            raise MediaLiveIamError(
-                describe(self), prop, f"key prefix {prefix!r} starts with '/': S3 keys do not, so it matches no object",
-                f"write {prefix.lstrip('/')!r}",
-            )
-        if prefix and not prefix.endswith("/"):
-            from aws_cdk import Annotations
-
-            Annotations.of(self).add_warning_v2(
-                "medialive-iam:prefix-without-slash",
-                f"{describe(self)}: {prop}: key prefix {prefix!r} has no trailing '/', so it also grants keys such as "
-                f"{prefix + '2/...'!r}. Fix: write {prefix + '/'!r} if you mean the folder (or keep it if the siblings "
-                "are meant).",
-            )
-
-    def _arn_or_identifier(self, prop: str, value: str, service: str, resource_prefix: str, what: str, max_len: int,
-                           kind: Kind, identifier: str) -> str:
-        """A resource given by ARN (checked) or by its identifier (checked, then rendered as ``kind``)."""
-        if self._is_arn(value):
-            self._arn(prop, value, service, resource_prefix)
-            return value
-        v.check_identifier(self, prop, value, what, max_len=max_len)
-        return render_kind(self, kind, **{identifier: value})
-
-    def _mp_channel(self, value: str) -> str:
-        return self._arn_or_identifier("mediapackage_channels", value, "mediapackage", "channels/",
-                                       "MediaPackage channel id", 128, MP_CHANNEL, "ChannelIdentifier")
-
-    def _mpv2_channel(self, value: MediaPackageV2Channel) -> tuple[str, str]:
-        prop = "mediapackage_v2_channels"
-        if isinstance(value, (tuple, list)) and len(value) == 2:
-            group, name = value
-            v.check_identifier(self, prop, group, "channel group name", max_len=256)
-            v.check_identifier(self, prop, name, "channel name", max_len=256)
-            return (render_kind(self, MPV2_CHANNEL, ChannelGroupName=group, ChannelName=name),
-                    render_kind(self, MPV2_CHANNEL_GROUP, ChannelGroupName=group))
-        if isinstance(value, str) and self._is_arn(value):
-            parts = self._arn(prop, value, "mediapackagev2", "channelGroup/")
-            if parts is None:
-                from aws_cdk import Fn
-                return value, Fn.select(0, Fn.split("/channel/", value))
-            m = re.fullmatch(r"channelGroup/([^/]+)/channel/([^/]+)", parts["resource"])
-            if not m:
-                raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a MediaPackage v2 channel ARN",
-                                        "give arn:...:mediapackagev2:<region>:<account>:channelGroup/<group>/channel/<name>")
-            return value, value[: value.index("/channel/")]
-        raise MediaLiveIamError(describe(self), prop, f"{value!r} is neither an ARN nor a (group, channel) pair",
-                                "give the channel's ARN or ('<channel group>', '<channel>')")
-
-    def _ms_objects(self, prop: str, value: str) -> str:
-        if self._is_arn(value):
-            self._arn(prop, value, "mediastore", "container/")
-            return f"{value}/*"
-        v.check_identifier(self, prop, value, "MediaStore container name", max_len=255)
-        return render_kind(self, MS_OBJECT, ContainerName=value, ObjectPath="*")
-
-    def _parameter(self, value: Any) -> str:
-        prop = "password_parameters"
-        if hasattr(value, "parameter_arn"):
-            return value.parameter_arn
-        if not isinstance(value, str):
-            raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a parameter",
-                                    "give an ssm.IStringParameter, a parameter name or its ARN")
-        if self._is_arn(value):
-            self._arn(prop, value, "ssm", "parameter/")
-            return value
-        v.check_parameter_name(self, prop, value)
-        v.check_prefix(self, prop, value)
-        return render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=value.lstrip("/"))
-
-    def _parameter_path(self, value: str) -> str:
-        prop = "password_parameter_paths"
-        v.check_prefix(self, prop, value)
-        v.check_ssm_path(self, prop, value)
-        return render_kind(self, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=value.lstrip("/") + "*")
-
-    def _key(self, value: Any) -> str:
-        prop = "parameter_keys"
-        if hasattr(value, "key_arn"):
-            return value.key_arn
-        if isinstance(value, str) and self._is_arn(value):
-            self._arn(prop, value, "kms", "key/")
-            return value
-        raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a KMS key",
-                                "give a kms.IKey or the key's ARN (arn:...:kms:<region>:<account>:key/<id>)")
-
-    def _secret(self, prop: str, value: Any) -> str:
-        if hasattr(value, "secret_arn"):
-            full = value.secret_full_arn
-            return full if full is not None else f"{value.secret_arn}-??????"
-        if not isinstance(value, str):
-            raise MediaLiveIamError(describe(self), prop, f"{value!r} is not a secret",
-                                    "give a secretsmanager.ISecret, a secret name or its ARN")
-        if self._is_arn(value):
-            parts = self._arn(prop, value, "secretsmanager", "secret:")
-            if parts is None or _SECRET_SUFFIX.search(parts["resource"]):
-                return value  # a complete ARN (with the 6-character suffix), or a token
-            return f"{value}-??????"  # a partial ARN (E21)
-        v.check_identifier(self, prop, value, "secret name", extra="/+=@", max_len=512)
-        return render_kind(self, SECRET, SecretId=f"{value}-??????")
-
-    def _feed(self, value: str) -> str:
-        return self._arn_or_identifier("inference_feeds", value, "elemental-inference", "feed/",
-                                       "Elemental Inference feed id", 128, INFERENCE_FEED, "Id")
-
-    def _ec2_arn(self, prop: str, kind: Kind, ident: str, resource_prefix: str, id_prefix: str, value: Any) -> str:
-        attr = {"SubnetId": "subnet_id", "SecurityGroupId": "security_group_id"}.get(ident)
-        if attr and not isinstance(value, str) and hasattr(value, attr):
-            value = getattr(value, attr)
-        if not isinstance(value, str):
-            raise MediaLiveIamError(describe(self), prop, f"{value!r} is not an id or ARN",
-                                    f"give the {id_prefix}... id, its ARN or the CDK object")
-        if value.startswith("arn:"):
-            self._arn(prop, value, "ec2", resource_prefix)
-            return value
-        v.check_identifier(self, prop, value, f"{id_prefix.rstrip('-')} id", starts_with=id_prefix, max_len=64)
-        return render_kind(self, kind, **{ident: value})
-
-    def _vpc_part(self, prop: str, rows: tuple[str, ...], access: VpcAccess):
-        if not list(access.subnets) or not list(access.security_groups):
-            raise MediaLiveIamError(
-                describe(self), prop, "a VPC feature needs at least one subnet and one security group",
-                "give VpcAccess(subnets=[...], security_groups=[...]) with the ones MediaLive's ENIs use",
-            )
-        subnets = _unique(self._ec2_arn(f"{prop}.subnets", EC2_SUBNET, "SubnetId", "subnet/", "subnet-", s)
-                          for s in access.subnets)
-        groups = _unique(self._ec2_arn(f"{prop}.security_groups", EC2_SECURITY_GROUP, "SecurityGroupId",
-                                       "security-group/", "sg-", g) for g in access.security_groups)
-
-        def hook(row, grant, _subnets=tuple(subnets)):
-            # Grants on network interfaces alone (create permission, delete) are limited to ENIs in the given
-            # subnets; CreateNetworkInterface is already limited by its subnet and security-group resources.
-            if grant.kinds == (EC2_NETWORK_INTERFACE,):
-                return {"ArnEquals": {"ec2:Subnet": list(_subnets)}}
-            return None
-
-        bindings = {
-            EC2_SUBNET: subnets,
-            EC2_SECURITY_GROUP: groups,
-            EC2_NETWORK_INTERFACE: [render_kind(self, EC2_NETWORK_INTERFACE)],
-        }
-        return (rows, bindings, hook, prop)
-
 
 def _boundary_construct(boundary: Any) -> Any:
     """The ``MediaLivePermissionsBoundary`` given as itself or as its ``.policy`` (issue 21: the policy alone used
@@ -723,9 +572,43 @@ def _boundary_construct(boundary: Any) -> Any:
     return scope if hasattr(scope, "statements") and getattr(scope, "policy", None) is boundary else None
 
 
-def _is_medialive_boundary(boundary: Any) -> bool:
-    """A ``MediaLivePermissionsBoundary`` or its ``.policy``: a boundary whose namespaces the library wrote."""
-    return _boundary_construct(boundary) is not None
+def _resolve_boundary(scope: Construct, prop: str, boundary: Any) -> tuple[Any, Any]:
+    """``(the MediaLivePermissionsBoundary or None, the policy to set as the role's boundary or None)`` for the
+    ``permissions_boundary`` given: a ``MediaLivePermissionsBoundary``, its ``.policy``, another
+    ``iam.IManagedPolicy`` (checked) or None."""
+    construct = _boundary_construct(boundary)
+    policy = construct.policy if construct is not None else boundary
+    v.check_managed_policy(scope, prop, boundary, policy)
+    return construct, policy
+
+
+def _role_description(description: str | None, rows: Sequence[str]) -> str:
+    """The description given, or one listing the rows granted."""
+    return description or f"Role MediaLive assumes for one workflow (complex option); rows {', '.join(rows)}"
+
+
+#: The workflow roles' managed policies' description (fixed: changing it replaces a named policy).
+_POLICY_DESCRIPTION = "Permissions MediaLive uses through its trusted-entity role; statement Sids name the catalog rows"
+
+
+def _workflow_policies(scope: Construct, role: iam.Role, statements: list[Statement], *, role_name: str | None,
+                       path: str, max_policies: int) -> list[iam.ManagedPolicy]:
+    """The role's customer managed policies (``Policy1``, ``Policy2``...), at most ``max_policies`` of them, and the
+    synth-time recount of every managed policy attached to the role in the stack."""
+    policies = create_managed_policies(
+        scope, statements, principal_kind="role", name_prefix=_policy_name_prefix(role_name, path), path=path,
+        roles=[role], max_policies=max_policies, prop="max_managed_policies", description=_POLICY_DESCRIPTION,
+    )
+    add_check(stack_of(scope), PrincipalQuotaValidation(scope, role.node.default_child, "role", max_policies))
+    return policies
+
+
+def _policy_name_prefix(role_name: str | None, policy_path: str) -> str | None:
+    """``<role_name>-trusted-entity`` (``<role_name>-unbounded`` under ``/medialive-unbounded/``) for a role with a
+    literal name; None (names generated by CloudFormation) otherwise."""
+    if not role_name or is_token(role_name):
+        return None
+    return f"{role_name}-{'unbounded' if policy_path.startswith(UNBOUNDED_POLICY_PATH) else 'trusted-entity'}"
 
 
 def _policy_path(scope: Construct, policy_path: str | None, *, boundary: Any, medialive_boundary: bool) -> str:
@@ -901,3 +784,45 @@ class MediaLiveAccessRole(_MediaLiveRole):
 def _row_key(row_id: str) -> tuple:
     m = re.match(r"[A-Z](\d+)(.*)", row_id)
     return (int(m.group(1)), m.group(2)) if m else (0, row_id)
+
+
+def check_props_table(table: Sequence[TrustedRoleProp], init: Callable[..., None]) -> None:
+    """``table`` (:data:`TRUSTED_ROLE_PROPS`) against the constructor ``init`` and the catalog: every prop names a
+    parameter of ``init`` and a field of :class:`WorkflowProps` (with ``init``'s default), and its ``value`` reads
+    that field; every row is a row of ``catalog.TRUSTED_ROWS`` with grants; every kind is a known ``Kind`` that one of
+    the rows' grants takes; every parser is callable. Raises ``RuntimeError`` listing every mismatch (run at import)."""
+    params = inspect.signature(init).parameters
+    probes = {f.name: object() for f in fields(WorkflowProps)}
+    probe = WorkflowProps(**probes)
+    problems = [f"WorkflowProps.{f.name}: default {f.default!r} is not the constructor's"
+                for f in fields(WorkflowProps) if f.name not in params or params[f.name].default != f.default]
+    for entry in table:
+        name = entry.prop.split(".")[0]
+        if name not in params or name not in probes:
+            problems.append(f"{entry.prop}: not a parameter of the constructor and a field of WorkflowProps")
+        elif _read(entry, probe) is not probes[name]:
+            problems.append(f"{entry.prop}: its value does not read WorkflowProps.{name}")
+        rows = [catalog.ROWS[r] for r in entry.rows if r in _TRUSTED_ORDER]
+        problems += [f"{entry.prop}: row {r!r} is not in catalog.TRUSTED_ROWS"
+                     for r in entry.rows if r not in _TRUSTED_ORDER]
+        problems += [f"{entry.prop}: row {r.id!r} grants nothing" for r in rows if not r.grants]
+        taken = {k for r in rows for g in r.grants for k in g.kinds}
+        problems += [f"{entry.prop}: kind {k!r} is not in catalog.ALL_KINDS"
+                     for k in entry.kinds if k not in catalog.ALL_KINDS]
+        problems += [f"{entry.prop}: kind {k.sar_name!r} is taken by none of its rows' grants"
+                     for k in entry.kinds if k in catalog.ALL_KINDS and k not in taken]
+        if not callable(entry.parser):
+            problems.append(f"{entry.prop}: parser {entry.parser!r} is not callable")
+    if problems:
+        raise RuntimeError("TRUSTED_ROLE_PROPS does not match MediaLiveTrustedRole or the catalog:\n  "
+                           + "\n  ".join(problems))
+
+
+def _read(entry: TrustedRoleProp, props: WorkflowProps) -> Any:
+    try:
+        return entry.value(props)
+    except AttributeError:  # reads something WorkflowProps does not have
+        return None
+
+
+check_props_table(TRUSTED_ROLE_PROPS, MediaLiveTrustedRole.__init__)

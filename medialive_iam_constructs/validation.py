@@ -7,7 +7,9 @@ Values that are CDK tokens (unknown until deploy) are not checked as strings.
 from __future__ import annotations
 
 import re
+from typing import Mapping, Sized
 
+from .catalog import SIMPLE_ROLE_NAME
 from .errors import MediaLiveIamError, describe
 from .tokens import is_token
 
@@ -80,6 +82,27 @@ def check_prefix(scope, prop: str, value: str | None) -> None:
         raise MediaLiveIamError(
             describe(scope), prop, f"prefix {value!r} contains a wildcard ('*' or '?')",
             "give a literal prefix; the construct appends the '*' itself",
+        )
+
+
+def check_key_prefix(scope, prop: str, prefix: str | None) -> None:
+    """An S3 key prefix (T18, T19): S3 keys never start with '/'; a prefix without a trailing '/' also matches its
+    siblings (``live`` covers ``live2/``), which may be meant: a warning, not an error."""
+    if prefix is None or is_token(prefix):
+        return
+    if prefix.startswith("/"):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"key prefix {prefix!r} starts with '/': S3 keys do not, so it matches no object",
+            f"write {prefix.lstrip('/')!r}",
+        )
+    if prefix and not prefix.endswith("/"):
+        from aws_cdk import Annotations
+
+        Annotations.of(scope).add_warning_v2(
+            "medialive-iam:prefix-without-slash",
+            f"{describe(scope)}: {prop}: key prefix {prefix!r} has no trailing '/', so it also grants keys such as "
+            f"{prefix + '2/...'!r}. Fix: write {prefix + '/'!r} if you mean the folder (or keep it if the siblings "
+            "are meant).",
         )
 
 
@@ -192,6 +215,17 @@ def check_identifier(scope, prop: str, value: str, what: str, *, extra: str = ""
         )
 
 
+def check_one_partition(scope, seen: Mapping[str, str]) -> None:
+    """The ARNs given to one construct (``seen``: each partition with the first prop naming it) are in one
+    partition: a role lives in one. Names the last of those props."""
+    if len(seen) > 1:
+        raise MediaLiveIamError(
+            describe(scope), sorted(seen.values())[-1],
+            f"the ARNs given are in several partitions ({', '.join(sorted(seen))})",
+            "a role lives in one partition: give every ARN in the stack's partition",
+        )
+
+
 def partition_of_region(region: str) -> str | None:
     """The partition of a concrete region (``cn-north-1`` -> ``aws-cn``); None for a token or an unknown region."""
     if is_token(region):
@@ -235,6 +269,58 @@ def user_path_of(user) -> str | None:
             return "/" + m.group("resource")[len("user/"):].rpartition("/")[0].strip("/") + "/" \
                 if "/" in m.group("resource")[len("user/"):] else "/"
     return None
+
+
+def check_role_name(scope, prop: str, value: str | None) -> None:
+    """The name of a role this library creates for a workflow: an IAM role name (:func:`check_name`), and not
+    ``MediaLiveAccessRole`` in any case (IAM names are case-insensitive): reserved for the simple option's console
+    role (reference §6)."""
+    check_name(scope, prop, value, "role")
+    if value is not None and not is_token(value) and value.lower() == SIMPLE_ROLE_NAME.lower():
+        raise MediaLiveIamError(
+            describe(scope), prop,
+            f"{value!r} is reserved for the simple option's console role (reference §6)",
+            "choose another name that includes 'medialive' and no sensitive data (e.g. 'medialiveWorkflow15'), "
+            "or use MediaLiveAccessRole for the simple option",
+        )
+
+
+def check_managed_policy(scope, prop: str, given, policy) -> None:
+    """A permissions boundary: ``policy`` (what ``given`` resolves to, e.g. a ``MediaLivePermissionsBoundary``'s
+    ``.policy``) is None or an ``iam.IManagedPolicy``."""
+    if policy is not None and not hasattr(policy, "managed_policy_arn"):
+        raise MediaLiveIamError(describe(scope), prop, f"{given!r} is not a policy",
+                                "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
+
+
+def check_description(scope, prop: str, value: str | None, *, max_len: int = 1000) -> None:
+    """An IAM role description: at most ``max_len`` characters (IAM: 1,000)."""
+    if value is not None and not is_token(value) and len(value) > max_len:
+        raise MediaLiveIamError(describe(scope), prop, f"has {len(value)} characters",
+                                f"use at most {max_len:,} characters")
+
+
+def check_max_managed_policies(scope, prop: str, value: int, principal_kind: str) -> None:
+    """How many managed policies a principal of ``principal_kind`` (``"role"``) may hold: 1 to IAM's quota raised
+    to its maximum (reference §7.1)."""
+    from .packing import MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED  # packing checks names with this module
+
+    default, maximum = MAX_MANAGED_POLICIES[principal_kind], MAX_MANAGED_POLICIES_ADJUSTED[principal_kind]
+    if not 1 <= value <= maximum:
+        raise MediaLiveIamError(describe(scope), prop, f"{value} is out of range",
+                                f"IAM allows {default} managed policies per {principal_kind} by default, "
+                                f"up to {maximum} by quota increase")
+
+
+def check_role_grants_something(scope, prop: str, grants: Sized) -> None:
+    """A workflow role with no grant at all (logging off, no feature) is a mistake, not a least-privilege role."""
+    if not grants:
+        raise MediaLiveIamError(
+            describe(scope), prop,
+            "the role would grant nothing: logging is off and no feature (buckets, channels, inputs, "
+            "parameters, secrets, VPC, feeds) is declared",
+            "keep logging=True or declare the resources the workflow uses",
+        )
 
 
 def check_users(scope, prop: str, users) -> list:

@@ -1,0 +1,256 @@
+"""Converters: what a construct's props accept (CDK L2 objects, ARNs, names, ids, (group, channel) pairs) turned into
+the ARNs its grants bind, one function per kind of input, so that the same kind of prop takes the same forms on
+every construct.
+
+Pure functions: each checks a value and returns ARNs, or raises a :class:`~.errors.MediaLiveIamError` naming the
+construct, the prop and the fix. ``scope`` is read only for that name, for the stack's partition, region and
+account, and for warnings. State shared by the props of one construct call (the partitions of the ARNs seen) is a
+:class:`Partitions` the caller creates and passes in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from constructs import IConstruct
+
+from . import validation as v
+from .catalog import resources as kinds
+from .errors import MediaLiveIamError, describe
+from .statements import render_kind
+from .tokens import is_token, stack_of
+
+# --- workflow resources (MediaLiveTrustedRole) ---
+
+_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
+_MPV2_CHANNEL_RESOURCE = re.compile(r"channelGroup/([^/]+)/channel/([^/]+)")
+
+
+@dataclass
+class Partitions:
+    """The partitions of the ARNs one construct call was given (a role lives in one partition: see
+    :func:`~.validation.check_one_partition`). Create one per construct call and pass it to every converter.
+
+    :param expected: the partition of the stack's region when the region is known (CDK keeps ``Stack.partition`` a
+        token even then), else None: any one partition is accepted.
+    :param seen: each partition named by an ARN, with the first prop that named it.
+    """
+
+    expected: str | None
+    seen: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> Partitions:
+        """Nothing seen yet; ``expected`` from ``scope``'s stack's region."""
+        return cls(v.partition_of_region(stack_of(scope).region))
+
+
+def is_arn(value: Any) -> bool:
+    """A string that is an ARN or a token (an ARN known at deploy); anything else is a name or id."""
+    return isinstance(value, str) and (value.startswith("arn:") or is_token(value))
+
+
+def arn_parts(scope: IConstruct, prop: str, value: str, service: str, resource_prefix: str | None = None, *,
+              partitions: Partitions | None = None) -> dict | None:
+    """``value`` checked as the ARN of one ``service`` resource whose resource part starts with ``resource_prefix``,
+    in the expected partition and without wildcards; its parts (None for a token). Its partition is added to
+    ``partitions.seen`` (without ``partitions``: checked against the stack's region, recorded nowhere)."""
+    partitions = partitions if partitions is not None else Partitions.of(scope)
+    parts = v.parse_arn(scope, prop, value, service=service, partition=partitions.expected)
+    if parts is None:
+        return None
+    if resource_prefix and not parts["resource"].startswith(resource_prefix):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is not a {service} {resource_prefix.rstrip(':/')} ARN",
+            f"give an ARN whose resource part starts with {resource_prefix!r}",
+        )
+    if "*" in parts["resource"] or "?" in parts["resource"]:
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} contains a wildcard",
+                                "name each resource; the construct never widens a grant with wildcards")
+    partitions.seen.setdefault(parts["partition"], prop)
+    return parts
+
+
+def arn_or_identifier(scope: IConstruct, prop: str, value: str, *, service: str, resource_prefix: str, what: str,
+                      max_len: int, kind: kinds.Kind, identifier: str, partitions: Partitions | None = None) -> str:
+    """A resource given by its ARN (checked by :func:`arn_parts`) or by its identifier (checked, then rendered as
+    ``kind`` in the stack's partition, region and account, the identifier filled in as ``identifier``)."""
+    if is_arn(value):
+        arn_parts(scope, prop, value, service, resource_prefix, partitions=partitions)
+        return value
+    v.check_identifier(scope, prop, value, what, max_len=max_len)
+    return render_kind(scope, kind, **{identifier: value})
+
+
+class BucketArns(NamedTuple):
+    """What one S3 location grants on (T18, T19): the bucket (``s3:ListBucket``) and its objects."""
+
+    #: The bucket's ARN.
+    bucket: str
+    #: Its objects under the key prefix (``arn:...:bucket/prefix*``; ``bucket/*`` without a prefix).
+    objects: str
+    #: The key pattern ``prefix*`` the listing is limited to, or None (no prefix: the whole bucket).
+    prefix_pattern: str | None
+
+
+def bucket_arns(scope: IConstruct, prop: str, bucket: Any, prefix: str | None = None, *,
+                partitions: Partitions | None = None) -> BucketArns:
+    """An S3 bucket, as an ``s3.IBucket``, a bucket name or a bucket ARN, optionally narrowed to a literal key
+    ``prefix`` (checked as ``<prop>.prefix``) (T18, T19)."""
+    v.check_prefix(scope, f"{prop}.prefix", prefix)
+    v.check_key_prefix(scope, f"{prop}.prefix", prefix)
+    pattern = f"{prefix or ''}*"
+    if isinstance(bucket, str):
+        if bucket.startswith("arn:"):
+            parts = arn_parts(scope, prop, bucket, "s3", partitions=partitions)
+            bucket = parts["resource"] if parts else bucket
+        v.check_bucket_name(scope, prop, bucket)
+        bucket_arn = render_kind(scope, kinds.S3_BUCKET, BucketName=bucket)
+        objects_arn = render_kind(scope, kinds.S3_OBJECT, BucketName=bucket, ObjectName=pattern)
+    elif hasattr(bucket, "bucket_arn"):
+        name = getattr(bucket, "bucket_name", None)
+        if isinstance(name, str) and not is_token(name):  # s3.Bucket.from_bucket_name(...) takes any string
+            v.check_bucket_name(scope, prop, name)
+        bucket_arn = bucket.bucket_arn
+        objects_arn = bucket.arn_for_objects(pattern)
+    else:
+        raise MediaLiveIamError(describe(scope), prop, f"{bucket!r} is neither an IBucket nor a bucket name",
+                                "give an s3.IBucket, a bucket name or S3Location(bucket, prefix)")
+    return BucketArns(bucket_arn, objects_arn, pattern if prefix else None)
+
+
+def mediapackage_channel_arn(scope: IConstruct, prop: str, value: str, *, partitions: Partitions | None = None) -> str:
+    """A MediaPackage v1 channel, by id or ARN (T14)."""
+    return arn_or_identifier(scope, prop, value, service="mediapackage", resource_prefix="channels/",
+                             what="MediaPackage channel id", max_len=128, kind=kinds.MP_CHANNEL,
+                             identifier="ChannelIdentifier", partitions=partitions)
+
+
+def mediapackage_v2_channel_arns(scope: IConstruct, prop: str, value: Any, *,
+                                 partitions: Partitions | None = None) -> tuple[Any, Any]:
+    """A MediaPackage v2 channel, as its ARN or a ``(channel group, channel)`` pair: (the channel's ARN, its
+    channel group's ARN) (T15). A token ARN's group is cut from it at deploy (``Fn.select``/``Fn.split``)."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        group, name = value
+        v.check_identifier(scope, prop, group, "channel group name", max_len=256)
+        v.check_identifier(scope, prop, name, "channel name", max_len=256)
+        return (render_kind(scope, kinds.MPV2_CHANNEL, ChannelGroupName=group, ChannelName=name),
+                render_kind(scope, kinds.MPV2_CHANNEL_GROUP, ChannelGroupName=group))
+    if is_arn(value):
+        parts = arn_parts(scope, prop, value, "mediapackagev2", "channelGroup/", partitions=partitions)
+        if parts is None:
+            from aws_cdk import Fn
+
+            return value, Fn.select(0, Fn.split("/channel/", value))
+        if not _MPV2_CHANNEL_RESOURCE.fullmatch(parts["resource"]):
+            raise MediaLiveIamError(
+                describe(scope), prop, f"{value!r} is not a MediaPackage v2 channel ARN",
+                "give arn:...:mediapackagev2:<region>:<account>:channelGroup/<group>/channel/<name>",
+            )
+        return value, value[: value.index("/channel/")]
+    raise MediaLiveIamError(describe(scope), prop, f"{value!r} is neither an ARN nor a (group, channel) pair",
+                            "give the channel's ARN or ('<channel group>', '<channel>')")
+
+
+def mediastore_objects_arn(scope: IConstruct, prop: str, value: str, *, partitions: Partitions | None = None) -> str:
+    """Every object of a MediaStore container, given by name or ARN (T16)."""
+    if is_arn(value):
+        arn_parts(scope, prop, value, "mediastore", "container/", partitions=partitions)
+        return f"{value}/*"
+    v.check_identifier(scope, prop, value, "MediaStore container name", max_len=255)
+    return render_kind(scope, kinds.MS_OBJECT, ContainerName=value, ObjectPath="*")
+
+
+def parameter_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """A Parameter Store parameter, as an ``ssm.IStringParameter``, a name (``/medialive/news/pw``) or an ARN
+    (T23)."""
+    if hasattr(value, "parameter_arn"):
+        return value.parameter_arn
+    if not isinstance(value, str):
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a parameter",
+                                "give an ssm.IStringParameter, a parameter name or its ARN")
+    if is_arn(value):
+        arn_parts(scope, prop, value, "ssm", "parameter/", partitions=partitions)
+        return value
+    v.check_parameter_name(scope, prop, value)
+    v.check_prefix(scope, prop, value)
+    return render_kind(scope, kinds.SSM_PARAMETER, ParameterNameWithoutLeadingSlash=value.lstrip("/"))
+
+
+def parameter_path_arn(scope: IConstruct, prop: str, value: str) -> str:
+    """Every parameter under a literal path (``/medialive/news/``) (T23)."""
+    v.check_prefix(scope, prop, value)
+    v.check_ssm_path(scope, prop, value)
+    return render_kind(scope, kinds.SSM_PARAMETER, ParameterNameWithoutLeadingSlash=value.lstrip("/") + "*")
+
+
+def key_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """A customer managed KMS key, as a ``kms.IKey`` or its ARN (T23.kms)."""
+    if hasattr(value, "key_arn"):
+        return value.key_arn
+    if is_arn(value):
+        arn_parts(scope, prop, value, "kms", "key/", partitions=partitions)
+        return value
+    raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a KMS key",
+                            "give a kms.IKey or the key's ARN (arn:...:kms:<region>:<account>:key/<id>)")
+
+
+def secret_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """A Secrets Manager secret, as a ``secretsmanager.ISecret``, a name or an ARN (T20, T21). A name or a partial
+    ARN (without the 6-character suffix Secrets Manager appends) gets ``-??????`` (E21)."""
+    if hasattr(value, "secret_arn"):
+        full = value.secret_full_arn
+        return full if full is not None else f"{value.secret_arn}-??????"
+    if not isinstance(value, str):
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a secret",
+                                "give a secretsmanager.ISecret, a secret name or its ARN")
+    if is_arn(value):
+        parts = arn_parts(scope, prop, value, "secretsmanager", "secret:", partitions=partitions)
+        if parts is None or _SECRET_SUFFIX.search(parts["resource"]):
+            return value  # a complete ARN (with the 6-character suffix), or a token
+        return f"{value}-??????"  # a partial ARN (E21)
+    v.check_identifier(scope, prop, value, "secret name", extra="/+=@", max_len=512)
+    return render_kind(scope, kinds.SECRET, SecretId=f"{value}-??????")
+
+
+def inference_feed_arn(scope: IConstruct, prop: str, value: str, *, partitions: Partitions | None = None) -> str:
+    """An AWS Elemental Inference feed, by id or ARN (T10)."""
+    return arn_or_identifier(scope, prop, value, service="elemental-inference", resource_prefix="feed/",
+                             what="Elemental Inference feed id", max_len=128, kind=kinds.INFERENCE_FEED,
+                             identifier="Id", partitions=partitions)
+
+
+def _ec2_arn(scope: IConstruct, prop: str, value: Any, *, kind: kinds.Kind, identifier: str, resource_prefix: str,
+             id_prefix: str, attribute: str | None, partitions: Partitions | None) -> str:
+    """An EC2 resource, as its id (``<id_prefix>...``), its ARN or a CDK object carrying the id as ``attribute``."""
+    if attribute and not isinstance(value, str) and hasattr(value, attribute):
+        value = getattr(value, attribute)
+    if not isinstance(value, str):
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not an id or ARN",
+                                f"give the {id_prefix}... id, its ARN or the CDK object")
+    if value.startswith("arn:"):
+        arn_parts(scope, prop, value, "ec2", resource_prefix, partitions=partitions)
+        return value
+    v.check_identifier(scope, prop, value, f"{id_prefix.rstrip('-')} id", starts_with=id_prefix, max_len=64)
+    return render_kind(scope, kind, **{identifier: value})
+
+
+def subnet_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """A subnet, as an ``ec2.ISubnet``, an id (``subnet-...``) or an ARN (T6-T8)."""
+    return _ec2_arn(scope, prop, value, kind=kinds.EC2_SUBNET, identifier="SubnetId", resource_prefix="subnet/",
+                    id_prefix="subnet-", attribute="subnet_id", partitions=partitions)
+
+
+def security_group_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """A security group, as an ``ec2.ISecurityGroup``, an id (``sg-...``) or an ARN (T6-T8)."""
+    return _ec2_arn(scope, prop, value, kind=kinds.EC2_SECURITY_GROUP, identifier="SecurityGroupId",
+                    resource_prefix="security-group/", id_prefix="sg-", attribute="security_group_id",
+                    partitions=partitions)
+
+
+def elastic_ip_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """An Elastic IP, as an allocation id (``eipalloc-...``) or an ARN (T9)."""
+    return _ec2_arn(scope, prop, value, kind=kinds.EC2_ELASTIC_IP, identifier="AllocationId",
+                    resource_prefix="elastic-ip/", id_prefix="eipalloc-", attribute=None, partitions=partitions)
