@@ -3,7 +3,7 @@
 ``MediaLiveOperatorGroup(console_users=...)`` and ``RestrictedAdmin(console_users=...)`` create their users under
 the group's construct, so a user's logical id names its group: moving the user to another group is a new
 logical id with the same ``UserName``, which CloudFormation creates before it deletes the old one
-(``EntityAlreadyExists``, the update rolls back; found by tests/test_day2_local_deploy.py). Here each user's
+(``EntityAlreadyExists``, the update rolls back; found by tests/test_tools_localdeploy_day2.py). Here each user's
 construct id depends on its name only and its group is a property: a move between operator groups is an in-place
 update of the user's ``Groups`` (and ``Path``, when the groups' user paths differ); the user, its login profile and
 its initial password secret stay. Administrators' users have ids of their own (see the class).

@@ -16,7 +16,7 @@ growth is make-before-break (docs/decisions.md D15); this function checks any ch
 Permissions are compared as atoms (effect, action, resource, conditions) of the principal's managed and inline
 policies; an atom in both templates must be held at every moment between them. ``Ref``/``Fn::GetAtt`` to the
 stack's own resources are compared by logical id, so a replaced resource (same logical id, new physical id)
-is not seen here: ``tests/test_logical_ids.py`` guards logical ids.
+is not seen here: ``tests/test_sample_logical_ids.py`` guards logical ids.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The guide's Step 6 asks the administrator to tell each group what it may do and 
 module renders that handout from a synthesized template alone, from what the constructs record: the catalog rows
 of every group and role (``medialive-iam:rows`` metadata) and the roles each group's PassRole statements name. It
 ships with the package and needs no evaluator; the repository's tests prove, through the IAM evaluator, that what
-it says matches what the policies do (``tests/test_handout_shipped.py``).
+it says matches what the policies do (``tests/test_handout.py``).
 
 Usage on your own cloud assembly::
 

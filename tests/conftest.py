@@ -2,7 +2,7 @@
 seconds, later ones ~0.1 s); the IAM evaluator runs as one node process per session.
 
 Every template the suite synthesizes (``Template.from_stack``, ``App.synth``, ``Stage.synth``) is recorded, and
-``tests/test_zz_cfn_lint.py`` runs cfn-lint on each distinct one at the end of the session. A test that builds a
+``tests/test_tools_lint_synthesized.py`` runs cfn-lint on each distinct one at the end of the session. A test that builds a
 deliberately invalid template opts out with ``@pytest.mark.invalid_template``.
 """
 
@@ -39,5 +39,5 @@ def _record_templates(request):
 
 def pytest_collection_modifyitems(session, config, items):
     """The lint of every recorded template runs last."""
-    last = [i for i in items if i.nodeid.startswith("tests/test_zz_cfn_lint.py")]
+    last = [i for i in items if i.nodeid.startswith("tests/test_tools_lint_synthesized.py")]
     items[:] = [i for i in items if i not in last] + last

@@ -1,6 +1,6 @@
 """medialive_iam_constructs/catalog/exclusions.py: the gated services and the MediaLive actions no row grants.
 
-tests/test_drift.py runs the gate (every SAR action of a gated service has a row or an exclusion; exclusions are
+tests/test_catalog_drift.py runs the gate (every SAR action of a gated service has a row or an exclusion; exclusions are
 real, ungranted actions with reasons); this file checks the module's documented state and the places its
 instructions send a maintainer to."""
 
@@ -37,4 +37,4 @@ def test_the_files_the_module_sends_a_maintainer_to_exist_and_include_every_file
     assert all((catalog_dir / name).is_file() for name in named), named
     with_rows = {p.name for p in catalog_dir.glob("*.py") if 'Row("' in p.read_text()}
     assert with_rows and with_rows | {"tiers.py"} <= named, sorted(with_rows | {"tiers.py"} - named)
-    assert (ROOT / "tests" / "test_drift.py").is_file()  # the gate the docstring names
+    assert (ROOT / "tests" / "test_catalog_drift.py").is_file()  # the gate the docstring names

@@ -4,7 +4,7 @@ the MediaPackage v2 dropdown (S21.v2).
 
 Checked here: each prefix names its source page, the rows reach the personas the module says (and N4 none), and
 W4 keeps the library's security rule where AWS's page grants on '*'. (Actions and kinds against SAR:
-tests/test_catalog.py; the constructs' use: tests/test_features_issue13.py.)"""
+tests/test_catalog.py; the constructs' use: tests/test_catalog_newer_features_tiers.py.)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """MediaLiveConsoleUsers: users that move between operator groups in place, and what an attacker cannot do with it.
 
-The moves themselves are deployed on LocalStack by tests/test_day2_local_deploy.py; here the template and the IAM
+The moves themselves are deployed on LocalStack by tests/test_tools_localdeploy_day2.py; here the template and the IAM
 evaluator (account 111122223333).
 """
 

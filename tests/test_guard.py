@@ -5,7 +5,7 @@
 * warnings for grants to the library's principals outside the catalog (an inline or other managed policy, an
   extra managed policy ARN), the row-S32 ``iam:PassRole`` statement exempt;
 
-each with its negative neighbour. (tests/test_bad_input.py checks that three such cases are reported at all;
+each with its negative neighbour. (tests/test_validation_at_synth.py checks that three such cases are reported at all;
 tests/test_cdk_conventions.py the warning for ``bucket.grant_read(role)``.)"""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs.errors import MediaLiveIamError
 from medialive_iam_constructs.organization import TEMPLATE_BODY_MAX_BYTES, OrganizationBaselineStackSet
 from tests.helpers import sample_app
-from tests.test_logical_ids import COMPLEX
+from tests.test_sample_logical_ids import COMPLEX
 
 OU = "ou-abcd-11111111"
 ORG = {"organizationalUnits": [OU], "regions": ["us-east-1"]}

@@ -2,7 +2,7 @@
 CloudFormation resource's ``Metadata`` under ``ROWS_METADATA_KEY``, the exact set the testing kit reads (Sids
 cannot be: the packer merges and splits statements).
 
-(Which rows each construct records is tested through the kit in tests/test_testing_kit.py.)"""
+(Which rows each construct records is tested through the kit in tests/test_testing.py.)"""
 
 from __future__ import annotations
 

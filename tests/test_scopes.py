@@ -3,7 +3,7 @@ password-parameter path (S41), the notification prefix and endpoints (S26, S40),
 opt-ins that make CloudFormation stacks (S15, W4, S15.guard).
 
 The functions are called directly on a stack (the checks need only a scope to name); the constructs' use of them
-is tested in tests/test_operator_group.py, tests/test_opt_ins.py and tests/test_restricted_admin.py."""
+is tested in tests/test_operator_group.py, tests/test_catalog_opt_ins.py and tests/test_restricted_admin.py."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 case-insensitively, whether the library or the app made the resources; the same name in another account, of another
 kind, or known only at deploy passes.
 
-(tests/test_bad_input.py checks that three duplicates are reported at all; this file checks the rule's edges.)"""
+(tests/test_validation_at_synth.py checks that three duplicates are reported at all; this file checks the rule's edges.)"""
 
 from __future__ import annotations
 

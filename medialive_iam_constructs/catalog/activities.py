@@ -120,7 +120,7 @@ TAG_SCOPED_KINDS: tuple[Kind, ...] = (
 )
 #: Actions besides the creates (TAG_ON_CREATE) and the tag writes (TAG_WRITE_ACTIONS) whose request may carry tags
 #: (SAR: they take ``aws:RequestTag``): a tag-scoped group may set its own key on them only to its own value, so it
-#: cannot hand a resource to another team (issue 20, finding 7). tests/test_drift.py keeps this list in step with
+#: cannot hand a resource to another team (issue 20, finding 7). tests/test_catalog_drift.py keeps this list in step with
 #: the pinned IAM reference data.
 TAG_IN_REQUEST: tuple[str, ...] = (
     "medialive:CreatePartnerInput", "medialive:UpdateChannelPlacementGroup",

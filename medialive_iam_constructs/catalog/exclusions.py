@@ -1,6 +1,6 @@
 """MediaLive actions of the Service Authorization Reference that no catalog row grants, each with the reason.
 
-The drift gate (``tests/test_drift.py``) reads every ``medialive:`` action from the newest pinned IAM reference data
+The drift gate (``tests/test_catalog_drift.py``) reads every ``medialive:`` action from the newest pinned IAM reference data
 and requires each one to be granted by some row of the catalog or listed here. A new AWS action therefore fails the
 gate until someone decides where it belongs: a row (``catalog/activities.py``, ``catalog/features.py``,
 ``catalog/trusted_entity.py`` or ``catalog/admin.py``) and a tier (``catalog/tiers.py``), or an entry here.

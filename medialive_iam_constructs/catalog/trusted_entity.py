@@ -74,7 +74,7 @@ TRUSTED_ROWS: tuple[Row, ...] = (
     ), _T, ("ec2:DescribeNetworkInterfaces (issue 13): AWS's table lists it for the VPC-input rows (T6, T7) and the "
             "console's MediaLiveAccessRole grants it for every VPC feature (reference §2.3); MediaLive describes the "
             "ENIs it creates for delivery as it does for inputs; the official alpha L2 grants it for VPC delivery "
-            "(tests/test_alpha_parity.py).",)),
+            "(tests/test_trusted_role_alpha_parity.py).",)),
     Row("T9", "VPC delivery: associate Elastic IPs with those ENIs", _TE, (
         Grant(_a("ec2", "AssociateAddress"), (EC2_ELASTIC_IP, EC2_NETWORK_INTERFACE), must_bind=True),
         Grant(_a("ec2", "DescribeAddresses")),

@@ -73,7 +73,7 @@ OPT_IN_STACK = "ProofOptIns"
 def opt_in_configs() -> list[tuple[str, str, str | None, tuple[str, ...], bool]]:
     """The configurations the proof enumerates from ``catalog/opt_ins.py`` (issue 20), without synthesizing:
     ``(persona id, kind, tier or None for the administrator, opt-ins, tag-scoped)``. Every opt-in on its own at the
-    highest tier that may take it (a lower tier gets a subset of its rows: ``test_features_issue13.py`` keeps the
+    highest tier that may take it (a lower tier gets a subset of its rows: ``test_catalog_newer_features_tiers.py`` keeps the
     tiers monotonic with every opt-in) and on the administrator that takes it, tag-scoped at that tier, and every
     pair of opt-ins that shares an IAM service (besides MediaLive's own) on ADVANCED. A new entry of the table enters
     here with nobody writing a case."""

@@ -208,7 +208,7 @@ HEADROOM_NOTE = [
     "",
     "A margin would not prevent a split either, only postpone it. What makes the next split harmless is how it is "
     "deployed (D15): the new policy is created before the one it takes statements from is updated, the denies are "
-    "in a policy of their own, and tests/test_day2_local_deploy.py grows READ_WRITE into one more policy and back "
+    "in a policy of their own, and tests/test_tools_localdeploy_day2.py grows READ_WRITE into one more policy and back "
     "on LocalStack with no moment in which the group misses a permission (update_windows finds no order "
     "CloudFormation could choose with one either). A split is announced: the new policy is a new resource in "
     "`cdk diff`, and docs/upgrading.md says when a release adds one to the sample (0.3: the administrators' deny "

@@ -13,12 +13,12 @@
    passes them to CreatePolicy.
 4. The ``AWS::IAM::ManagedPolicy`` provider's ``update`` is not implemented, yet the stack update reports
    UPDATE_COMPLETE and the policy keeps its first document and attachments (found by
-   tests/test_day2_local_deploy.py). ``patch_managed_policy_update`` does what IAM's CloudFormation handler does:
+   tests/test_tools_localdeploy_day2.py). ``patch_managed_policy_update`` does what IAM's CloudFormation handler does:
    a new default policy version (the oldest non-default one deleted at IAM's 5 versions) and the attachment diff.
 5. The ``AWS::IAM::User`` provider ignores ``LoginProfile`` and inline ``Policies`` on create (a console user has
    no password), and its ``update`` raises ``NotImplementedError`` (moving a user to another group fails the
    stack update). Its ``delete`` does not delete the login profile, which real IAM requires first. Found by
-   tests/test_day2_local_deploy.py; ``patch_user_provider`` does what IAM's CloudFormation handler does: create
+   tests/test_tools_localdeploy_day2.py; ``patch_user_provider`` does what IAM's CloudFormation handler does: create
    with groups, managed and inline policies, boundary and login profile; update as the diff of each (``Path``
    through UpdateUser); delete the login profile, memberships and policies, then the user.
 

@@ -2,7 +2,7 @@
 construct, the prop and the fix: a ``MediaLiveIamError`` (``error``), an error annotation of the guard or a
 failed app validation (``synth-error``), or a warning annotation (``warning``, only where the input can be meant).
 
-Counted with ``PYTHONPATH=<checkout> python -m tests.test_bad_input`` on the code before issue 14 (main at
+Counted with ``PYTHONPATH=<checkout> python -m tests.test_validation_at_synth`` on the code before issue 14 (main at
 40aae23): 0 of 18 reported (the two enum cases raised a bare ``ValueError`` naming neither construct, prop nor
 fix; the three guard cases had no guard to run; the other 13 synthesized silently); after: 18 of 18.
 """
@@ -235,7 +235,7 @@ def test_prefix_and_roles_outside_the_path_stay_accepted():
 
 
 def main(argv: list[str]) -> None:
-    """``python -m tests.test_bad_input``: how many cases the code on ``sys.path`` reports."""
+    """``python -m tests.test_validation_at_synth``: how many cases the code on ``sys.path`` reports."""
     count = 0
     for case in CASES:
         ok = reported(case)

@@ -145,7 +145,7 @@ def test_users_per_group_from_context():
 
 def test_moving_a_user_changes_its_groups_only():
     """BASIC -> READ_WRITE in the context: the same logical ids for the user and its secret (so CloudFormation
-    updates the user in place, tests/test_day2_local_deploy.py deploys it), only the user's Groups differ."""
+    updates the user in place, tests/test_tools_localdeploy_day2.py deploys it), only the user's Groups differ."""
     old = template_of(sample_app(users={"basic": ["alice"], "advanced": ["bob"]})[1][0])
     new = template_of(sample_app(users={"readWrite": ["alice"], "advanced": ["bob"]})[1][0])
     before, after = old["Resources"], new["Resources"]

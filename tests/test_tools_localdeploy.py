@@ -276,4 +276,4 @@ def test_demo_stack_deploys_verifies_and_destroys(tmp_path):
     assert result.destroyed_counts["checked_absent"] == 9
 
 
-# The sample app's own deploy, verify and destroy: tests/test_day2_local_deploy.py (its first and last step).
+# The sample app's own deploy, verify and destroy: tests/test_tools_localdeploy_day2.py (its first and last step).

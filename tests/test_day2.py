@@ -15,7 +15,7 @@ missing for a moment. Here, on 600 generated principals and changes:
 
 The same checks fail without the dependencies or with denies packed last (shown below on the templates such a
 packer makes). The sample app's real day-2 templates are checked with update_windows by
-tests/test_day2_local_deploy.py, which also deploys them.
+tests/test_tools_localdeploy_day2.py, which also deploys them.
 """
 
 from __future__ import annotations

@@ -103,11 +103,11 @@ def test_no_resource_would_be_replaced(variant):
         f"sample app ({variant}): this change would REPLACE production resources on cdk deploy.\n"
         f"logical ids gone (CloudFormation deletes them; a new id creates a new resource): {gone}\n"
         f"type or name changed (IAM replaces the resource): {changed}\n"
-        "If intended, document the replacement in docs/upgrading.md and update tests/test_logical_ids.py.")
+        "If intended, document the replacement in docs/upgrading.md and update tests/test_sample_logical_ids.py.")
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_no_unlisted_resources(variant):
     """A new resource is not a replacement, but it is listed here so that the next refactor cannot move it."""
     extra = {lid: v for lid, v in _resources(variant).items() if lid not in VARIANTS[variant][1]}
-    assert not extra, f"sample app ({variant}): new resources, add them to tests/test_logical_ids.py: {extra}"
+    assert not extra, f"sample app ({variant}): new resources, add them to tests/test_sample_logical_ids.py: {extra}"

@@ -190,7 +190,7 @@ def test_our_role_allows_what_the_alpha_allows(feature, iam_evaluator):
     _, alpha_stack = new_stack("Alpha")
     ours_kw = FEATURES[feature](alpha_stack)
     recording, synthesized.current_test = synthesized.current_test, None
-    try:  # the alpha's own template is not this library's: cfn-lint (tests/test_zz_cfn_lint.py) does not judge it
+    try:  # the alpha's own template is not this library's: cfn-lint (tests/test_tools_lint_synthesized.py) does not judge it
         alpha_t = template_of(alpha_stack)
     finally:
         synthesized.current_test = recording

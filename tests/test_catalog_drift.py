@@ -54,7 +54,7 @@ def test_exclusions_have_reasons_and_are_real_actions():
 
 def test_a_new_aws_action_fails_the_gate(monkeypatch):
     """A SAR update that adds an action (monkeypatched here) fails with a message saying where to add it."""
-    import tests.test_drift as gate
+    import tests.test_catalog_drift as gate
 
     real = get_actions_for_service
     monkeypatch.setattr(gate, "get_actions_for_service",
