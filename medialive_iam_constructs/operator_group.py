@@ -42,14 +42,12 @@ from .catalog.resources import IAM_ROLE, ML_CHANNEL, Kind
 from .catalog.opt_ins import DEFAULT_WIZARD_STACK_PREFIX
 from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows
 from ._console_users import add_members, check_console_users
+from ._group import attach_policies, principal_group
 from ._readonly import ReadOnlyAfterInit
-from ._rows import record_rows
 from ._unique_names import ensure_unique_names
 from .converters import channel_arns as to_channel_arns, pass_role_arns
-from .packing import PrincipalQuotaValidation, create_managed_policies
 from .scopes import OperatorProps, password_statements
 from .statements import Statement
-from ._checks import add_check
 from .tokens import stack_of
 from .validation import (
     check_group_rows,
@@ -318,22 +316,14 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
             volatile_kinds=[k for k, listed in ((IAM_ROLE, trusted_roles), (ML_CHANNEL, channel_arns)) if listed],
             kind_conditions=_tag_conditions(tag[1], pass_roles_by_path is not None) if tag is not None else None,
         ) + password_statements(self, composed, self.user_path)
-        self._make_group(statements, group_name, path, prefix)
+        self.group = principal_group(self, group_name=group_name, path=path, rows=self.rows)
+        self.statements = tuple(statements)
+        self.managed_policies = attach_policies(self, self.group, statements, name_prefix=prefix, path=path,
+                                                description=_POLICY_DESCRIPTION)
         self.users, self.initial_password_secrets, self.password_encryption_key = add_members(
             self, self.group, check_users(self, "users", users), user_names, self.user_path, password_encryption_key,
             self.rows, empty_reason=_NO_MEMBERS_REASON.format(rows=", ".join(self.rows[:4])))
         self._seal()
-
-    def _make_group(self, statements: list[Statement], group_name: str | None, path: str, prefix: str) -> None:
-        """The group, its rows in the template, its customer managed policies and the check of its quotas."""
-        self.group = iam.Group(self, "Group", group_name=group_name, path=path)
-        record_rows(self.group.node.default_child, self.rows)
-        self.statements = tuple(statements)
-        self.managed_policies = tuple(create_managed_policies(
-            self, statements, principal_kind="group", name_prefix=prefix, path=path, groups=[self.group],
-            prop="rows", description=_POLICY_DESCRIPTION,
-        ))
-        add_check(stack_of(self), PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
 
 
 def _policy_prefix(scope: Construct, tier: OperatorTier | None, explicit: str | None) -> str:

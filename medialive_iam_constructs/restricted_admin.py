@@ -41,21 +41,13 @@ from .converters import group_of, operator_group_of, own_user_arn, permissions_b
 from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, namespace_statements
 from .scopes import OperatorProps, password_statements
 from ._console_users import add_members, check_console_users
+from ._group import attach_policies, principal_group
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
-from ._rows import record_rows
 from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
-from .packing import (
-    MANAGED_POLICY_MAX_CHARS,
-    PrincipalQuotaValidation,
-    create_managed_policies,
-    pack,
-    statement_resolver,
-    value_key,
-)
+from .packing import MANAGED_POLICY_MAX_CHARS, create_managed_policies, pack, statement_resolver, value_key
 from .statements import Statement, row_statements, stack_env
-from ._checks import add_check
 from .tokens import stack_of, stack_tokens
 from .validation import (
     check_admin_paths,
@@ -296,8 +288,10 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         self.console_user_path = admin_policy_path if console_user_path is None else console_user_path
         check_console_user_path(self, "console_user_path", self.console_user_path, user_path=user_path,
                                 admin_policy_path=admin_policy_path, console_users=console_names)
-        policies = [(group_of(g), p) for g in operator_groups for p in getattr(g, "managed_policies", ()) or ()]
-        check_operator_groups(self, "operator_groups", [group_of(g) for g in operator_groups], policies, policy_path)
+        groups = [group_of(g) for g in operator_groups]
+        policies = [(group, policy) for item, group in zip(operator_groups, groups)
+                    for policy in getattr(item, "managed_policies", ()) or ()]
+        check_operator_groups(self, "operator_groups", groups, policies, policy_path)
         self.boundary, self.permissions_boundary = self._role_boundary(
             permissions_boundary, boundary_name, admin_policy_path, boundary_namespaces)
         check_user_boundary_option(self, "require_user_boundary", require_user_boundary, option)
@@ -312,18 +306,14 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
             allow_role_creation=allow_role_creation, require_user_boundary=require_user_boundary,
             console_users=bool(console_names)))
         self.rows = composed.ids
-        self.group = iam.Group(self, "Group", group_name=group_name, path=admin_policy_path)
-        record_rows(self.group.node.default_child, self.rows)
-        statements = self._statements(composed, ops, operator_groups, [p.managed_policy_arn for _, p in policies],
-                                      policy_path, admin_policy_path)
+        self.group = principal_group(self, group_name=group_name, path=admin_policy_path, rows=self.rows)
+        statements = self._statements(composed, ops, groups, [p.managed_policy_arn for _, p in policies], policy_path,
+                                      admin_policy_path)
         check_groups_within(self, "operator_groups", [operator_group_of(self, "operator_groups", g)
                                                       for g in operator_groups], self.rows, statements)
-        self.managed_policies = tuple(create_managed_policies(
-            self, statements + password_statements(self, composed, self.console_user_path), principal_kind="group",
-            name_prefix=policy_name_prefix, path=admin_policy_path, groups=[self.group], prop="rows",
-            description=_ADMIN_DESCRIPTION,
-        ))
-        add_check(stack_of(self), PrincipalQuotaValidation(self, self.group.node.default_child, "group"))
+        self.managed_policies = attach_policies(
+            self, self.group, statements + password_statements(self, composed, self.console_user_path),
+            name_prefix=policy_name_prefix, path=admin_policy_path, description=_ADMIN_DESCRIPTION)
         self.users, self.initial_password_secrets, self.password_encryption_key = add_members(
             self, self.group, admin_users, console_names, self.console_user_path, password_encryption_key, self.rows,
             empty_reason=_NO_MEMBERS_REASON)
@@ -344,7 +334,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         check_boundary_path(self, "permissions_boundary", policy, path)
         return construct, policy
 
-    def _statements(self, rows: PrincipalRows, ops: OperatorProps, operator_groups: Sequence[Any],
+    def _statements(self, rows: PrincipalRows, ops: OperatorProps, groups: Sequence[iam.IGroup],
                     protected: list[str], policy_path: str, admin_policy_path: str) -> list[Statement]:
         """The statements of the ADVANCED tier's rows and the opt-ins' (bound as an operator group's, S32 to the
         roles under ``role_path``, A7), then of the administrator's own rows by what they bind
@@ -358,7 +348,7 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
         statements = ops.statements(self, rows, bindings={**ops.bindings(self), **complex_roles}, values=values)
         bindings = {
             "managed": {IAM_USER: [under_path(self, IAM_USER, self.user_path)],
-                        IAM_GROUP: [group_of(g).group_arn for g in operator_groups], IAM_ROLE: role_arns,
+                        IAM_GROUP: [g.group_arn for g in groups], IAM_ROLE: role_arns,
                         IAM_POLICY: [under_path(self, IAM_POLICY, policy_path)]},
             "account": {},  # every role and user; MediaLiveAccessRole
             "role_path": {IAM_ROLE: role_arns},
