@@ -15,13 +15,12 @@ if TYPE_CHECKING:  # loaded only where console users are created: importing them
 
 from .errors import MediaLiveIamError, describe
 from .nag import acknowledge
-from .validation import check_name
+from .validation import check_list, check_name
 
 
 def check_console_users(scope: Construct, names: Sequence[str], prop: str = "console_users") -> list[str]:
     """The names as a list: each a valid IAM user name, none given twice (IAM names are case-insensitive)."""
-    if isinstance(names, str):
-        raise MediaLiveIamError(describe(scope), prop, f"{names!r} is a string, not a list", f"write {prop}=[{names!r}]")
+    check_list(scope, prop, names)
     user_names = list(names)
     for name in user_names:
         check_name(scope, prop, name, "user")
@@ -45,6 +44,23 @@ def create_console_users(
         user, secrets[name] = create_console_user(scope, name, user_path, [group], key, rows)
         created.append(user)
     return tuple(created), secrets, key
+
+
+def add_members(
+    scope: Construct, group: iam.Group, users: Sequence[iam.IUser], names: Sequence[str], user_path: str,
+    key: "kms.IKey | None", rows: Sequence[str], *, empty_reason: str,
+) -> tuple[tuple[iam.User, ...], dict[str, "secretsmanager.Secret"], "kms.IKey | None"]:
+    """``users`` added to ``group``, and the console users ``names`` created in it (:func:`create_console_users`); a
+    group left without members acknowledges the 'group has users' findings with ``empty_reason``. Returns the
+    created users, their secrets by user name and the key of the secrets (``key`` as given without console users)."""
+    for user in users:
+        group.add_user(user)
+    if names:
+        return create_console_users(scope, group, names, user_path, key, rows)
+    if not users:
+        for finding in ("HIPAA.Security-IAMGroupHasUsers", "PCI.DSS.321-IAMGroupHasUsers"):
+            acknowledge(group, finding, empty_reason)
+    return (), {}, key
 
 
 def password_key(scope: Construct, key: "kms.IKey | None") -> "kms.IKey":

@@ -25,12 +25,13 @@ from ._readonly import ReadOnlyAfterInit
 from ._rows import record_rows
 from ._unique_names import ensure_unique_names
 from .catalog.resources import IAM_USER
+from .converters import own_user_arn
 from .errors import MediaLiveIamError, describe
 from .operator_group import MediaLiveOperatorGroup
 from .nag import acknowledge, acknowledge_wildcards
 from .packing import pack, statement_resolver, value_key
 from .restricted_admin import RestrictedAdmin
-from .statements import render_kind, row_statements
+from .statements import row_statements
 from .validation import check_path
 
 #: What a console user can be a member of.
@@ -114,8 +115,7 @@ class MediaLiveConsoleUsers(ReadOnlyAfterInit, Construct):
             self.password_encryption_key = key
             group = iam.Group(self, "PasswordChange", path=path)
             record_rows(group.node.default_child, _ROWS)
-            own = [render_kind(self, IAM_USER, UserNameWithPath=p[1:] + "${aws:username}")
-                   for p in sorted(set(paths.values()))]
+            own = [own_user_arn(self, p) for p in sorted(set(paths.values()))]
             # Inline, not a managed policy: a managed policy could sit under a path a RestrictedAdmin writes
             # (its policy_path, A6), and whoever rewrites it rewrites every console user's permissions. An inline
             # policy is changed only through the group (iam:PutGroupPolicy), which no administrator is granted.

@@ -333,3 +333,476 @@ def check_users(scope, prop: str, users) -> list:
     for user in out:
         check_name(scope, prop, user.user_name, "user")
     return out
+
+
+# --- principals and channels (operator groups, admin) ---
+
+
+def check_list(scope, prop: str, value) -> None:
+    """A list prop (roles, channel ARNs, user names, endpoints) given as one string, which Python would iterate
+    character by character."""
+    if isinstance(value, str):
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is a string, not a list",
+                                f"write {prop}=[{value!r}]")
+
+
+def check_exclusive(scope, prop: str, value, other, *, problem: str, fix: str) -> None:
+    """Two props that contradict each other: ``value`` (of ``prop``) and ``other`` must not both be given."""
+    if value is not None and other is not None:
+        raise MediaLiveIamError(describe(scope), prop, problem, fix)
+
+
+def check_dedicated_path(scope, prop: str, value: str, *, would: str, fix: str) -> None:
+    """A path or prefix that scopes a grant names a part of the account of its own: not ``/``, not a pattern
+    (``would``: what such a value would let the principal do)."""
+    if value == "/" or "*" in value or "?" in value:
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} would {would}", fix)
+
+
+def check_parameter_path(scope, prop: str, value: str) -> None:
+    """S41: the Parameter Store path of MediaLive's password parameters, ``/medialive/`` (never ``/``)."""
+    check_ssm_path(scope, prop, value)
+    check_dedicated_path(scope, prop, value, would="scope the password parameters (S41) to every parameter of the "
+                         "account", fix="give the path that holds MediaLive's password parameters, e.g. '/medialive/'")
+
+
+def check_notification_endpoints(scope, prop: str, endpoints) -> None:
+    """S40.endpoints: the endpoints notification topics may be subscribed to: literal, or patterns with a fixed host."""
+    check_list(scope, prop, endpoints)
+    for endpoint in endpoints:
+        if is_token(endpoint):
+            raise MediaLiveIamError(
+                describe(scope), prop, f"{endpoint!r} is known only at deploy (a token), so its "
+                "host cannot be checked: a deploy-time '*' would allow subscriptions to any endpoint",
+                "give the endpoints as literal strings",
+            )
+        if not isinstance(endpoint, str) or not endpoint.strip() or endpoint.strip("*?") == "":
+            raise MediaLiveIamError(
+                describe(scope), prop, f"{endpoint!r} would allow subscriptions to any endpoint",
+                "give exact endpoints or patterns with a fixed host, e.g. 'https://hooks.example.com/*' or "
+                "'alerts@example.com'",
+            )
+        problem = _open_host(endpoint)
+        if problem:
+            raise MediaLiveIamError(
+                describe(scope), prop, f"{endpoint!r} {problem} (sns:Endpoint is matched as text)",
+                "fix the host and end it with '/' before any wildcard ('https://hooks.example.com/*'), and give e-mail "
+                "addresses without wildcards ('alerts@example.com')",
+            )
+
+
+def _open_host(endpoint: str) -> str | None:
+    """Why a pattern of ``notification_endpoints`` reaches hosts or addresses it does not name, or None (attack
+    review: ``https://hooks.example.com*`` matched ``https://hooks.example.com.evil.net/``, ``*@example.com`` matched
+    ``https://evil.net/?u=a@example.com``)."""
+    if "://" in endpoint:
+        host, slash, _ = endpoint.split("://", 1)[1].partition("/")
+        if any(c in host for c in "*?") or not slash:
+            return "leaves the host open: the pattern also matches other hosts"
+        return None
+    if any(c in endpoint for c in "*?"):
+        return "is a pattern that is not an https URL: it also matches URLs and other addresses that contain it"
+    return None
+
+
+def check_operator_props(scope, *, parameter_path: str, notification_prefix: str, notification_endpoints) -> None:
+    """The props an operator group and the restricted administrator bind alike: ``parameter_path`` (S41),
+    ``notification_prefix`` (S26, S40) and ``notification_endpoints`` (S40.endpoints)."""
+    check_parameter_path(scope, "parameter_path", parameter_path)
+    check_notification_prefix(scope, "notification_prefix", notification_prefix)
+    check_notification_endpoints(scope, "notification_endpoints", notification_endpoints)
+
+
+def check_stack_prefix(scope, opt_in, prefix: str | None) -> None:
+    """S15, W4: the name prefix of an opt-in's CloudFormation stacks (``opt_in.stack_prefix_prop``) is given and
+    reaches neither CDKToolkit, the construct's own stack, nor StackSet instances (S15.guard)."""
+    from .catalog.opt_ins import CDK_TOOLKIT_STACK, STACK_SET_INSTANCE_PREFIX
+    from .tokens import stack_of
+
+    prop = opt_in.stack_prefix_prop
+    if prefix is None:
+        raise MediaLiveIamError(
+            describe(scope), prop,
+            f"{opt_in.prop}=True needs the name prefix of its CloudFormation stacks, which AWS does not document",
+            f"give {prop}= the prefix of the stacks a first deployment creates (CloudFormation console), or drop "
+            f"{opt_in.prop}",
+        )
+    stack_name = stack_of(scope).stack_name
+    problem = None
+    if not isinstance(prefix, str) or not prefix or is_token(prefix):
+        problem = "an empty prefix would reach every stack of the account"
+    elif any(c in prefix for c in "*?/:"):
+        problem = f"{prefix!r} contains a wildcard or separator"
+    elif CDK_TOOLKIT_STACK.lower().startswith(prefix.lower()) or (
+            not is_token(stack_name) and stack_name.lower().startswith(prefix.lower())):
+        problem = f"{prefix!r} also matches the stack {CDK_TOOLKIT_STACK!r} or this app's stack {stack_name!r}"
+    elif _overlap(prefix.lower(), STACK_SET_INSTANCE_PREFIX.lower()):
+        problem = (f"{prefix!r} overlaps {STACK_SET_INSTANCE_PREFIX!r}, the names of the stacks StackSets run in the "
+                   "account (the organization baseline's among them)")
+    if problem:
+        example = (f"e.g. {opt_in.default_stack_prefix!r}" if opt_in.default_stack_prefix
+                   else "as a first deployment names them")
+        raise MediaLiveIamError(describe(scope), prop, problem, f"give the prefix of {opt_in.title}'s stacks, {example}")
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Two paths or name prefixes overlap when some name starts with both."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def check_tag_scope(scope, resource_tag, channel_tag, opted) -> tuple[str, tuple[str, str]] | None:
+    """Tag scoping of an operator group (issue 11 d): ``(prop, (key, value))`` of the tag given as ``resource_tag`` or
+    its earlier name ``channel_tag`` (never both), or None; the props that give back what tag scoping leaves out
+    (``opted``: ``TAG_SCOPE_OPT_INS`` on or off) only with a tag."""
+    from .catalog.opt_ins import TAG_SCOPE_OPT_INS
+
+    check_exclusive(scope, "channel_tag", resource_tag, channel_tag, problem="both resource_tag and channel_tag are "
+                    "given", fix="give resource_tag only (channel_tag is its earlier name)")
+    prop, tag = ("resource_tag", resource_tag) if resource_tag is not None else ("channel_tag", channel_tag)
+    for entry in TAG_SCOPE_OPT_INS:  # catalog/opt_ins.py: what tag scoping leaves out, given back
+        if opted[entry.prop] and tag is None:
+            raise MediaLiveIamError(describe(scope), entry.prop, f"given without tag scoping: a group without "
+                                    f"resource_tag gets {entry.title} anyway", f"drop {entry.prop}, or give resource_tag")
+    return None if tag is None else (prop, tag)
+
+
+def check_tag_pair(scope, prop: str, tag) -> tuple[str, str]:
+    """A ``(key, value)`` tag whose key and value are valid tags (:func:`check_tag`)."""
+    if isinstance(tag, str) or len(tag) != 2:
+        raise MediaLiveIamError(describe(scope), prop, f"{tag!r} is not a (key, value) pair",
+                                f"give {prop}=('Department', 'news')")
+    check_tag(scope, prop, *tag)
+    return tag
+
+
+def check_row_ids(scope, prop: str, ids) -> tuple[str, ...]:
+    """Row ids of the non-administrator table (S and F rows; a base id stands for its parts), expanded."""
+    from . import catalog
+
+    if isinstance(ids, str):
+        raise MediaLiveIamError(describe(scope), prop, f"{ids!r} is a string, not a list of row ids",
+                                f"write {prop}=[{ids!r}]")
+    out: list[str] = []
+    for rid in ids:
+        try:
+            expanded = catalog.expand([rid])
+        except KeyError:
+            raise MediaLiveIamError(
+                describe(scope), prop, f"unknown catalog row {rid!r}",
+                "use a row id of the non-administrator table (S1..S42, F3, parts such as S3.run), "
+                "see docs/operator-groups.md",
+            ) from None
+        for r in expanded:
+            if catalog.ROWS[r].table != "user":
+                raise MediaLiveIamError(
+                    describe(scope), prop, f"row {r} belongs to the {catalog.ROWS[r].table} table, not to "
+                    "non-administrator users", "operator groups take S and F rows; roles MediaLive assumes "
+                    "are MediaLiveTrustedRole's (T rows), administrators the restricted admin's (A rows)",
+                )
+        out.extend(expanded)
+    return tuple(dict.fromkeys(out))
+
+
+def check_group_rows(scope, tier, option, *, rows, add_rows, remove_rows, opted) -> None:
+    """An operator group's ``tier``, ``rows``, ``add_rows``, ``remove_rows`` and opt-ins agree: rows with a tier or
+    neither, no row the tier must never get (``TIER_NEVER``), an opt-in's rows only with the opt-in, and the opt-in
+    only on its tiers and option, no row the trusted-entity option forbids, at least one row left."""
+    from . import catalog
+    from .catalog.opt_ins import OPT_INS
+    from .catalog.tiers import FORBIDDEN_BY_OPTION, TIER_NEVER, TrustedEntityOption, granted_rows
+
+    given, added = check_row_ids(scope, "rows", rows), check_row_ids(scope, "add_rows", add_rows)
+    removed = check_row_ids(scope, "remove_rows", remove_rows)
+    if tier is not None and given:
+        raise MediaLiveIamError(
+            describe(scope), "rows", f"rows are given together with tier {tier.name}",
+            "use add_rows/remove_rows to adjust a tier, or tier=None for a custom category of exactly `rows`",
+        )
+    if tier is None and not given and not added:
+        raise MediaLiveIamError(describe(scope), "rows", "neither a tier nor rows are given",
+                                "give tier=OperatorTier.BASIC (READ_WRITE, ADVANCED) or the rows of a custom category")
+    never = [r for r in added if tier is not None and r in TIER_NEVER[tier]]
+    if never:
+        raise MediaLiveIamError(
+            describe(scope), "add_rows", f"tier {tier.name} must never get {', '.join(never)} "
+            f"({'; '.join(catalog.ROWS[r].title for r in never)})",
+            "choose a higher tier, or a custom category (tier=None, rows=[...]) if this group really needs it",
+        )
+    for opt_in in OPT_INS:  # catalog/opt_ins.py: one entry per opt-in
+        behind = [r for r in given + added if r in opt_in.rows]
+        if behind and not opted[opt_in.prop]:
+            raise MediaLiveIamError(
+                describe(scope), "add_rows" if behind[0] in added else "rows",
+                f"{', '.join(behind)} are granted only with {opt_in.prop}=True (docs/threat-model.md says what "
+                "they cost)", f"set {opt_in.prop}=True if this group really needs them, or drop the rows",
+            )
+        if not opted[opt_in.prop]:
+            continue
+        if opt_in.option is not None and option is not opt_in.option:
+            raise MediaLiveIamError(describe(scope), opt_in.prop, f"{opt_in.title} belong to the "
+                                    f"{opt_in.option.value} option", f"drop it, or use trusted_entity={opt_in.option.name}")
+        if tier is not None and tier not in opt_in.tier_rows:
+            raise MediaLiveIamError(
+                describe(scope), opt_in.prop, f"tier {tier.name} must never get {opt_in.title}",
+                f"use tier {' or '.join(t.name for t in opt_in.tier_rows)}, or a custom category (tier=None, rows=[...])",
+            )
+    forbidden = [r for r in given + added if r in FORBIDDEN_BY_OPTION[option]]
+    if forbidden:
+        why = ("the complex option must not list, create or change roles (reference §6)"
+               if option is TrustedEntityOption.COMPLEX else
+               "the simple option uses MediaLiveAccessRole only; S32 passes administrator-made roles")
+        raise MediaLiveIamError(
+            describe(scope), "add_rows" if tier is not None or forbidden[0] in added else "rows",
+            f"{', '.join(forbidden)} contradict trusted_entity={option.name}: {why}",
+            "remove the row, or choose the other trusted_entity option",
+        )
+    if not granted_rows(tier, option, rows=given, add_rows=added, remove_rows=removed, opted=opted):
+        raise MediaLiveIamError(describe(scope), "remove_rows", "every row is removed", "keep at least one row")
+
+
+def role_path_of(value) -> str | None:
+    """The IAM path of a role (``iam.IRole``, a construct's ``.role``, a role ARN) when known at synth, else None."""
+    role = getattr(value, "role", value)
+    child = getattr(getattr(role, "node", None), "default_child", None)
+    if child is not None:
+        path = getattr(child, "path", None)
+        return "/" if path is None else (path if isinstance(path, str) and not is_token(path) else None)
+    arn = value if isinstance(value, str) else getattr(role, "role_arn", None)
+    if isinstance(arn, str) and not is_token(arn) and ":role/" in arn:
+        rest = arn.split(":role/", 1)[1]
+        return "/" + rest.rpartition("/")[0] + "/" if "/" in rest else "/"
+    return None
+
+
+def policy_path_of(policy) -> str | None:
+    """The IAM path of a managed policy when known at synth (``path`` of one made here, or a literal ARN)."""
+    path = getattr(policy, "path", None)
+    if isinstance(path, str) and not is_token(path):
+        return path
+    arn = getattr(policy, "managed_policy_arn", None)
+    if isinstance(arn, str) and not is_token(arn) and ":policy/" in arn:
+        rest = arn.split(":policy/", 1)[1]
+        return "/" + rest.rpartition("/")[0].strip("/") + "/" if "/" in rest else "/"
+    return None
+
+
+def _describe_role(value) -> str:
+    return repr(value) if isinstance(value, str) else f"role {getattr(value, 'node', None) and value.node.path}"
+
+
+def check_trusted_roles(scope, tier, option, rows, trusted_roles, pass_roles_by_path: str | None) -> None:
+    """The roles an operator group passes (S32) agree with its rows and option: given exactly when the group passes
+    roles (complex option, S32 among ``rows``), never with the simple option, and no listed role under
+    ``pass_roles_by_path`` (which passes it already)."""
+    from .catalog.tiers import PASS_ROLE_ROW, OperatorTier, TrustedEntityOption
+
+    given = bool(list(trusted_roles)) or pass_roles_by_path is not None
+    needs = PASS_ROLE_ROW in rows
+    for item in trusted_roles if pass_roles_by_path is not None else ():
+        role_path = role_path_of(item)
+        if role_path is not None and role_path.startswith(pass_roles_by_path):
+            raise MediaLiveIamError(
+                describe(scope), "trusted_roles", f"{_describe_role(item)} lies under pass_roles_by_path "
+                f"{pass_roles_by_path!r}, which already lets the group pass every role there: listing it "
+                "suggests trusted_roles was meant to limit the group to it, and it does not",
+                "give trusted_roles (these roles only) or pass_roles_by_path (every role under the path); "
+                "together only for roles outside the path",
+            )
+    if given and option is TrustedEntityOption.SIMPLE:
+        raise MediaLiveIamError(
+            describe(scope), "trusted_roles", "trusted roles are given with trusted_entity=SIMPLE, where every "
+            "channel uses MediaLiveAccessRole (S29-S31)",
+            "drop trusted_roles/pass_roles_by_path, or use trusted_entity=COMPLEX (the default) to pass them",
+        )
+    if given and not needs:
+        who = f"tier {tier.name}" if tier is not None else "this custom category"
+        raise MediaLiveIamError(
+            describe(scope), "trusted_roles", f"trusted roles are given but {who} does not pass roles "
+            f"({PASS_ROLE_ROW} is not granted{': BASIC operators create no channels' if tier is OperatorTier.BASIC else ''})",
+            "drop trusted_roles/pass_roles_by_path" + ("" if tier is OperatorTier.BASIC else f", or add {PASS_ROLE_ROW}"),
+        )
+    if needs and not given:
+        raise MediaLiveIamError(
+            describe(scope), "trusted_roles", "trusted_entity=COMPLEX: the group creates channels and must pass a "
+            f"trusted-entity role to MediaLive ({PASS_ROLE_ROW}), but neither trusted_roles nor pass_roles_by_path "
+            "is given",
+            "give the roles an administrator made for the workflows (MediaLiveTrustedRole, iam.IRole or role ARNs), "
+            "or pass_roles_by_path='/medialive/', or use trusted_entity=SIMPLE",
+        )
+
+
+def check_complex_role_name(scope, prop: str, name: str | None) -> None:
+    """The complex option's roles are never named ``MediaLiveAccessRole``, the simple option's console role (§6)."""
+    from .catalog import SIMPLE_ROLE_NAME
+
+    if isinstance(name, str) and not is_token(name) and name == SIMPLE_ROLE_NAME:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"the complex option's roles must not be named "
+            f"{SIMPLE_ROLE_NAME} (reference §6: that name belongs to the simple option's console role)",
+            "pass the per-workflow roles an administrator made, or use trusted_entity=SIMPLE",
+        )
+
+
+def check_pass_roles_path(scope, prop: str, value: str) -> None:
+    """``pass_roles_by_path``: the dedicated IAM path of the MediaLive roles (S32), never ``/`` nor a pattern."""
+    check_path(scope, prop, value)
+    check_dedicated_path(scope, prop, value,
+                         would="let the group pass every role of the account (or a wildcard pattern) to MediaLive",
+                         fix="give the dedicated path of the MediaLive roles, e.g. '/medialive/'")
+
+
+def check_admin_paths(scope, *, user_path: str, role_path: str, policy_path: str, admin_policy_path: str) -> None:
+    """The restricted administrator's IAM paths: valid, each a part of the account of its own (A1-A7), and
+    ``policy_path`` (A6) apart from ``admin_policy_path`` (A8.self) and from the unbounded roles' policies."""
+    from .catalog.admin import UNBOUNDED_POLICY_PATH
+
+    for prop, value in (("user_path", user_path), ("role_path", role_path)):
+        check_path(scope, prop, value)
+    for prop, value in (("policy_path", policy_path), ("admin_policy_path", admin_policy_path)):
+        check_path(scope, prop, value, policy=True)
+    for prop, value in (("user_path", user_path), ("role_path", role_path), ("policy_path", policy_path),
+                        ("admin_policy_path", admin_policy_path)):
+        check_dedicated_path(scope, prop, value, would="scope the administrator to every IAM entity of the account",
+                             fix="give a dedicated path, e.g. '/medialive/'")
+    if _overlap(policy_path, admin_policy_path):
+        raise MediaLiveIamError(
+            describe(scope), "policy_path", f"{policy_path!r} overlaps admin_policy_path {admin_policy_path!r}: the "
+            "administrator could edit its own policies or the boundary", "use two separate paths",
+        )
+    if _overlap(policy_path, UNBOUNDED_POLICY_PATH):
+        raise MediaLiveIamError(
+            describe(scope), "policy_path", f"{policy_path!r} overlaps {UNBOUNDED_POLICY_PATH!r}, where the roles "
+            "without a permissions boundary keep their policies: the administrator could rewrite a policy no "
+            "boundary caps and pass its role to MediaLive", "give the administrator a policy_path of its own "
+            "(default '/medialive/trusted-entity/')",
+        )
+
+
+def check_admins_outside(scope, prop: str, users, user_path: str, admin_policy_path: str) -> None:
+    """The administrators' own users never sit under ``user_path``, whose users they manage (A1-A3)."""
+    for user in users:
+        known_path = user_path_of(user)
+        if known_path is not None and known_path.startswith(user_path):
+            raise MediaLiveIamError(
+                describe(scope), prop, f"user {user.node.path} is under user_path {user_path!r}, the path of the "
+                "users the administrators manage (A1-A3): an administrator there could reset another's password "
+                "or delete their user", f"create the administrators under another path, e.g. {admin_policy_path!r} "
+                "(console_users= does)",
+            )
+
+
+def check_console_user_path(scope, prop: str, value: str, *, user_path: str, admin_policy_path: str,
+                            console_users) -> None:
+    """The path of the administrators a ``RestrictedAdmin`` creates (``console_users``): never under ``user_path``."""
+    check_path(scope, prop, value)
+    if console_users and value.startswith(user_path):
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is under user_path {user_path!r}, the path "
+            "of the users the administrators manage (A1-A3)", f"use another path, e.g. {admin_policy_path!r} (the default)",
+        )
+
+
+def check_operator_groups(scope, prop: str, groups, policies, policy_path: str) -> None:
+    """The operator groups a ``RestrictedAdmin`` manages (A4): at least one, and none keeping its policies
+    (``policies``: (group, policy) pairs) under ``policy_path``, where the administrator edits policies (A6)."""
+    if not groups:
+        raise MediaLiveIamError(
+            describe(scope), prop, "no operator group given: the administrator could add users to none",
+            "give the MediaLiveOperatorGroup (or iam.Group) objects its users may join",
+        )
+    for group, policy in policies:
+        path = getattr(policy, "path", None)
+        if isinstance(path, str) and not is_token(path) and path.startswith(policy_path):
+            raise MediaLiveIamError(
+                describe(scope), "policy_path",
+                f"the operator group {describe(group)} keeps its policies under {path!r}, inside policy_path "
+                f"{policy_path!r}: the administrator could rewrite an operator group's policy and join it",
+                "give the administrator a policy_path of its own (default '/medialive/trusted-entity/')",
+            )
+
+
+def check_boundary_props(scope, *, boundary_name, boundary_namespaces, permissions_boundary) -> None:
+    """``boundary_name`` and ``boundary_namespaces`` describe the boundary a ``RestrictedAdmin`` creates: neither
+    with a ``permissions_boundary`` given."""
+    check_exclusive(
+        scope, "boundary_name", boundary_name, permissions_boundary, problem="given together with "
+        "permissions_boundary: boundary_name names the boundary this construct creates, and it creates none when one "
+        "is passed", fix="name the boundary you pass (MediaLivePermissionsBoundary(managed_policy_name=...)), or drop "
+        "permissions_boundary")
+    check_exclusive(
+        scope, "boundary_namespaces", boundary_namespaces, permissions_boundary, problem="given together with "
+        "permissions_boundary, which has its own", fix="declare the namespaces on the MediaLivePermissionsBoundary "
+        "you pass, or drop permissions_boundary")
+
+
+def check_boundary_path(scope, prop: str, policy, admin_policy_path: str) -> None:
+    """A given role boundary lies under ``admin_policy_path``, where the administrator cannot edit it (A8.self); a
+    warning when its path is not known at synth."""
+    known = policy_path_of(policy)
+    if known is None:
+        from aws_cdk import Annotations
+
+        Annotations.of(scope).add_warning_v2(
+            "medialive-iam:boundary-path-unknown",
+            f"the path of {prop} {policy.managed_policy_arn!r} is not known at synth; "
+            f"make sure it lies under admin_policy_path {admin_policy_path!r}, where the administrator cannot "
+            "edit it (A8.self)",
+        )
+    elif not known.startswith(admin_policy_path):
+        raise MediaLiveIamError(
+            describe(scope), prop,
+            f"the boundary's path {known!r} is outside admin_policy_path {admin_policy_path!r}, "
+            "where the administrator could edit it",
+            f"create the MediaLivePermissionsBoundary with path={admin_policy_path!r}",
+        )
+
+
+def check_user_boundary_option(scope, prop: str, require_user_boundary: bool, option) -> None:
+    """The user boundary (A1.boundary) fits one policy only with the complex option."""
+    from .catalog.tiers import TrustedEntityOption
+
+    if require_user_boundary and option is not TrustedEntityOption.COMPLEX:
+        raise MediaLiveIamError(
+            describe(scope), prop, "the user boundary (ADVANCED's actions, A9, A8.assume) "
+            "does not fit one policy of 6,144 characters with the simple option's role rows S29-S31",
+            "use trusted_entity=COMPLEX (the default) with require_user_boundary, or attach your own boundary",
+        )
+
+
+def check_groups_within(scope, prop: str, groups, rows, statements) -> None:
+    """The administrator holds, through a user of its own, whatever any of its operator groups holds. Refused at
+    synth: a group with a row the administrator lacks (an opt-in it was not given, S29/S31 which it never gets), or
+    with a grant on resources the administrator's own grants do not cover (another parameter path, notification
+    prefix, stack prefix, role path or role: second review). Conditions are not compared: a group's grants are
+    those of its rows, and the rows are compared first. A group's own A9 (its console users' passwords) is not
+    the administrator's to hold."""
+    from .catalog.admin import PASSWORD_ROW
+    from .catalog.opt_ins import OPT_INS
+    from .namespaces import uncovered  # namespaces validates its own props here: imported when first needed
+
+    held = set(rows)
+    for group in groups:
+        extra = [r for r in group.rows if r not in held and r != PASSWORD_ROW]
+        if extra:
+            props = [o.prop for o in OPT_INS if set(extra) & set(o.rows)]
+            fix = (f"give the RestrictedAdmin the same opt-in ({', '.join(f'{p}=True' for p in props)}) if it may "
+                   "hold them, or manage that group outside the RestrictedAdmin" if props else
+                   "manage that group outside the RestrictedAdmin, or drop the rows from it")
+            raise MediaLiveIamError(
+                describe(scope), prop,
+                f"the operator group {describe(group)} holds {', '.join(extra)}, which the administrator does not: it "
+                "creates users and adds them to its groups (A1, A4), so it would hold them through a user of its own",
+                fix,
+            )
+        own = [st for st in group.statements if not set(st.rows) <= {PASSWORD_ROW}]
+        outside, _ = uncovered(scope, own, statements)
+        if outside:
+            shown = "; ".join(f"{a} on {r} ({rows})" for rows, a, r in outside[:3])
+            raise MediaLiveIamError(
+                describe(scope), prop,
+                f"the operator group {describe(group)} reaches {len(outside)} grant(s) the administrator's own do not "
+                f"cover, and the administrator would hold them through a user of its own: {shown}"
+                f"{' ...' if len(outside) > 3 else ''}",
+                "give the group and the RestrictedAdmin the same parameter_path, notification_prefix, stack prefixes "
+                "and role path (or roles under it), or manage that group outside the RestrictedAdmin",
+            )

@@ -112,3 +112,30 @@ def test_no_users_create_nothing():
     stack, users, _ = _app(lambda g, a: {})
     assert users.users == {} and users.password_change_group is None and users.password_encryption_key is None
     assert not [k for k in template_of(stack)["Resources"] if k.startswith("ConsoleUsers")]
+
+
+def test_add_members_adds_users_creates_console_users_or_acknowledges_an_empty_group():
+    """``_console_users.add_members``: what both constructs do with ``users`` and ``console_users``."""
+    from aws_cdk import aws_iam as iam
+
+    from medialive_iam_constructs._console_users import add_members
+
+    def acked(group: iam.Group) -> dict:
+        return {k: v for m in group.node.metadata if m.type == "aws:cdk:acknowledged-rules" for k, v in m.data.items()}
+
+    _, stack = new_stack()
+    with_user, empty, with_console = (iam.Group(stack, name) for name in ("WithUser", "Empty", "WithConsole"))
+    user = iam.User(stack, "Alice")
+    assert add_members(stack, with_user, [user], [], "/ops/", None, ("S2",), empty_reason="nobody") == ((), {}, None)
+    assert acked(with_user) == {}
+    assert add_members(stack, empty, [], [], "/ops/", None, ("S2",), empty_reason="after deploy (A4)") == ((), {}, None)
+    assert acked(empty) == {"Annotation::HIPAA.Security-IAMGroupHasUsers": "after deploy (A4)",
+                            "Annotation::PCI.DSS.321-IAMGroupHasUsers": "after deploy (A4)"}
+    users, secrets, key = add_members(stack, with_console, [], ["carol"], "/ops/", None, ("S2",), empty_reason="x")
+    assert [u.node.id for u in users] == ["User-carol"] and set(secrets) == {"carol"} and key is not None
+    assert acked(with_console) == {}
+    resources = template_of(stack)["Resources"]
+    groups_of = {stack.get_logical_id(u.node.default_child): resources[stack.get_logical_id(u.node.default_child)]
+                 ["Properties"]["Groups"] for u in (user, *users)}
+    assert list(groups_of.values()) == [[{"Ref": stack.get_logical_id(g.node.default_child)}]
+                                        for g in (with_user, with_console)]

@@ -508,3 +508,15 @@ def test_boundary_elastic_ips_only_declared(iam_evaluator):
     eip = f"arn:aws:ec2:{REGION}:{ACCOUNT}:elastic-ip/"
     assert te.decide_with(admin_access, [boundary], "ec2:AssociateAddress", eip + "eipalloc-0abc") == "Allowed"
     assert te.decide_with(admin_access, [boundary], "ec2:AssociateAddress", eip + "eipalloc-0other") == "ImplicitlyDenied"
+
+
+def test_construct_spells_no_action_name_arn_or_row_list():
+    """The administrator's rows, which prop adds which and what each binds are catalog/admin.py's ADMIN_TABLE;
+    ARNs come from converters.py: the construct's module names none of them."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).parents[1] / "medialive_iam_constructs" / "restricted_admin.py").read_text()
+    assert not re.findall(r"[\"'][a-z0-9-]+:[A-Z][A-Za-z*]+[\"']", source)
+    assert "arn:" not in source and "${aws:username}" not in source
+    assert not re.findall(r"[\"'][AS]\d+(\.[\w-]+)?[\"']", source)

@@ -29,7 +29,7 @@ from tests.helpers import new_stack
 
 
 @pytest.mark.parametrize("variant", list(SAMPLE_VARIANTS))
-def test_sample(variant, snapshot):
+def test_sample_app(variant, snapshot):
     stacks = [c for c in sample_variant_app(variant).node.find_all() if isinstance(c, cdk.Stack)]
     assert stacks
     for stack in stacks:

@@ -19,13 +19,22 @@ Grants marked ``must_bind`` are scoped by the construct: users under its user pa
 was given, roles under its role path, policies under its policy path, its own group and policies.
 Rows with ``effect="Deny"`` (A8) are guard rails: explicit denials that hold even if someone later
 attaches a broader policy to the administrators' group.
+
+Which of these rows the administrator gets, which prop adds which, and what the construct binds each to is the
+table :data:`ADMIN_TABLE`; :func:`admin_rows` composes it with the ``ADVANCED`` tier and the opt-ins.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping
+
 from .activities import MEDIALIVE_SERVICE, SIMPLE_ROLE_NAME, _a
-from .model import Grant, Row
+from .model import Grant, PrincipalRows, Row
 from .resources import IAM_GROUP, IAM_POLICY, IAM_ROLE, IAM_USER
+
+if TYPE_CHECKING:
+    from .tiers import TrustedEntityOption
 
 #: Placeholder for the trusted-role permissions boundary ARN (filled by the construct).
 ROLE_BOUNDARY = "${MediaLiveRoleBoundaryArn}"
@@ -148,3 +157,97 @@ ADMIN_ROWS: tuple[Row, ...] = (
     ), _A, ("[inferred] Part of the user boundary (require_user_boundary): a user created with a password to "
             "reset must be able to reset it within the boundary.",)),
 )
+
+
+#: A console user changes its own password (A9): the rows of the users a construct creates with a password.
+PASSWORD_ROW = "A9"
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    """One of the restricted administrator's own rows.
+
+    :param row: the row id.
+    :param binds: what ``RestrictedAdmin`` binds its grants to; rows that bind alike make their statements together,
+        in the order of their first entry: ``managed`` (users under ``user_path``, the operator groups, roles under
+        ``role_path``, policies under ``policy_path``), ``account`` (nothing: every role and user, the fixed
+        ``MediaLiveAccessRole``), ``role_path`` (roles under ``role_path``), ``own`` (the administrators' own
+        policies and group, the boundaries, the operator groups' policies).
+    :param when: the ``RestrictedAdmin`` prop that adds it (``None``: always).
+    """
+
+    row: str
+    binds: str
+    when: str | None = None
+
+
+#: The administrator's own rows, in the order it records them (after the ``ADVANCED`` tier's and the opt-ins').
+ADMIN_TABLE: tuple[AdminEntry, ...] = (
+    AdminEntry("A1", "managed"),
+    AdminEntry("A1.boundary", "managed", when="require_user_boundary"),
+    AdminEntry("A2", "managed"),
+    AdminEntry("A3", "managed", when="allow_access_keys"),
+    AdminEntry("A4", "managed"),
+    AdminEntry("A5", "managed"),
+    AdminEntry("A5.trust", "managed", when="allow_role_creation"),
+    AdminEntry("A6", "managed"),
+    AdminEntry("A7", "managed"),
+    AdminEntry("M4", "managed"),
+    AdminEntry("A8.boundary", "account"),
+    AdminEntry("A8.create", "role_path"),
+    AdminEntry("A8.self", "own"),
+    AdminEntry("A8.assume", "role_path"),
+    AdminEntry("A8.access-role", "account"),
+)
+
+#: The user boundary's rows beyond the ``ADVANCED`` tier's actions (``require_user_boundary``, A1.boundary): a user
+#: changes its own password (``own_user``: its own user under the user path), and never assumes the administrator's
+#: roles (the A8.assume guard rail).
+USER_BOUNDARY_TABLE: tuple[AdminEntry, ...] = (
+    AdminEntry(PASSWORD_ROW, "own_user"),
+    AdminEntry("A8.assume", "role_path"),
+)
+
+
+@dataclass(frozen=True)
+class AdminOptions:
+    """What decides the restricted administrator's rows: ``RestrictedAdmin``'s props of the same names.
+
+    :param trusted_entity: the trusted-entity option of its ``ADVANCED`` rows.
+    :param opted: every opt-in it takes (``OptIn.admin``), on or off.
+    :param notification_endpoints: an endpoint allowlist is given (S40.endpoints).
+    :param console_users: it creates console users (A9).
+    """
+
+    trusted_entity: TrustedEntityOption
+    opted: Mapping[str, bool] = field(default_factory=dict)
+    notification_endpoints: bool = False
+    allow_access_keys: bool = False
+    allow_role_creation: bool = True
+    require_user_boundary: bool = False
+    console_users: bool = False
+
+
+def admin_rows(options: AdminOptions) -> PrincipalRows:
+    """The restricted administrator's rows: the ``ADVANCED`` tier's under its option with its opt-ins (S40.endpoints
+    with an endpoint allowlist; the stack-making opt-ins' rows after the others), the entries of
+    :data:`ADMIN_TABLE` its props turn on, S15.guard after a stack-making opt-in, A9 with console users."""
+    from .opt_ins import OPT_INS, STACK_GUARD_ROW, split_stack_rows
+    from .tiers import OperatorTier, endpoint_rows, tier_rows
+
+    assert set(options.opted) == {o.prop for o in OPT_INS if o.admin}, "RestrictedAdmin takes every admin opt-in"
+    tier = tier_rows(OperatorTier.ADVANCED, options.trusted_entity, **options.opted)
+    main, stacked = split_stack_rows(endpoint_rows(tier, options.notification_endpoints), options.opted)
+    entries = [e for e in ADMIN_TABLE if e.when is None or getattr(options, e.when)]
+    own = tuple((b, tuple(e.row for e in entries if e.binds == b)) for b in dict.fromkeys(e.binds for e in entries))
+    password = (PASSWORD_ROW,) if options.console_users else ()
+    ids = (main + tuple(r for _, rows in stacked for r in rows) + tuple(e.row for e in entries)
+           + ((STACK_GUARD_ROW,) if stacked else ()) + password)
+    return PrincipalRows(ids, main, stacked, own, password)
+
+
+def user_boundary_condition(row: Row, grant: Grant) -> Mapping | None:
+    """With ``require_user_boundary`` (A1.boundary): A1 creates users only with the user boundary."""
+    if row.id == "A1" and "iam:CreateUser" in grant.actions:
+        return {"StringEquals": {"iam:PermissionsBoundary": USER_BOUNDARY}}
+    return None

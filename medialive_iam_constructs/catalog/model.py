@@ -80,3 +80,24 @@ class Row:
     @property
     def services(self) -> tuple[str, ...]:
         return tuple(sorted({a.split(":", 1)[0] for a in self.actions}))
+
+
+@dataclass(frozen=True)
+class PrincipalRows:
+    """The rows of a principal a construct makes (an operator group, the restricted administrator), split as the
+    construct binds them (``catalog.tiers.group_rows``, ``catalog.admin.admin_rows``).
+
+    :param ids: every row, in the order the construct records them (its ``rows``, the template's metadata).
+    :param main: the rows bound to the principal's own resources (the tier's rows but the stacked ones).
+    :param stacked: for each opt-in turned on that makes CloudFormation stacks (``OptIn.stack_prefix_prop``), the
+        opt-in and its rows, bound to its own stack prefix; S15.guard comes with them.
+    :param own: the restricted administrator's A rows by what the construct binds them to (``AdminEntry.binds``),
+        in the order their statements are made; empty for an operator group.
+    :param password: A9 when the construct creates console users, bound to each caller's own user.
+    """
+
+    ids: tuple[str, ...]
+    main: tuple[str, ...]
+    stacked: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+    own: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    password: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from . import ROWS, expand
 from .tiers import TIER_NEVER, OperatorTier, TrustedEntityOption
@@ -99,6 +99,14 @@ OPT_INS: tuple[OptIn, ...] = (
 )
 #: The table by prop.
 BY_PROP: dict[str, OptIn] = {o.prop: o for o in OPT_INS}
+#: The guard rail of the opt-ins that make CloudFormation stacks: never CDKToolkit, the app's stack or a StackSet
+#: instance (the construct binds it once, after their rows).
+STACK_GUARD_ROW = "S15.guard"
+#: The CDK bootstrap stack: never reachable through the wizard's rows (S15.guard).
+CDK_TOOLKIT_STACK = "CDKToolkit"
+#: The stacks a StackSet runs in an account are named ``StackSet-<stack set name>-<id>`` (the organization mode's
+#: baseline among them, under the StackSet's own role): never reachable either (S15.guard, issue 20 finding 5).
+STACK_SET_INSTANCE_PREFIX = "StackSet-"
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,17 @@ TAG_SCOPE_OPT_INS: tuple[TagScopeOptIn, ...] = (
 def opt_in_rows(opted: Mapping[str, bool], tier: OperatorTier | None) -> tuple[str, ...]:
     """The rows the opt-ins turned on in ``opted`` add to ``tier``, in table order."""
     return expand(r for o in OPT_INS if opted.get(o.prop) for r in o.rows_for(tier))
+
+
+def split_stack_rows(rows: Iterable[str], opted: Mapping[str, bool]
+                     ) -> tuple[tuple[str, ...], tuple[tuple[OptIn, tuple[str, ...]], ...]]:
+    """``rows`` bound to the construct's own resources, and for each opt-in turned on that names its stacks
+    (``OptIn.stack_prefix_prop``), the rows bound to its own stack prefix (their statements are made apart, so that
+    the wizard's and the monitor's stacks never share a prefix)."""
+    rows = tuple(rows)
+    stacked = [(o, tuple(r for r in rows if r in o.rows)) for o in OPT_INS if o.stack_prefix_prop and opted.get(o.prop)]
+    taken = {r for _, own in stacked for r in own}
+    return tuple(r for r in rows if r not in taken), tuple((o, own) for o, own in stacked if own)
 
 
 def _check(opt_ins: tuple[OptIn, ...] = OPT_INS) -> None:

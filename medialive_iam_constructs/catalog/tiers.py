@@ -9,8 +9,12 @@ Role ARN dropdown, ``iam:ListRoles``) is dropped under the complex option, which
 from __future__ import annotations
 
 from enum import Enum
+from typing import Iterable, Mapping
 
 from . import expand
+from .activities import UNSCOPABLE_ROWS
+from .admin import PASSWORD_ROW
+from .model import PrincipalRows
 
 
 class OperatorTier(str, Enum):
@@ -35,12 +39,14 @@ class TrustedEntityOption(str, Enum):
     COMPLEX = "complex"
 
 
+#: The complex option's row: pass the given roles to MediaLive.
+PASS_ROLE_ROW = "S32"
 TRUSTED_ENTITY_ROWS: dict[TrustedEntityOption, tuple[str, ...]] = {
     # S30 only: see MediaLiveAccessRole and pass it to MediaLive. S29/S31 (create or rewrite the role) would let
     # the holder write a role's trust and policy, which is IAM administration (issue 11 a): the stack creates
     # the role (MediaLiveAccessRole construct), and S29/S31 are an explicit opt-in (SIMPLE_ROLE_WRITE_ROWS).
     TrustedEntityOption.SIMPLE: ("S30",),
-    TrustedEntityOption.COMPLEX: ("S32",),
+    TrustedEntityOption.COMPLEX: (PASS_ROLE_ROW,),
 }
 #: Rows that contradict an option: the complex option must not list, create or change roles.
 FORBIDDEN_BY_OPTION: dict[TrustedEntityOption, tuple[str, ...]] = {
@@ -90,6 +96,46 @@ def tier_rows(tier: OperatorTier, option: TrustedEntityOption, **opted: bool) ->
         rows += TRUSTED_ENTITY_ROWS[option]
     rows += [r for r in opt_in_rows(opted, tier) if r not in rows]
     return tuple(rows)
+
+
+def endpoint_rows(rows: Iterable[str], notification_endpoints: bool) -> tuple[str, ...]:
+    """``rows`` plus S40.endpoints, right after S40, where the construct has an endpoint allowlist and grants S40."""
+    out = list(rows)
+    if notification_endpoints and "S40" in out and "S40.endpoints" not in out:
+        out.insert(out.index("S40") + 1, "S40.endpoints")
+    return tuple(out)
+
+
+def granted_rows(tier: OperatorTier | None, option: TrustedEntityOption, *, rows: Iterable[str] = (),
+                 add_rows: Iterable[str] = (), remove_rows: Iterable[str] = (),
+                 opted: Mapping[str, bool] | None = None) -> tuple[str, ...]:
+    """The rows an operator group is given: ``tier``'s under ``option`` (none for a custom category, ``tier=None``),
+    ``rows``, ``add_rows`` and the rows of the opt-ins turned on in ``opted``, without ``remove_rows`` (base ids stand
+    for their parts). ``validation.check_group_rows`` refuses the contradictions first."""
+    from .opt_ins import opt_in_rows
+
+    base = tier_rows(tier, option) if tier is not None else ()
+    removed = set(expand(remove_rows))
+    extra = opt_in_rows(opted or {}, tier)
+    return tuple(r for r in dict.fromkeys(base + expand(rows) + expand(add_rows) + extra) if r not in removed)
+
+
+def group_rows(tier: OperatorTier | None, option: TrustedEntityOption, *, rows: Iterable[str] = (),
+               add_rows: Iterable[str] = (), remove_rows: Iterable[str] = (), opted: Mapping[str, bool] | None = None,
+               tag_scoped: bool = False, allow_batch_operations: bool = False, notification_endpoints: bool = False,
+               console_users: bool = False) -> PrincipalRows:
+    """A ``MediaLiveOperatorGroup``'s rows as it records and binds them: :func:`granted_rows`; without the rows IAM
+    cannot scope to a tag (``UNSCOPABLE_ROWS``) when ``tag_scoped``, unless ``allow_batch_operations``; S40.endpoints
+    with ``notification_endpoints``; S15.guard after the rows of the opt-ins that make stacks; A9 with console users."""
+    from .opt_ins import STACK_GUARD_ROW, split_stack_rows
+
+    ids = granted_rows(tier, option, rows=rows, add_rows=add_rows, remove_rows=remove_rows, opted=opted)
+    if tag_scoped and not allow_batch_operations:
+        ids = tuple(r for r in ids if r not in UNSCOPABLE_ROWS)
+    ids = endpoint_rows(ids, notification_endpoints)
+    main, stacked = split_stack_rows(ids, opted or {})
+    password = (PASSWORD_ROW,) if console_users else ()
+    return PrincipalRows(ids + ((STACK_GUARD_ROW,) if stacked else ()) + password, main, stacked, password=password)
 
 
 def _check_tiers(
