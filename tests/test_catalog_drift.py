@@ -25,7 +25,7 @@ def homeless_actions(sar_actions, rows=catalog.ALL_ROWS, excluded=EXCLUDED_ACTIO
 def drift_message(missing: list[str]) -> str:
     return (
         f"{len(missing)} action(s) of the Service Authorization Reference have no home in the catalog: "
-        f"{', '.join(missing)}. Add each to a row (catalog/activities.py or catalog/features.py for people, "
+        f"{', '.join(missing)}. Add each to a row (catalog/activities.py or catalog/newer_features.py for people, "
         "catalog/trusted_entity.py for MediaLive's role, catalog/admin.py for the administrator) and give the row a "
         "tier in catalog/tiers.py, or list it in catalog/exclusions.py EXCLUDED_ACTIONS with the reason; then "
         "regenerate docs/catalog.md."

@@ -1,4 +1,4 @@
-"""medialive_iam_constructs/catalog/features.py (to be renamed catalog/newer_features.py): the MediaLive features
+"""medialive_iam_constructs/catalog/newer_features.py: the MediaLive features
 the production-IAM chapter does not cover — workflow monitor (W), MediaLive Anywhere (N), other SAR actions (M) and
 the MediaPackage v2 dropdown (S21.v2).
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from medialive_iam_constructs import catalog
-from medialive_iam_constructs.catalog import features
-from medialive_iam_constructs.catalog.features import (
+from medialive_iam_constructs.catalog import newer_features as features
+from medialive_iam_constructs.catalog.newer_features import (
     FEATURE_ADMIN_ROWS,
     FEATURE_NODE_ROWS,
     FEATURE_USER_ROWS,

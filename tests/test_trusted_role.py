@@ -21,7 +21,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 
 from tools.lint.nag import nag_findings
-from tests.helpers import ACCOUNT, REGION, assert_cfn_lint_clean, assert_nag_clean, new_stack, template_of
+from tests.helpers import ACCOUNT, REGION, assert_cfn_lint_clean, assert_nag_clean, new_stack, raises_named, template_of
 from tools.iam_evaluator import TemplateEvaluator
 from medialive_iam_constructs import MediaLiveIamError, MediaLivePermissionsBoundary, QuotaExceededError
 from medialive_iam_constructs.catalog import ALL_ROWS, CONSOLE_TEMPLATE_STATEMENTS, ROWS
@@ -699,3 +699,65 @@ def test_policies_of_a_role_without_a_boundary_sit_where_no_administrator_writes
     (policy,) = [r["Properties"] for r in _resources(template_of(stack), "AWS::IAM::ManagedPolicy").values()]
     assert policy["Path"] == "/medialive-unbounded/"
     assert policy["ManagedPolicyName"] == "medialiveNews-unbounded"
+
+
+ROLE = "Test/Role (MediaLiveTrustedRole)"
+
+
+WILDCARD_PREFIXES = ["live/*", "live/?", "*", "?", "li*ve/", "li?ve/"]
+
+
+@pytest.mark.parametrize("prop", ["source_buckets", "destination_buckets", "thumbnail_buckets"])
+@pytest.mark.parametrize("prefix", WILDCARD_PREFIXES)
+def test_s3_key_prefix_with_wildcard_is_rejected(prop, prefix):
+    _, stack = new_stack()
+    e = raises_named(lambda: MediaLiveTrustedRole(stack, "Role", **{prop: [S3Location("bucket-a", prefix)]}),
+                construct=ROLE, prop=f"{prop}.prefix")
+    assert "wildcard" in e.problem and repr(prefix) in e.problem
+    assert "literal prefix" in e.fix
+
+
+@pytest.mark.parametrize("prop", ["source_buckets", "destination_buckets", "thumbnail_buckets"])
+def test_s3_literal_key_prefix_is_accepted(prop):
+    _, stack = new_stack()
+    role = MediaLiveTrustedRole(stack, "Role", **{prop: [S3Location("bucket-a", "live/news/")]})
+    assert role.role is not None
+
+
+@pytest.mark.parametrize("name", ["/medialive/news/pw*", "/medialive/news/pw?", "/medialive/*/pw", "/medialive/?/pw"])
+def test_password_parameter_name_with_wildcard_is_rejected(name):
+    _, stack = new_stack()
+    e = raises_named(lambda: MediaLiveTrustedRole(stack, "Role", password_parameters=[name]),
+                construct=ROLE, prop="password_parameters")
+    assert repr(name) in e.problem
+
+
+@pytest.mark.parametrize("path", ["/medialive/*/", "/medialive/?/", "/medialive/news*/", "/medialive/news?/"])
+def test_password_parameter_path_with_wildcard_is_rejected(path):
+    _, stack = new_stack()
+    e = raises_named(lambda: MediaLiveTrustedRole(stack, "Role", password_parameter_paths=[path]),
+                construct=ROLE, prop="password_parameter_paths")
+    assert "wildcard" in e.problem and repr(path) in e.problem
+
+
+SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret"
+
+
+@pytest.fixture(scope="module")
+def srt_by_name(iam_evaluator):
+    _, stack = new_stack("SrtByName")
+    role = MediaLiveTrustedRole(stack, "Workflow", srt_secrets=["medialive/news/srt"])
+    te = TemplateEvaluator(template_of(stack), iam_evaluator)
+    return te, stack.resolve(role.role.node.default_child.logical_id)
+
+
+@pytest.mark.parametrize("secret,decision", [
+    ("medialive/news/srt-AbCdEf", "Allowed"),
+    ("medialive/news/srt-AbCdEfX", "ImplicitlyDenied"),   # a 7-character suffix is another secret
+    ("medialive/news/srtX-AbCdEf", "ImplicitlyDenied"),   # another name
+    ("medialive/news/srt-extra-AbCdEf", "ImplicitlyDenied"),  # the name plus a dash suffix
+    ("medialive/news/srt-AbCdE", "ImplicitlyDenied"),     # too short a suffix
+])
+def test_secret_by_name_is_granted_with_six_character_suffix(srt_by_name, secret, decision):
+    te, role = srt_by_name
+    assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:{secret}") == decision

@@ -11,7 +11,7 @@ from typing import Iterable
 from .activities import MEDIALIVE_SERVICE, SIMPLE_ROLE_NAME, SSM_READ_ONLY_POLICY_ARN, USER_ROWS
 from .admin import ADMIN_ROWS
 from .console_template import CONSOLE_TEMPLATE_STATEMENTS
-from .features import FEATURE_ADMIN_ROWS, FEATURE_NODE_ROWS, FEATURE_USER_ROWS
+from .newer_features import FEATURE_ADMIN_ROWS, FEATURE_NODE_ROWS, FEATURE_USER_ROWS
 from .model import Grant, Row
 from .resources import ALL_KINDS, MEDIALIVE_LOG_GROUP_NAME, Kind
 from .trusted_entity import TRUSTED_ROWS
