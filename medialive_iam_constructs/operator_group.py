@@ -64,7 +64,7 @@ from .scopes import (
     split_stack_rows,
 )
 from .statements import Statement, render_kind, row_statements
-from ._checks import add_check
+from ._synth_checks import add_check
 from .tokens import is_token, stack_of
 from .validation import check_name, check_path, check_tag, check_users, parse_arn, parse_enum
 

@@ -27,7 +27,7 @@ from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
-from ._checks import current_run
+from ._synth_context import stack_state
 from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
@@ -331,37 +331,30 @@ def _list(resolved: Any) -> list:
     return resolved if isinstance(resolved, list) else []
 
 
-_ATTACHMENTS: dict[tuple[int, int], tuple[Stack, dict[str, dict[str, int]]]] = {}
-
-
 def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
     """For every principal a policy of the stack names: managed policies attached and inline characters.
 
-    One pass over the stack per synth (validations run on the finished tree; the last stack's table is kept,
-    with the stack itself so that its id is not reused), so that hundreds of principals with a validation
-    each do not walk the tree hundreds of times; the policies' attachments (lazy lists) and inline documents
-    are resolved in one ``stack.resolve``, not one round trip each.
+    One pass over the stack per synth (validations run on the finished tree; the table is kept with the stack's
+    state in its app, :meth:`~medialive_iam_constructs._synth_context.StackState.attachments`), so that hundreds of
+    principals with a validation each do not walk the tree hundreds of times; the policies' attachments (lazy
+    lists) and inline documents are resolved in one ``stack.resolve``, not one round trip each.
     """
-    key = (id(stack), current_run())  # a new synth walks the tree again
-    if key not in _ATTACHMENTS:
-        policies = [(child, isinstance(child, iam.CfnManagedPolicy)) for child in stack.node.find_all()
-                    if isinstance(child, (iam.CfnManagedPolicy, iam.CfnPolicy))]
-        # resolve drops undefined values: each policy is a map with its index, read by key
-        resolved = stack.resolve([{"i": i, "document": None if managed else child.policy_document,
-                                   "groups": child.groups, "roles": child.roles, "users": child.users}
-                                  for i, (child, managed) in enumerate(policies)]) if policies else []
-        if [r["i"] for r in resolved] != list(range(len(policies))):
-            raise AssertionError("stack.resolve changed the list of policies")  # cannot happen: maps stay
-        table: dict[str, dict[str, int]] = {}
-        for (child, managed), values in zip(policies, resolved):
-            size = 0 if managed else document_size(values["document"])
-            for prop in ("groups", "roles", "users"):
-                for ref in _list(values.get(prop)):
-                    entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
-                    entry["managed" if managed else "inline"] += 1 if managed else size
-        _ATTACHMENTS.clear()  # one stack at a time is enough; keeps memory flat across many apps
-        _ATTACHMENTS[key] = (stack, table)
-    return _ATTACHMENTS[key][1]
+    policies = [(child, isinstance(child, iam.CfnManagedPolicy)) for child in stack.node.find_all()
+                if isinstance(child, (iam.CfnManagedPolicy, iam.CfnPolicy))]
+    # resolve drops undefined values: each policy is a map with its index, read by key
+    resolved = stack.resolve([{"i": i, "document": None if managed else child.policy_document,
+                               "groups": child.groups, "roles": child.roles, "users": child.users}
+                              for i, (child, managed) in enumerate(policies)]) if policies else []
+    if [r["i"] for r in resolved] != list(range(len(policies))):
+        raise AssertionError("stack.resolve changed the list of policies")  # cannot happen: maps stay
+    table: dict[str, dict[str, int]] = {}
+    for (child, managed), values in zip(policies, resolved):
+        size = 0 if managed else document_size(values["document"])
+        for prop in ("groups", "roles", "users"):
+            for ref in _list(values.get(prop)):
+                entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
+                entry["managed" if managed else "inline"] += 1 if managed else size
+    return table
 
 
 @jsii.implements(IValidation)
@@ -381,7 +374,8 @@ class PrincipalQuotaValidation:
             "ref": self._principal.ref, "managed": getattr(self._principal, "managed_policy_arns", None),
             "inline": getattr(self._principal, "policies", None)})
         me = json.dumps(values["ref"], sort_keys=True)
-        found = _attachments(stack).get(me, {"managed": 0, "inline": 0})
+        table = stack_state(stack).attachments(lambda: _attachments(stack), reader=self)
+        found = table.get(me, {"managed": 0, "inline": 0})
         attached = len(_list(values.get("managed"))) + found["managed"]
         inline = found["inline"]
         for inline_policy in _list(values.get("inline")):

@@ -58,7 +58,7 @@ from .packing import (
     value_key,
 )
 from .statements import Statement, render_kind, row_statements, stack_env
-from ._checks import add_check
+from ._synth_checks import add_check
 from .tokens import is_token, stack_of, stack_tokens
 from .validation import check_name, check_path, check_users, parse_enum, user_path_of
 

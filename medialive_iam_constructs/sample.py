@@ -22,7 +22,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._checks import add_check
+from ._synth_checks import add_check
 from .catalog.tiers import OperatorTier, TrustedEntityOption
 from .console_users import MediaLiveConsoleUsers
 from .errors import MediaLiveIamError, describe
