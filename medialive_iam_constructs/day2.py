@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping
 
 __all__ = ["permission_atoms", "update_windows"]
 
-from .template import Symbolic, listed, policy_holders, statements
+from .template import Symbolic, listed, policy_holders, references, statements
 
 #: Intrinsics as stable strings: ``Ref`` -> ``${Id}``, ``Fn::GetAtt`` -> ``${Id.Attr}``, joins joined.
 _STABLE = Symbolic(opaque=False)
@@ -56,27 +56,8 @@ def _holders(template: Mapping[str, Any]) -> dict[str, dict[str, frozenset]]:
 def _depends(template: Mapping[str, Any]) -> dict[str, set[str]]:
     """logical id -> every logical id it (transitively) depends on in ``template``."""
     res = template.get("Resources", {})
-
-    def direct(value: Any, found: set[str]) -> None:
-        if isinstance(value, dict):
-            if "Ref" in value and value["Ref"] in res:
-                found.add(value["Ref"])
-            if "Fn::GetAtt" in value:
-                target = value["Fn::GetAtt"]
-                target = target[0] if isinstance(target, list) else str(target).split(".", 1)[0]
-                if target in res:
-                    found.add(target)
-            for v in value.values():
-                direct(v, found)
-        elif isinstance(value, list):
-            for v in value:
-                direct(v, found)
-
-    edges: dict[str, set[str]] = {}
-    for lid, r in res.items():
-        found: set[str] = set(listed(r.get("DependsOn", [])))
-        direct(r.get("Properties", {}), found)
-        edges[lid] = found
+    edges = {lid: set(listed(r.get("DependsOn", []))) | (references(r.get("Properties", {})) & res.keys())
+             for lid, r in res.items()}
     closure: dict[str, set[str]] = {}
 
     def visit(lid: str, stack: tuple[str, ...] = ()) -> set[str]:

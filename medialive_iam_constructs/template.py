@@ -53,6 +53,7 @@ __all__ = [
     "canonical",
     "listed",
     "policy_holders",
+    "references",
     "statements",
 ]
 
@@ -478,6 +479,24 @@ _CONDITION_FUNCTIONS: dict[str, Callable[[TemplateValues, Any], Any]] = {
 # --------------------------------------------------------------------------------------------------
 # Which policies each principal holds, by logical id
 # --------------------------------------------------------------------------------------------------
+
+
+def references(value: Any) -> set[str]:
+    """The names ``value`` refers to through ``Ref`` and ``Fn::GetAtt`` (logical ids, parameters, pseudo parameters),
+    at any depth (the text of an ``Fn::Sub`` is not read): for the logical ids, what a resource depends on."""
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        if isinstance(value.get("Ref"), str):
+            found.add(value["Ref"])
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            found.add(target[0] if isinstance(target, list) else str(target).split(".", 1)[0])
+        for v in value.values():
+            found |= references(v)
+    elif isinstance(value, list):
+        for v in value:
+            found |= references(v)
+    return found
 
 
 def _ref_ids(value: Any) -> list[str]:

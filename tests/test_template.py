@@ -17,6 +17,7 @@ from medialive_iam_constructs.template import (
     WorstCase,
     listed,
     policy_holders,
+    references,
     statements,
 )
 
@@ -123,3 +124,9 @@ def test_policy_holders_by_logical_id():
     assert set(held) == {"Role", "Group"}
     assert set(held["Role"]) == {"Role#inline:own", "Policy"} and set(held["Group"]) == {"Policy"}
     assert held["Group"]["Policy"] is TEMPLATE["Resources"]["Policy"]["Properties"]["PolicyDocument"]
+
+
+def test_references_are_the_names_a_value_refers_to():
+    assert references(TEMPLATE["Resources"]["Policy"]["Properties"]) == {"Group", "Role"}
+    assert references([ROLE_ARN, {"Fn::GetAtt": "Bucket.Arn"}]) == {"AWS::Partition", "AWS::AccountId", "Role", "Bucket"}
+    assert references({"Fn::Sub": "${Role}"}) == set()  # Fn::Sub's variables are not read
