@@ -128,7 +128,7 @@ class Text:
         """``value`` with every intrinsic written in this style."""
         if isinstance(value, str):
             return value
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             if len(value) == 1:
                 (name, arg), = value.items()
                 if name == "Ref" and isinstance(arg, str):
@@ -485,7 +485,7 @@ def references(value: Any) -> set[str]:
     """The names ``value`` refers to through ``Ref`` and ``Fn::GetAtt`` (logical ids, parameters, pseudo parameters),
     at any depth (the text of an ``Fn::Sub`` is not read): for the logical ids, what a resource depends on."""
     found: set[str] = set()
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         if isinstance(value.get("Ref"), str):
             found.add(value["Ref"])
         if "Fn::GetAtt" in value:
@@ -500,7 +500,7 @@ def references(value: Any) -> set[str]:
 
 
 def _ref_ids(value: Any) -> list[str]:
-    return [v["Ref"] for v in listed(value or []) if isinstance(v, Mapping) and "Ref" in v]
+    return [v["Ref"] for v in listed(value or []) if isinstance(v, dict) and "Ref" in v]
 
 
 def policy_holders(template: Mapping[str, Any]) -> dict[str, dict[str, Mapping[str, Any]]]:
