@@ -8,7 +8,7 @@ from typing import Sequence
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._checks import add_check
+from ._synth_checks import add_check
 from ._rows import record_rows
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import Statement

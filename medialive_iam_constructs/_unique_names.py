@@ -13,20 +13,20 @@ import jsii
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
-from ._checks import add_check
+from ._synth_checks import add_check
+from ._synth_context import stack_state
 from .tokens import is_token, stack_of, stack_tokens
 
-_MARK = "_medialive_iam_unique_names"
 _KINDS = ((iam.CfnRole, "role", "role_name"), (iam.CfnGroup, "group", "group_name"), (iam.CfnUser, "user", "user_name"))
 
 
 def ensure_unique_names(scope: Construct) -> None:
-    """Registers the app-wide check once for the app that holds ``scope``."""
-    root = stack_tokens(stack_of(scope)).root
-    if getattr(root, _MARK, False):  # the root's node.addr is the same for every app: mark the object itself
+    """Registers the app-wide check once for the app that holds ``scope`` (recorded in the app's synth context)."""
+    context = stack_state(stack_of(scope)).context
+    if context.unique_names:
         return
-    object.__setattr__(root, _MARK, True)
-    add_check(root, _UniqueIamNames(root))
+    context.unique_names = True
+    add_check(context.root, _UniqueIamNames(context.root))
 
 
 @jsii.implements(IValidation)

@@ -26,99 +26,38 @@ from typing import Any, Iterable, Mapping
 
 __all__ = ["permission_atoms", "update_windows"]
 
-_PRINCIPALS = {"AWS::IAM::Group": "Groups", "AWS::IAM::Role": "Roles", "AWS::IAM::User": "Users"}
+from .template import Symbolic, listed, policy_holders, references, statements
 
-
-def _render(value: Any) -> Any:
-    """Intrinsics as stable strings: ``Ref`` -> ``${Id}``, ``Fn::GetAtt`` -> ``${Id.Attr}``, joins joined."""
-    if isinstance(value, list):
-        return [_render(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        (key, arg), = value.items()
-        if key == "Ref":
-            return "${%s}" % arg
-        if key == "Fn::GetAtt":
-            return "${%s}" % ".".join(arg if isinstance(arg, list) else str(arg).split(".", 1))
-        if key == "Fn::Join":
-            parts = [_render(p) for p in arg[1]]
-            if all(isinstance(p, str) for p in parts):
-                return str(arg[0]).join(parts)
-        if key == "Fn::Sub" and isinstance(arg, str):
-            return arg
-    return {k: _render(v) for k, v in value.items()}
-
-
-def _listed(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
+#: Intrinsics as stable strings: ``Ref`` -> ``${Id}``, ``Fn::GetAtt`` -> ``${Id.Attr}``, joins joined.
+_STABLE = Symbolic(opaque=False)
 
 
 def permission_atoms(document: Mapping[str, Any]) -> frozenset[tuple[str, ...]]:
     """A policy document as atoms ``(effect, Action|NotAction, action, Resource|NotResource, resource, conditions)``;
     intrinsics rendered as stable strings (``${Id}``)."""
     out = set()
-    for st in _listed(_render(document).get("Statement", [])):
+    for st in statements([_STABLE.render(document)]):
         akey = "Action" if "Action" in st else "NotAction"
         rkey = "Resource" if "Resource" in st else "NotResource"
         cond = json.dumps(st.get("Condition", {}), sort_keys=True)
-        for action in _listed(st.get(akey, [])):
-            for resource in _listed(st.get(rkey, ["*"])):
+        for action in listed(st.get(akey, [])):
+            for resource in listed(st.get(rkey, ["*"])):
                 out.add((st.get("Effect", "Allow"), akey, str(action), rkey, json.dumps(resource, sort_keys=True), cond))
     return frozenset(out)
 
 
-def _ref_ids(value: Any) -> list[str]:
-    return [v["Ref"] for v in _listed(value or []) if isinstance(v, dict) and "Ref" in v]
-
-
 def _holders(template: Mapping[str, Any]) -> dict[str, dict[str, frozenset]]:
-    """principal logical id -> {holder logical id -> atoms}: its managed policies (attached from either side)
-    and its inline policies (the principal itself, or ``AWS::IAM::Policy`` resources naming it)."""
-    res = template.get("Resources", {})
-    out: dict[str, dict[str, frozenset]] = {lid: {} for lid, r in res.items() if r.get("Type") in _PRINCIPALS}
-    for lid, r in res.items():
-        props = r.get("Properties", {}) or {}
-        rtype = r.get("Type")
-        if rtype in _PRINCIPALS:
-            for i, p in enumerate(props.get("Policies", []) or []):
-                out[lid][f"{lid}#inline:{p.get('PolicyName', i)}"] = permission_atoms(p["PolicyDocument"])
-            for ref in _ref_ids(props.get("ManagedPolicyArns")):
-                if res.get(ref, {}).get("Type") == "AWS::IAM::ManagedPolicy":
-                    out[lid][ref] = permission_atoms(res[ref]["Properties"]["PolicyDocument"])
-        elif rtype in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
-            atoms = permission_atoms(props["PolicyDocument"])
-            for key in _PRINCIPALS.values():
-                for principal in _ref_ids(props.get(key)):
-                    if principal in out:
-                        out[principal][lid] = atoms
-    return out
+    """principal logical id -> {holder logical id -> atoms} (:func:`~medialive_iam_constructs.template.policy_holders`:
+    its managed policies, attached from either side, and its inline policies)."""
+    return {principal: {holder: permission_atoms(document) for holder, document in held.items()}
+            for principal, held in policy_holders(template).items()}
 
 
 def _depends(template: Mapping[str, Any]) -> dict[str, set[str]]:
     """logical id -> every logical id it (transitively) depends on in ``template``."""
     res = template.get("Resources", {})
-
-    def direct(value: Any, found: set[str]) -> None:
-        if isinstance(value, dict):
-            if "Ref" in value and value["Ref"] in res:
-                found.add(value["Ref"])
-            if "Fn::GetAtt" in value:
-                target = value["Fn::GetAtt"]
-                target = target[0] if isinstance(target, list) else str(target).split(".", 1)[0]
-                if target in res:
-                    found.add(target)
-            for v in value.values():
-                direct(v, found)
-        elif isinstance(value, list):
-            for v in value:
-                direct(v, found)
-
-    edges: dict[str, set[str]] = {}
-    for lid, r in res.items():
-        found: set[str] = set(_listed(r.get("DependsOn", [])))
-        direct(r.get("Properties", {}), found)
-        edges[lid] = found
+    edges = {lid: set(listed(r.get("DependsOn", []))) | (references(r.get("Properties", {})) & res.keys())
+             for lid, r in res.items()}
     closure: dict[str, set[str]] = {}
 
     def visit(lid: str, stack: tuple[str, ...] = ()) -> set[str]:

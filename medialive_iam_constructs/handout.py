@@ -6,6 +6,11 @@ of every group and role (``medialive-iam:rows`` metadata) and the roles each gro
 ships with the package and needs no evaluator; the repository's tests prove, through the IAM evaluator, that what
 it says matches what the policies do (``tests/test_handout.py``).
 
+It is also the renderer of the repository's ``docs/permissions.md``: given the decisions an IAM evaluator made for
+each group and catalog row (:func:`evaluated_groups` takes them from a ``decide`` hook, which the dev tool
+``tools.permissions_doc`` supplies), :func:`render` writes the evaluated handout instead: the matrix of rows by
+groups, each group's roles and duties, the trusted-entity roles and a diagram.
+
 Usage on your own cloud assembly::
 
     cdk synth
@@ -15,15 +20,22 @@ Usage on your own cloud assembly::
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import catalog
+from .assembly import find_stack
+from .principals import DEFAULT_ACCOUNT, PrincipalPolicies, TemplatePrincipals
+from .template import Placeholders, listed, policy_holders, statements
 from .testing import rows_of
 
-__all__ = ["GroupHandout", "group_handouts", "load_stack", "render", "main"]
+__all__ = ["EvaluatedGroup", "GroupHandout", "evaluated_groups", "group_handouts", "load_stack",
+           "pass_role_targets", "render", "render_terminal", "main"]
 
 _TYPES = {"AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
 
@@ -35,62 +47,201 @@ class GroupHandout:
         self.logical_id, self.kind, self.name, self.rows, self.passable = logical_id, kind, name, rows, passable
 
 
-def _text(value: Any, resources: Mapping[str, Any]) -> str:
-    """A template value as text: literals kept, pseudo parameters as ``<AWS::...>``, a role's ARN by its name."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping):
-        if "Ref" in value:
-            return f"<{value['Ref']}>"
-        if "Fn::Join" in value:
-            sep, parts = value["Fn::Join"]
-            return sep.join(_text(p, resources) for p in parts)
-        if "Fn::GetAtt" in value:
-            target, attribute = value["Fn::GetAtt"]
-            props = (resources.get(target) or {}).get("Properties") or {}
-            name = props.get("RoleName")
-            if attribute == "Arn" and isinstance(name, str):
-                return f"arn:<AWS::Partition>:iam::<AWS::AccountId>:role{props.get('Path', '/')}{name}"
-            return f"<{target}.{attribute}>"
-    return json.dumps(value, sort_keys=True)
+def pass_role_targets(policy_statements: Iterable[Mapping[str, Any]]) -> list[Any]:
+    """The resources of the Allow statements that name ``iam:PassRole`` (IAM compares actions case-insensitively):
+    the roles, or role patterns, the statements let a principal pass. The one PassRole extractor of the handouts."""
+    return [r for s in policy_statements if s.get("Effect") == "Allow"
+            and any(str(a).lower() == "iam:passrole" for a in listed(s.get("Action", [])))
+            for r in listed(s.get("Resource", []))]
 
 
-def _passable(template: Mapping[str, Any], logical_id: str) -> tuple[str, ...]:
-    """The role ARNs (or patterns) the principal's managed policies let it pass to MediaLive."""
-    resources = template.get("Resources") or {}
-    out: dict[str, None] = {}
-    for res in resources.values():
-        if res.get("Type") != "AWS::IAM::ManagedPolicy":
-            continue
-        props = res.get("Properties") or {}
-        attached = [r.get("Ref") for r in (props.get("Groups") or []) + (props.get("Roles") or []) if isinstance(r, dict)]
-        if logical_id not in attached:
-            continue
-        for s in props.get("PolicyDocument", {}).get("Statement", []):
-            actions = s.get("Action") if isinstance(s.get("Action"), list) else [s.get("Action")]
-            if s.get("Effect") != "Allow" or "iam:PassRole" not in actions:
-                continue
-            targets = s.get("Resource") if isinstance(s.get("Resource"), list) else [s.get("Resource")]
-            for t in targets:
-                out.setdefault(_text(t, resources), None)
-    return tuple(sorted(out))
+def _passable(policy_statements: Iterable[Mapping[str, Any]], text: Callable[[Any], str] = str) -> tuple[str, ...]:
+    return tuple(sorted({text(r) for r in pass_role_targets(policy_statements)}))
 
 
 def group_handouts(template: Mapping[str, Any]) -> list[GroupHandout]:
     """Every group and role the constructs made, with its rows and what it may pass, in name order."""
     resources = template.get("Resources") or {}
+    text = Placeholders(fallback=lambda v: json.dumps(v, sort_keys=True), roles=resources).render
+    held = policy_holders(template)
     out = []
     for logical_id, rows in rows_of(dict(template)).items():
         res = resources[logical_id]
         kind = _TYPES.get(res.get("Type"), "principal")
         props = res.get("Properties") or {}
         name = props.get("GroupName") or props.get("RoleName") or logical_id
-        out.append(GroupHandout(logical_id, kind, _text(name, resources), rows, _passable(template, logical_id)))
+        passable = _passable(statements(held.get(logical_id, {}).values()), text)
+        out.append(GroupHandout(logical_id, kind, text(name), rows, passable))
     return sorted(out, key=lambda h: (h.kind, h.name))
 
 
-def render(template: Mapping[str, Any], *, title: str, environment: str | None = None) -> str:
-    """The handout as Markdown: one table per principal, one line per catalog row with its title and source."""
+# --------------------------------------------------------------------------------------------------
+# With decisions: the evaluated handout (docs/permissions.md)
+# --------------------------------------------------------------------------------------------------
+
+#: A decision per catalog row id: ``yes``, ``no``, ``partly``; for a guard rail ``enforced`` or ``not enforced``.
+Decisions = Mapping[str, str]
+MARK = {"yes": "✅ yes", "no": "❌ no", "partly": "◐ partly", "enforced": "🛡 enforced", "not enforced": "⚠ NOT enforced"}
+
+#: Duties the guide asks the administrator to hand out (Step 6), each with the rows that carry it.
+DUTIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("starts and stops channels", ("S10",)),
+    ("creates and changes channels and inputs", ("S1",)),
+    ("creates password parameters (Parameter Store)", ("S41",)),
+    ("sets up email notifications (EventBridge rules, SNS topics)", ("S26", "S40")),
+    ("sets channel-log retention", ("S28",)),
+    ("buys reservations", ("S14",)),
+    ("runs the workflow wizard", ("S15", "S16", "S20", "S22", "S23")),
+    ("creates the simple option's MediaLiveAccessRole", ("S29",)),
+    ("creates operator users and adds them to groups", ("A1", "A4")),
+    ("creates per-workflow trusted roles", ("A5",)),
+)
+
+
+@dataclass(frozen=True)
+class EvaluatedGroup:
+    """One group of the evaluated handout: its policies as the template resolves them (in the evaluator's test
+    account), the role ARNs it may pass, and the decision made for each catalog row."""
+
+    logical_id: str
+    name: str
+    policies: tuple[str, ...]
+    statements: tuple[Mapping[str, Any], ...]
+    role_arns: tuple[str, ...]
+    decisions: Decisions
+
+
+def evaluated_groups(template: Mapping[str, Any],
+                     decide: Callable[[PrincipalPolicies, Sequence[Mapping[str, Any]]], Decisions]
+                     ) -> list[EvaluatedGroup]:
+    """Every group of the template (by logical id), with ``decide(policies, statements)``: the decision per catalog
+    row an evaluator made for the group (``tools.permissions_doc`` asks the IAM evaluator)."""
+    principals = TemplatePrincipals(template)
+    out = []
+    for lid, res in sorted((template.get("Resources") or {}).items()):
+        if res.get("Type") != "AWS::IAM::Group":
+            continue
+        pol = principals.policies_for(lid)
+        held = tuple(statements(p.document for p in pol.identity_policies))
+        out.append(EvaluatedGroup(lid, pol.name, tuple(p.name for p in pol.identity_policies), held, _passable(held),
+                                  decide(pol, held)))
+    return out
+
+
+def _trusted_roles(template: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """(logical id, ARN, services it may use) for each role MediaLive may assume."""
+    principals = TemplatePrincipals(template)
+    out = []
+    for lid, res in sorted(template.get("Resources", {}).items()):
+        if res.get("Type") != "AWS::IAM::Role":
+            continue
+        trust = res.get("Properties", {}).get("AssumeRolePolicyDocument", {})
+        services = {str(principals.resolve(s)) for st in statements([trust])
+                    for s in listed((st.get("Principal") or {}).get("Service", []))}
+        if "medialive.amazonaws.com" not in services:
+            continue
+        pol = principals.policies_for(lid)
+        used = sorted({a.split(":")[0] for s in statements(p.document for p in pol.identity_policies)
+                       for a in listed(s.get("Action", []))})
+        out.append((lid, principals.arn_of(lid), used))
+    return out
+
+
+def _node_id(text: str) -> str:
+    return re.sub(r"\W", "_", text)
+
+
+def _evaluated_rows(views: Sequence[EvaluatedGroup]) -> list[Any]:
+    return [r for r in catalog.ALL_ROWS if any(r.id in v.decisions for v in views)]
+
+
+def _render_evaluated(template: Mapping[str, Any], views: Sequence[EvaluatedGroup], *, title: str,
+                      display_account: str | None) -> str:
+    """docs/permissions.md: the matrix, each group's roles and duties, and a mermaid diagram."""
+    def show(arn: str) -> str:
+        return arn.replace(DEFAULT_ACCOUNT, display_account) if display_account else arn
+
+    rows = _evaluated_rows(views)
+    names = [v.name for v in views]
+    lines = [
+        f"# Who can do what: {title}",
+        "",
+        "Generated by `bash scripts/main.sh` from the synthesized sample app (`cdk.out`), not from the construct",
+        "inputs: every action of every catalog row was evaluated for each group by the IAM evaluator",
+        "(iam-simulate). A test fails when this file is out of date. ✅ every action allowed, ❌ none,",
+        "◐ some; for guard-rail rows (A8, explicit denies) 🛡 the guarded actions are not allowed.",
+        "Row ids: `docs/catalog.md`.",
+        "",
+        "## Activities by group",
+        "",
+        "| Row | Activity | " + " | ".join(f"`{n}`" for n in names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
+    for r in rows:
+        lines.append(f"| {r.id} | {r.title} | " + " | ".join(MARK[v.decisions.get(r.id, 'no')] for v in views) + " |")
+    lines += ["", "## Per group (hand this to its members)", ""]
+    for v in views:
+        duties = [d for d, ids in DUTIES if all(v.decisions.get(i) == "yes" for i in ids if i in v.decisions)
+                  and any(i in v.decisions for i in ids)]
+        cannot = [f"{r.id} {r.title}" for r in rows if v.decisions.get(r.id) == "no" and r.table == "user"]
+        lines += [f"### `{v.name}`", "", f"Policies: {', '.join(f'`{p}`' for p in v.policies)}", ""]
+        if v.role_arns:
+            lines += ["Trusted-entity roles you may choose (type the ARN in the channel's IAM role section):", ""]
+            lines += [f"- `{show(a)}`" for a in v.role_arns] + [""]
+        else:
+            lines += ["Trusted-entity roles: none (this group creates no channels).", ""]
+        lines += ["Duties: " + ("; ".join(duties) if duties else "none beyond watching channels") + ".", ""]
+        if cannot:
+            lines += [f"Cannot ({len(cannot)} activities): " + "; ".join(cannot) + ".", ""]
+    roles = _trusted_roles(template)
+    lines += ["## Trusted-entity roles", "", "| Role | ARN | Services it may use |", "|---|---|---|"]
+    lines += [f"| `{lid}` | `{show(arn)}` | {', '.join(svc)} |" for lid, arn, svc in roles]
+    lines += ["", "## Diagram", "", "```mermaid", "flowchart LR"]
+    role_ids = {arn: lid for lid, arn, _ in roles}
+    for v in views:
+        lines.append(f"  {v.logical_id}[\"group {v.name}\"]")
+        for p in v.policies:
+            pid = _node_id(p)
+            lines.append(f"  {v.logical_id} --> {pid}([\"{p}\"])")
+        for arn in v.role_arns:
+            target = next((lid for a, lid in role_ids.items() if fnmatch.fnmatch(a, arn)), None)
+            if target:
+                lines.append(f"  {v.logical_id} -. PassRole .-> {target}")
+    for lid, arn, services in roles:
+        lines.append(f"  {lid}{{{{\"role {arn.split(':role', 1)[1]}\"}}}}")
+        for s in services:
+            lines.append(f"  {lid} --> svc_{_node_id(s)}[{s}]")
+    lines += ["```", ""]
+    return "\n".join(lines)
+
+
+def render_terminal(views: Sequence[EvaluatedGroup]) -> str:
+    """The evaluated handout as a compact matrix for the terminal: one line per row, one column per group."""
+    rows = _evaluated_rows(views)
+    short = {"yes": "Y", "no": ".", "partly": "~", "enforced": "D", "not enforced": "!"}
+    codes = [chr(ord("a") + i) for i in range(len(views))]
+    lines = [f"  {c} = {v.name}" for c, v in zip(codes, views)]
+    lines += ["", f"{'row':<14} " + " ".join(codes), "-" * (15 + 2 * len(views))]
+    for r in rows:
+        lines.append(f"{r.id:<14} " + " ".join(short[v.decisions.get(r.id, 'no')] for v in views) + f"  {r.title[:70]}")
+    lines.append("Y allowed, . denied, ~ partly, D guard rail holds (not allowed), ! guard rail broken;")
+    lines.append("evaluated by iam-simulate on the synthesized template")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# The handout
+# --------------------------------------------------------------------------------------------------
+
+
+def render(template: Mapping[str, Any], *, title: str, environment: str | None = None,
+           evaluated: Sequence[EvaluatedGroup] | None = None, display_account: str | None = None) -> str:
+    """The handout as Markdown: one table per principal, one line per catalog row with its title and source.
+
+    ``evaluated`` (:func:`evaluated_groups`, decisions from an evaluator): the evaluated handout instead, one column
+    per group, the evaluator's test account shown as ``display_account`` in ARNs."""
+    if evaluated is not None:
+        return _render_evaluated(template, evaluated, title=title, display_account=display_account)
     lines = [f"# Who can do what: {title}", ""]
     if environment:
         lines += [f"Environment: `{environment}`.", ""]
@@ -114,23 +265,10 @@ def render(template: Mapping[str, Any], *, title: str, environment: str | None =
 
 
 def load_stack(out: Path, stack: str) -> tuple[dict, str | None]:
-    """The template of ``stack`` (name or display name, stages included) in a cloud assembly, and its environment."""
-    def walk(directory: Path):
-        manifest = json.loads((directory / "manifest.json").read_text())
-        for name, art in manifest.get("artifacts", {}).items():
-            if art.get("type") == "aws:cloudformation:stack" and stack in (name, art.get("displayName")):
-                env = art.get("environment", "")
-                return json.loads((directory / art["properties"]["templateFile"]).read_text()), env or None
-            if art.get("type") == "cdk:cloud-assembly":
-                found = walk(directory / art["properties"]["directoryName"])
-                if found:
-                    return found
-        return None
-
-    found = walk(out)
-    if not found:
-        raise SystemExit(f"medialive_iam_constructs.handout: no stack {stack!r} in {out}")
-    return found
+    """The template of ``stack`` (name or display name, stages and nested stacks included) in a cloud assembly, and
+    its environment."""
+    found = find_stack(out, stack, error=lambda message: SystemExit(f"medialive_iam_constructs.handout: {message}"))
+    return dict(found.template), found.environment or None
 
 
 def main(argv: list[str] | None = None) -> int:

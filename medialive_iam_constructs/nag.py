@@ -18,6 +18,7 @@ from constructs import IConstruct
 
 from . import catalog
 from .statements import Statement
+from .template import Placeholders
 from .tokens import StackTokens, stack_of, stack_tokens
 
 CITATION = re.compile(r"\b(?:[STFAWNM]\d+[a-z]?(?:\.\w+)?|E\d+)\b")
@@ -36,21 +37,13 @@ def acknowledge(construct: IConstruct, finding_id: str, reason: str) -> None:
     Validations.of(construct).acknowledge(_checked(finding_id, reason))
 
 
+#: Template values as cdk-nag prints them in finding ids.
+_NAG_TEXT = Placeholders(fallback=str)
+
+
 def nag_text(value: Any) -> str:
     """A resolved template value as cdk-nag prints it in finding ids (``{"Ref": "X"}`` -> ``<X>``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and len(value) == 1:
-        (key, arg), = value.items()
-        if key == "Ref":
-            return f"<{arg}>"
-        if key == "Fn::GetAtt":
-            return f"<{arg[0]}.{arg[1]}>" if isinstance(arg, list) else f"<{arg}>"
-        if key == "Fn::Join":
-            return arg[0].join(nag_text(p) for p in arg[1])
-        if key == "Fn::ImportValue":
-            return f"<{nag_text(arg)}>"
-    return str(value)
+    return _NAG_TEXT.render(value)
 
 
 def _why_star(stmt: Statement) -> str:

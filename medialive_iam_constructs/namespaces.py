@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from constructs import Construct
@@ -44,6 +44,7 @@ from .catalog.resources import (
 )
 from .errors import MediaLiveIamError, describe
 from .statements import Statement, render_kind, row_statements, stack_env
+from .template import Pseudo
 from .tokens import is_token, stack_of, stack_tokens
 from . import validation as v
 
@@ -221,22 +222,9 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
 
 # --- coverage: does a boundary let a role's grants through? -------------------------------------------------
 
-#: Pseudo parameters as ``_flatten`` spells them: without ':' so that an ARN's fields can still be split.
-_PSEUDO = {"AWS::Partition": "${Partition}", "AWS::Region": "${Region}", "AWS::AccountId": "${AccountId}"}
-
-
-def _flatten(value: Any) -> str | None:
-    """A resolved ARN as text with pseudo parameters kept as ``${Partition}``, ``${Region}``, ``${AccountId}``; None
-    when it holds another intrinsic."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping) and list(value) == ["Ref"] and value["Ref"] in _PSEUDO:
-        return _PSEUDO[value["Ref"]]
-    if isinstance(value, Mapping) and list(value) == ["Fn::Join"]:
-        sep, parts = value["Fn::Join"]
-        texts = [_flatten(p) for p in parts]
-        return None if any(t is None for t in texts) else sep.join(texts)  # type: ignore[arg-type]
-    return None
+#: A resolved ARN as text with pseudo parameters kept as ``${Partition}``, ``${Region}``, ``${AccountId}`` (without
+#: ':' so that an ARN's fields can still be split); None when it holds another intrinsic.
+_FLAT = Pseudo()
 
 
 def _action_matches(pattern: str, action: str) -> bool:
@@ -252,7 +240,7 @@ def _resource_covered(pattern: str, resource: str) -> bool:
 
 
 def _known_env(scope: Construct) -> dict[str, str]:
-    """The stack's pseudo parameters (as ``_flatten`` spells them) that the app knows as literals: account and region
+    """The stack's pseudo parameters (as :data:`_FLAT` spells them) that the app knows as literals: account and region
     from ``env``, the partition from ``enablePartitionLiterals`` or, without that flag (a test's ``cdk.App()`` does
     not read ``cdk.json``), from the region (``validation.partition_of_region``)."""
     env = stack_tokens(stack_of(scope)).env
@@ -291,7 +279,7 @@ def _substitute(text: str, known: Mapping[str, str]) -> str:
 
 def _display(text: str) -> str:
     """``text`` with the pseudo parameters left in it spelled as CloudFormation does (``${AWS::Partition}``)."""
-    for name, pseudo in _PSEUDO.items():
+    for name, pseudo in Pseudo.NAMES.items():
         text = text.replace(pseudo, "${" + name + "}")
     return text
 
@@ -309,7 +297,7 @@ def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Itera
     known = _known_env(scope)
 
     def text(value: Any) -> str | None:
-        flat = _flatten(tokens.resolve(value))
+        flat = _FLAT.render(tokens.resolve(value))
         return None if flat is None else _substitute(flat, known)
 
     allows = []

@@ -27,10 +27,11 @@ from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
-from ._checks import current_run
+from ._synth_context import stack_state
 from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
+from .template import PSEUDO_LENGTHS, UNRESOLVED_TOKEN_CHARS, Symbolic, WorstCase, canonical  # noqa: F401 - the sizes' constants
 from .tokens import stack_of, stack_tokens
 from .validation import check_name
 
@@ -40,41 +41,11 @@ MAX_MANAGED_POLICIES = {"group": 10, "role": 10, "user": 10}
 MAX_MANAGED_POLICIES_ADJUSTED = {"group": 10, "role": 25, "user": 20}
 INLINE_BUDGET = {"user": 2048, "group": 5120, "role": 10240}
 
-PSEUDO_LENGTHS = {
-    "AWS::Partition": 10,
-    "AWS::Region": 14,
-    "AWS::AccountId": 12,
-    "AWS::URLSuffix": 16,
-    "AWS::StackName": 128,
-    "AWS::StackId": 128,
-    "AWS::NoValue": 0,
-}
-UNRESOLVED_TOKEN_CHARS = 128
+_WORST_CASE = WorstCase()
+_SORT_TEXT = Symbolic(opaque=True)
 
 
 # --- measuring -----------------------------------------------------------------------------------
-
-def _estimate(value: Any) -> Any:
-    """Replace CloudFormation intrinsics by strings of their (worst-case) length."""
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Ref":
-                return "x" * PSEUDO_LENGTHS.get(arg, UNRESOLVED_TOKEN_CHARS)
-            if key == "Fn::Join":
-                sep, parts = arg
-                return sep.join(_as_str(_estimate(p)) for p in parts)
-            if key.startswith("Fn::"):
-                return "x" * UNRESOLVED_TOKEN_CHARS
-        return {k: _estimate(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_estimate(v) for v in value]
-    return value
-
-
-def _as_str(value: Any) -> str:
-    return value if isinstance(value, str) else "x" * UNRESOLVED_TOKEN_CHARS
-
 
 #: Every white-space code point (the largest is U+3000), for str.translate.
 _WHITE_SPACE = {c: None for c in range(0x3001) if chr(c).isspace()}
@@ -82,7 +53,7 @@ _WHITE_SPACE = {c: None for c in range(0x3001) if chr(c).isspace()}
 
 def document_size(document: dict) -> int:
     """Characters IAM counts for a policy document (a resolved template value): white space excluded."""
-    text = json.dumps(_estimate(document), separators=(",", ":"))
+    text = json.dumps(_WORST_CASE.render(document), separators=(",", ":"))
     return len(text.translate(_WHITE_SPACE))
 
 
@@ -96,45 +67,23 @@ def _doc(statements: Sequence[dict]) -> dict:
 ValueKey = Callable[[Any], tuple[str, str]]
 
 
-def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
 def sort_text(value: Any) -> Any:
     """A resolved template value with its intrinsics written as ``Fn::Sub`` writes them (``arn:${AWS::Partition}:
     s3:::b``, ``${Workflow1Role.Arn}``): the text a reader sees, stable (logical ids and pseudo parameters, no
     token numbers). A token string (``${Token[...]}``) sorted among literals the same way, so the order of
     literal ARNs and ARNs that hold only pseudo parameters is what it always was."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return [sort_text(v) for v in value]
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (fn, arg), = value.items()
-            if fn == "Ref" and isinstance(arg, str):
-                return "${" + arg + "}"
-            if fn == "Fn::GetAtt" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
-                return "${" + ".".join(arg) + "}"
-            if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
-                parts = [sort_text(p) for p in arg[1]] if isinstance(arg[1], list) else None
-                if parts is not None and all(isinstance(p, str) for p in parts):
-                    return arg[0].join(parts)
-            if fn.startswith("Fn::"):
-                return "${" + _canon(value) + "}"
-        return {k: sort_text(v) for k, v in value.items()}
-    return value
+    return _SORT_TEXT.render(value)
 
 
 def _key_of(resolved: Any) -> tuple[str, str]:
     text = sort_text(resolved)
-    return (text if isinstance(text, str) else _canon(text), _canon(resolved))
+    return (text if isinstance(text, str) else canonical(text), canonical(resolved))
 
 
 def literal_key(value: Any) -> tuple[str, str]:
     """The key of a value without tokens; a token string has no stable key of its own (its number depends on
     how many tokens the process made before), so one raises."""
-    if "${Token[" in _canon(value):
+    if "${Token[" in canonical(value):
         raise ValueError(f"{value!r} holds a CDK token: order it by its resolved value (pass key=value_key(scope))")
     return _key_of(value)
 
@@ -146,7 +95,7 @@ def value_key(scope: IConstruct) -> ValueKey:
     cache: dict[str, tuple[str, str]] = {}
 
     def key(value: Any) -> tuple[str, str]:
-        text = value if isinstance(value, str) else _canon(value)
+        text = value if isinstance(value, str) else canonical(value)
         if text not in cache:
             cache[text] = _key_of(tokens.resolve(value))
         return cache[text]
@@ -382,37 +331,30 @@ def _list(resolved: Any) -> list:
     return resolved if isinstance(resolved, list) else []
 
 
-_ATTACHMENTS: dict[tuple[int, int], tuple[Stack, dict[str, dict[str, int]]]] = {}
-
-
 def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
     """For every principal a policy of the stack names: managed policies attached and inline characters.
 
-    One pass over the stack per synth (validations run on the finished tree; the last stack's table is kept,
-    with the stack itself so that its id is not reused), so that hundreds of principals with a validation
-    each do not walk the tree hundreds of times; the policies' attachments (lazy lists) and inline documents
-    are resolved in one ``stack.resolve``, not one round trip each.
+    One pass over the stack per synth (validations run on the finished tree; the table is kept with the stack's
+    state in its app, :meth:`~medialive_iam_constructs._synth_context.StackState.attachments`), so that hundreds of
+    principals with a validation each do not walk the tree hundreds of times; the policies' attachments (lazy
+    lists) and inline documents are resolved in one ``stack.resolve``, not one round trip each.
     """
-    key = (id(stack), current_run())  # a new synth walks the tree again
-    if key not in _ATTACHMENTS:
-        policies = [(child, isinstance(child, iam.CfnManagedPolicy)) for child in stack.node.find_all()
-                    if isinstance(child, (iam.CfnManagedPolicy, iam.CfnPolicy))]
-        # resolve drops undefined values: each policy is a map with its index, read by key
-        resolved = stack.resolve([{"i": i, "document": None if managed else child.policy_document,
-                                   "groups": child.groups, "roles": child.roles, "users": child.users}
-                                  for i, (child, managed) in enumerate(policies)]) if policies else []
-        if [r["i"] for r in resolved] != list(range(len(policies))):
-            raise AssertionError("stack.resolve changed the list of policies")  # cannot happen: maps stay
-        table: dict[str, dict[str, int]] = {}
-        for (child, managed), values in zip(policies, resolved):
-            size = 0 if managed else document_size(values["document"])
-            for prop in ("groups", "roles", "users"):
-                for ref in _list(values.get(prop)):
-                    entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
-                    entry["managed" if managed else "inline"] += 1 if managed else size
-        _ATTACHMENTS.clear()  # one stack at a time is enough; keeps memory flat across many apps
-        _ATTACHMENTS[key] = (stack, table)
-    return _ATTACHMENTS[key][1]
+    policies = [(child, isinstance(child, iam.CfnManagedPolicy)) for child in stack.node.find_all()
+                if isinstance(child, (iam.CfnManagedPolicy, iam.CfnPolicy))]
+    # resolve drops undefined values: each policy is a map with its index, read by key
+    resolved = stack.resolve([{"i": i, "document": None if managed else child.policy_document,
+                               "groups": child.groups, "roles": child.roles, "users": child.users}
+                              for i, (child, managed) in enumerate(policies)]) if policies else []
+    if [r["i"] for r in resolved] != list(range(len(policies))):
+        raise AssertionError("stack.resolve changed the list of policies")  # cannot happen: maps stay
+    table: dict[str, dict[str, int]] = {}
+    for (child, managed), values in zip(policies, resolved):
+        size = 0 if managed else document_size(values["document"])
+        for prop in ("groups", "roles", "users"):
+            for ref in _list(values.get(prop)):
+                entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
+                entry["managed" if managed else "inline"] += 1 if managed else size
+    return table
 
 
 @jsii.implements(IValidation)
@@ -432,7 +374,8 @@ class PrincipalQuotaValidation:
             "ref": self._principal.ref, "managed": getattr(self._principal, "managed_policy_arns", None),
             "inline": getattr(self._principal, "policies", None)})
         me = json.dumps(values["ref"], sort_keys=True)
-        found = _attachments(stack).get(me, {"managed": 0, "inline": 0})
+        table = stack_state(stack).attachments(lambda: _attachments(stack), reader=self)
+        found = table.get(me, {"managed": 0, "inline": 0})
         attached = len(_list(values.get("managed"))) + found["managed"]
         inline = found["inline"]
         for inline_policy in _list(values.get("inline")):

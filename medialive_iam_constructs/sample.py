@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._checks import add_check
+from ._synth_checks import add_check
 from .catalog.tiers import OperatorTier, TrustedEntityOption
 from .console_users import MediaLiveConsoleUsers
 from .errors import MediaLiveIamError, describe

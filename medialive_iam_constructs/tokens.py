@@ -5,39 +5,32 @@ statement through jsii (``stack.resolve``) costs a round trip to the node runtim
 the synth of hundreds of workflows. Statements only ever hold literal text and a few distinct tokens (the
 stack's partition, region, account; a role ARN), so each distinct token is resolved once per stack and a
 string that mixes text and tokens becomes ``Fn::Join ["", [...]]`` exactly as CDK renders it.
+
+The resolver of a stack is kept with the stack's state in its app (:mod:`medialive_iam_constructs._synth_context`),
+not in this module.
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 from typing import Any
 
 from aws_cdk import Stack
-from constructs import IConstruct
+
+from ._synth_context import stack_of, stack_state
+
+__all__ = ["StackTokens", "is_token", "stack_of", "stack_tokens"]
 
 _TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
-_CACHES: "weakref.WeakKeyDictionary[Stack, StackTokens]" = weakref.WeakKeyDictionary()
-_STACKS: "weakref.WeakKeyDictionary[IConstruct, Stack]" = weakref.WeakKeyDictionary()
 
 
 class StackTokens:
     """Resolves token strings of one stack (cached)."""
 
     def __init__(self, stack: Stack) -> None:
-        self._stack = weakref.proxy(stack)  # the cache is keyed by the stack: no strong reference back
+        self._stack = stack
         self._cache: dict[str, Any] = {}
         self._env: dict[str, str] | None = None
-        self._root: "weakref.ref[IConstruct] | None" = None
-
-    @property
-    def root(self) -> IConstruct:
-        """The root of the stack's construct tree (the app), read once."""
-        root = self._root() if self._root is not None else None
-        if root is None:
-            root = self._stack.node.root
-            self._root = weakref.ref(root)  # no strong reference from the cache to the tree
-        return root
 
     @property
     def env(self) -> dict[str, str]:
@@ -90,18 +83,9 @@ def is_token(value: object) -> bool:
     return isinstance(value, str) and "${Token[" in value
 
 
-def stack_of(scope: IConstruct) -> Stack:
-    """``Stack.of(scope)``, cached for as long as ``scope`` lives (a construct never moves to another stack):
-    the constructs ask it of the same scopes many times, each a jsii round trip."""
-    stack = _STACKS.get(scope)
-    if stack is None:
-        stack = _STACKS[scope] = Stack.of(scope)
-    return stack
-
-
 def stack_tokens(stack: Stack) -> StackTokens:
-    """The (cached) resolver of ``stack``."""
-    tokens = _CACHES.get(stack)
-    if tokens is None:
-        tokens = _CACHES[stack] = StackTokens(stack)
-    return tokens
+    """The resolver of ``stack`` (one per stack of an app, kept with the stack's state)."""
+    state = stack_state(stack)
+    if state.tokens is None:
+        state.tokens = StackTokens(stack)
+    return state.tokens

@@ -59,7 +59,7 @@ from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import ConditionHook, Statement, render_kind, row_statements
-from ._checks import add_check
+from ._synth_checks import add_check
 from .tokens import is_token, stack_of
 from . import validation as v
 

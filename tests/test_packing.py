@@ -150,7 +150,7 @@ def test_synth_time_validation_checks_inline_budget():
 
 
 def test_every_construct_of_a_stack_is_checked_in_its_one_validation():
-    """The library's synth-time checks of a stack run together (one validation per stack, _checks.py): each
+    """The library's synth-time checks of a stack run together (one validation per stack, _synth_checks.py): each
     construct over a quota is still reported, by name, with the others; a user's inline policy (the batched
     resolve of documents and attachments) counts against its group, and a role's budget is its own."""
     from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier

@@ -11,6 +11,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 
 from medialive_iam_constructs import MediaLiveOperatorGroup, MediaLiveTrustedRole, OperatorTier
+from medialive_iam_constructs._synth_context import context_of
 from medialive_iam_constructs._unique_names import _UniqueIamNames
 from tests.helpers import ACCOUNT, REGION, new_stack
 
@@ -134,5 +135,5 @@ def test_the_check_is_registered_once_per_app():
         MediaLiveTrustedRole(stack, f"R{i}")
     MediaLiveTrustedRole(other, "R")
     for root in (app, other_app):
-        checks = getattr(root.node.root, "_medialive_iam_checks").checks
+        checks = context_of(root).host_checks[""].checks  # the app root's checks, in the app's synth context
         assert [type(c) for c in checks].count(_UniqueIamNames) == 1

@@ -20,7 +20,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -28,12 +27,14 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import z3
 
 from .. import catalog
-from .._rows import ROWS_METADATA_KEY
+from .._rows import ROWS_METADATA_KEY, sid_rows
+from ..assembly import UNKNOWN_ENV, partition_of, stacks
 from ..principals import (
-    DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION, DEFAULT_STACK_NAME, NamedPolicy, PrincipalPolicies,
-    TemplatePrincipals, TemplateResolutionError,
+    DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_STACK_NAME, NamedPolicy, PrincipalPolicies, TemplatePrincipals,
+    TemplateResolutionError,
 )
-from .symbolic import Answer, Prover, Request, action_matches, glob, glob_regex, shipped_actions, spelled
+from ..template import listed, statements
+from .symbolic import Answer, Prover, Request, action_matches, glob_regex, shipped_actions, spelled
 
 __all__ = [
     "NewAccess",
@@ -49,9 +50,6 @@ TemplateLike = Any
 #: Documents of policies (a principal's identity policies, or its permissions boundary).
 Documents = Sequence[Mapping[str, Any]]
 
-_UNKNOWN_ENV = ("", "unknown-account", "unknown-region")
-_PARTITION_PREFIXES = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
-                       ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"))
 _FIX_TEMPLATE = ("pass managed_policies={'PolicyName': document} for an AWS managed policy the package does not "
                  "ship, or overrides={'LogicalId': value, 'LogicalId.Attribute': value} for a Ref or Fn::GetAtt it "
                  "cannot resolve")
@@ -72,6 +70,8 @@ class _Source:
     stack_name: str | None = None
     account: str | None = None
     region: str | None = None
+    #: a nested stack of the assembly (part of its parent's deploy)
+    nested: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _concrete(value: str | None) -> str | None:
     """A stack's account or region, None when it is a token or unknown."""
     from aws_cdk import Token
 
-    if value is None or Token.is_unresolved(value) or value in _UNKNOWN_ENV:
+    if value is None or Token.is_unresolved(value) or value in UNKNOWN_ENV:
         return None
     return value
 
@@ -99,22 +99,9 @@ def _stack_source(stack: Any) -> _Source:
 
 
 def _assembly_sources(directory: Path) -> list[_Source]:
-    """Every stack of a cloud assembly (``cdk.out``), the stages' nested assemblies included."""
-    manifest_path = directory / "manifest.json"
-    if not manifest_path.is_file():
-        raise ValueError(f"{directory} is not a cloud assembly: no manifest.json (run `cdk synth` first)")
-    out: list[_Source] = []
-    for artifact_id, art in (json.loads(manifest_path.read_text()).get("artifacts") or {}).items():
-        props = art.get("properties") or {}
-        if art.get("type") == "aws:cloudformation:stack":
-            env = re.fullmatch(r"aws://([^/]*)/(.*)", str(art.get("environment", "")))
-            account, region = (env.group(1), env.group(2)) if env else ("", "")
-            template = json.loads((directory / props["templateFile"]).read_text())
-            out.append(_Source(art.get("displayName", artifact_id), template, artifact_id,
-                               props.get("stackName", artifact_id), _concrete(account), _concrete(region)))
-        elif art.get("type") == "cdk:cloud-assembly" and props.get("directoryName"):
-            out += _assembly_sources(directory / props["directoryName"])
-    return out
+    """Every stack of a cloud assembly (``cdk.out``), the stages' nested assemblies and the nested stacks included."""
+    return [_Source(s.display_name, s.template, s.artifact_id, s.stack_name, s.account, s.region, s.parent is not None)
+            for s in stacks(directory)]
 
 
 def _sources(value: TemplateLike) -> list[_Source]:
@@ -131,16 +118,6 @@ def _sources(value: TemplateLike) -> list[_Source]:
     return [_Source(label, template_of(value))]
 
 
-def _partition_of(region: str) -> str:
-    from ..validation import partition_of_region
-
-    try:
-        known = partition_of_region(region)
-    except Exception:  # noqa: BLE001 - an unknown region: fall back to its prefix
-        known = None
-    return known or next((p for prefix, p in _PARTITION_PREFIXES if region.startswith(prefix)), DEFAULT_PARTITION)
-
-
 def _environment(*sources: _Source | None, account: str | None, region: str | None,
                  partition: str | None) -> _Env:
     """The environment the policies resolve in: the arguments, else the first source's that has one, else the
@@ -149,7 +126,7 @@ def _environment(*sources: _Source | None, account: str | None, region: str | No
     account = account or next((s.account for s in known if s.account), None) or DEFAULT_ACCOUNT
     region = region or next((s.region for s in known if s.region), None) or DEFAULT_REGION
     stack_name = next((s.stack_name for s in known if s.stack_name), None) or DEFAULT_STACK_NAME
-    return _Env(account, region, partition or _partition_of(region), stack_name)
+    return _Env(account, region, partition or partition_of(region), stack_name)
 
 
 def _reader(source: _Source, env: _Env, *, managed_policies: Mapping[str, Mapping[str, Any]] | None,
@@ -366,7 +343,7 @@ def _candidates(prover: Prover, identity: Documents) -> list[int]:
     known = getattr(prover, "candidates", None)
     if known is not None:
         return list(known)
-    allows = [st for st in _statements(identity) if st.get("Effect", "Allow") == "Allow"]
+    allows = [st for st in statements(identity) if st.get("Effect", "Allow") == "Allow"]
     return [i for i, cls in enumerate(prover.request.classes) if any(_in_statement(st, cls[0]) for st in allows)]
 
 
@@ -404,12 +381,12 @@ def _groups(coarse: Prover, fine: Prover, question: _Question) -> list[tuple[int
     """The coarse classes to search, one per set of statements that name their actions (the formulas of two coarse
     classes named by the same statements are the same formula: a proof for one is a proof for the other), each with
     the precise classes it stands for (the same actions split by SAR's resources), in the classes' order."""
-    statements = _statements(question.identity + (question.boundary or [])
-                             + [d for docs in (question.old or ()) for d in (docs or [])])
+    sts = statements(question.identity + (question.boundary or [])
+                     + [d for docs in (question.old or ()) for d in (docs or [])])
     coarse_of: dict[str, int] = {}
     first: dict[tuple[bool, ...], int] = {}
     for c in _asked(coarse, question):
-        named = tuple(_in_statement(st, coarse.request.classes[c][0]) for st in statements)
+        named = tuple(_in_statement(st, coarse.request.classes[c][0]) for st in sts)
         for action in coarse.request.classes[c]:
             coarse_of[action] = first.setdefault(named, c)
     members: dict[int, list[int]] = {c: [] for c in first.values()}
@@ -482,7 +459,7 @@ def _check(template: TemplateLike, principal: Any, actions: str | Iterable[str],
 
 
 def _single_source(template: TemplateLike) -> _Source:
-    sources = _sources(template)
+    sources = [s for s in _sources(template) if not s.nested]
     if len(sources) != 1:
         raise ValueError(f"{template} holds {len(sources)} stacks ({', '.join(s.label for s in sources)}): pass "
                          "one stack's template file instead")
@@ -581,25 +558,17 @@ class NewAccess:
     new_principal: bool = False
 
 
-def _statements(documents: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [st for d in documents for st in _listed_any(d.get("Statement", []))]
-
-
-def _listed_any(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def _atoms(documents: Iterable[Mapping[str, Any]], effect: str) -> frozenset[str]:
     """A policy set's statements of one effect as atoms whose union is the same grant: one per action and resource
     of a plain statement (actions lower-cased), a whole statement with NotAction or NotResource; Sids dropped."""
     out = set()
-    for st in _statements(documents):
+    for st in statements(documents):
         if st.get("Effect", "Allow") != effect:
             continue
         cond = json.dumps(st.get("Condition", {}), sort_keys=True)
         if "Action" in st and "Resource" in st:
             out |= {json.dumps([str(a).lower(), r, cond], sort_keys=True)
-                    for a in _listed_any(st["Action"]) for r in _listed_any(st["Resource"])}
+                    for a in listed(st["Action"]) for r in listed(st["Resource"])}
         else:
             out.add(json.dumps({k: v for k, v in st.items() if k != "Sid"}, sort_keys=True))
     return frozenset(out)
@@ -624,7 +593,7 @@ def _surely_nothing_new(new: PrincipalPolicies, old: PrincipalPolicies) -> bool:
 
 def _in_statement(st: Mapping[str, Any], action: str) -> bool:
     negate = "Action" not in st
-    hit = any(action_matches(p, action) for p in _listed_any(st.get("NotAction" if negate else "Action", []))
+    hit = any(action_matches(p, action) for p in listed(st.get("NotAction" if negate else "Action", []))
               if isinstance(p, str))
     return hit != negate
 
@@ -645,41 +614,15 @@ def _resource_matches(pattern: str, resource: str) -> bool:
 def _on_resource(st: Mapping[str, Any], resource: str) -> bool:
     negate = "Resource" not in st
     hit = any(isinstance(p, str) and _resource_matches(p, resource)
-              for p in _listed_any(st.get("NotResource" if negate else "Resource", [])))
+              for p in listed(st.get("NotResource" if negate else "Resource", [])))
     return hit != negate
 
 
 def _allowing(policies: Iterable[NamedPolicy], request: Mapping[str, Any]) -> list[tuple[NamedPolicy, Mapping[str, Any]]]:
     """The Allow statements that match the request's action and resource (conditions not considered)."""
-    return [(p, st) for p in policies for st in _statements([p.document])
+    return [(p, st) for p in policies for st in statements([p.document])
             if st.get("Effect", "Allow") == "Allow" and _in_statement(st, str(request["action"]))
             and _on_resource(st, str(request["resource"]))]
-
-
-@functools.lru_cache(maxsize=1)
-def _sid_parts() -> Mapping[str, str]:
-    """A row id as a Sid writes it (alphanumeric: ``S3.run`` -> ``S3run``) -> the row id."""
-    return {"".join(c for c in r.id if c.isalnum()): r.id for r in catalog.ALL_ROWS}
-
-
-def sid_rows(sid: str) -> tuple[str, ...]:
-    """The catalog rows a Sid of the library names (``S27S28`` -> ``S27``, ``S28``; ``S32No2`` -> ``S32``);
-    empty for a Sid that is not made of row ids."""
-    parts = _sid_parts()
-    body = re.sub(r"No\d+$", "", sid or "")
-
-    @functools.lru_cache(maxsize=None)
-    def split(i: int) -> tuple[str, ...] | None:
-        if i == len(body):
-            return ()
-        for j in range(len(body), i, -1):
-            if body[i:j] in parts:
-                rest = split(j)
-                if rest is not None:
-                    return (parts[body[i:j]],) + rest
-        return None
-
-    return split(0) or ()
 
 
 def _rows_naming(template: Mapping[str, Any], logical_id: str, action: str) -> tuple[str, ...]:
@@ -692,12 +635,12 @@ def _attribute(pol: PrincipalPolicies, template: Mapping[str, Any], request: Map
                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The rows and statements a witness comes from."""
     found = _allowing(pol.identity_policies, request)
-    statements = tuple(dict.fromkeys(f"{p.source} (Sid {st['Sid']})" if st.get("Sid") else p.source
-                                     for p, st in found))
+    allowing = tuple(dict.fromkeys(f"{p.source} (Sid {st['Sid']})" if st.get("Sid") else p.source
+                                   for p, st in found))
     rows = tuple(dict.fromkeys(r for _, st in found for r in sid_rows(str(st.get("Sid", "")))))
     if not rows and pol.kind != "user":
         rows = _rows_naming(template, pol.logical_id, str(request["action"]))
-    return rows, statements
+    return rows, allowing
 
 
 def _new_requests(new: PrincipalPolicies, old: PrincipalPolicies | None, env: _Env, *, limit: int,
@@ -757,9 +700,9 @@ def _diff_principal(stack: str, lid: str, new: TemplatePrincipals, old: Template
         return []
     out = []
     for answer in _new_requests(pol, before, env, limit=limit, timeout_ms=timeout_ms):
-        rows, statements = _attribute(pol, new.template, answer.request) if answer.request else ((), ())
+        rows, allowing = _attribute(pol, new.template, answer.request) if answer.request else ((), ())
         out.append(replace(base, verdict=answer.verdict, request=answer.request, features=answer.features,
-                           rows=rows, statements=statements))
+                           rows=rows, statements=allowing))
     return out
 
 

@@ -42,6 +42,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 import z3
 import z3.z3util
 
+from ..template import listed, statements
+
 #: The most values a multi-valued key (ForAllValues/ForAnyValue) may hold in a request. A question over a key
 #: that needs more is answered ``unknown``. Small-model argument: each set condition is ``every value ...`` or
 #: ``some value ...``, of one test on one value; in any request that satisfies a question, keep one value that
@@ -56,10 +58,6 @@ _ESCAPES = {"${*}": "*", "${?}": "?", "${$}": "$"}
 _VARIABLE = re.compile(r"\$\{(?![*?$]\})")
 _STRING_OPS = frozenset({"stringequals", "stringnotequals", "stringequalsignorecase", "stringnotequalsignorecase",
                          "stringlike", "stringnotlike", "arnequals", "arnlike", "arnnotequals", "arnnotlike", "bool"})
-
-
-def _listify(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def _concat(parts: list[z3.ReRef]) -> z3.ReRef:
@@ -437,7 +435,7 @@ def statement_names(statement: Mapping[str, Any], action: str) -> bool:
     """The statement's ``Action`` matches ``action``, or its ``NotAction`` does not: the statement applies to the
     action's requests, whatever their resource and conditions."""
     negate = "Action" not in statement
-    patterns = _listify(statement.get("NotAction" if negate else "Action", []))
+    patterns = listed(statement.get("NotAction" if negate else "Action", []))
     return any(action_matches(p, action) for p in patterns if isinstance(p, str)) != negate
 
 
@@ -474,9 +472,8 @@ def shipped_actions_source() -> str:
 def policy_action_patterns(documents: Iterable[Mapping[str, Any]]) -> list[str]:
     """Every Action/NotAction pattern of ``documents``."""
     out = []
-    for d in documents:
-        for st in _listify(d.get("Statement", [])):
-            out += [p for p in _listify(st.get("Action", st.get("NotAction", []))) if isinstance(p, str)]
+    for st in statements(documents):
+        out += [p for p in listed(st.get("Action", st.get("NotAction", []))) if isinstance(p, str)]
     return out
 
 
@@ -511,14 +508,14 @@ class Encoder:
     def _action(self, st: Mapping[str, Any]) -> z3.BoolRef:
         r = self.request
         negate = "Action" not in st
-        pats = [p.lower() for p in _listify(st.get("NotAction" if negate else "Action", []))]
+        pats = [p.lower() for p in listed(st.get("NotAction" if negate else "Action", []))]
         hit = [i for i, cls in enumerate(r.classes) if any(action_matches(p, cls[0]) for p in pats)]
         match = z3.Or(*[r.action == i for i in hit]) if hit else z3.BoolVal(False)
         return z3.Not(match) if negate else match
 
     def _resource(self, st: Mapping[str, Any]) -> z3.BoolRef:
         negate = "Resource" not in st
-        pats = _listify(st.get("NotResource" if negate else "Resource", []))
+        pats = listed(st.get("NotResource" if negate else "Resource", []))
         effect = st.get("Effect", "Allow")
         ors = []
         for p in pats:
@@ -571,9 +568,9 @@ class Encoder:
             if_exists = op.endswith("ifexists")
             op = op[: -len("ifexists")] if if_exists else op
             for key, values in (body or {}).items():
-                atom = (op.replace("not", "", 1), tuple(str(v) for v in _listify(values))) if quant else None
+                atom = (op.replace("not", "", 1), tuple(str(v) for v in listed(values))) if quant else None
                 k = self.request.key(key, multi=quant is not None, test=atom)
-                values = _listify(values)
+                values = listed(values)
                 if op == "null":
                     clauses.append(z3.Or(*[z3.Not(k.present) if str(v).lower() == "true" else k.present
                                            for v in values]))
@@ -604,7 +601,7 @@ class Encoder:
         return statement_names(st, self.request.classes[cls][0])
 
     def effect(self, documents: Sequence[Mapping[str, Any]], effect: str, cls: int | None = None) -> z3.BoolRef:
-        sts = [s for d in documents for s in _listify(d.get("Statement", [])) if s.get("Effect") == effect]
+        sts = [s for s in statements(documents) if s.get("Effect") == effect]
         if cls is not None:
             sts = [s for s in sts if self._in_class(s, cls)]
         return z3.Or(*[self.statement(s, cls) for s in sts]) if sts else z3.BoolVal(False)
@@ -635,12 +632,11 @@ class Answer:
 
 def _allows_of(documents: Sequence[Mapping[str, Any]]) -> list[tuple[bool, frozenset[str]]]:
     out = []
-    for d in documents:
-        for st in _listify(d.get("Statement", [])):
-            if st.get("Effect") == "Allow":
-                negate = "Action" not in st
-                pats = st.get("NotAction" if negate else "Action", [])
-                out.append((negate, frozenset(p.lower() for p in _listify(pats) if isinstance(p, str))))
+    for st in statements(documents):
+        if st.get("Effect") == "Allow":
+            negate = "Action" not in st
+            pats = st.get("NotAction" if negate else "Action", [])
+            out.append((negate, frozenset(p.lower() for p in listed(pats) if isinstance(p, str))))
     return out
 
 
@@ -902,7 +898,7 @@ def names_in(formula: z3.ExprRef) -> frozenset[str]:
 
 
 def _statements(documents: Sequence[Mapping[str, Any]], effect: str) -> list[Mapping[str, Any]]:
-    return [st for d in documents for st in _listify(d.get("Statement", [])) if st.get("Effect") == effect]
+    return [st for st in statements(documents) if st.get("Effect") == effect]
 
 
 def find_allowed(identity: Sequence[Mapping[str, Any]], boundary: Sequence[Mapping[str, Any]] | None, *,
@@ -979,7 +975,7 @@ class ConcreteDecider:
                 continue
             given = context.get(low)
             values = [] if given is None else [str(v).lower() if isinstance(v, bool) else str(v)
-                                               for v in _listify(given)]
+                                               for v in listed(given)]
             if len(values) > SET_BOUND:
                 return "unknown"
             padded = values + [""] * (SET_BOUND - len(values))  # unused slots: any value, never read

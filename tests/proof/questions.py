@@ -27,6 +27,7 @@ from medialive_iam_constructs import catalog
 from medialive_iam_constructs.catalog.activities import (CREDENTIAL_READS, TAG_ON_CREATE, TAG_SCOPED_KINDS,
                                                          UNSCOPABLE_CREDENTIAL_READS, UNSCOPABLE_ROWS)
 from medialive_iam_constructs.prove.symbolic import Answer, Prover, Request, arn_matches, glob, spelled
+from medialive_iam_constructs.template import listed, statements
 
 from . import personas as P
 from . import universe as U
@@ -67,7 +68,7 @@ def declared_documents(p: P.Persona) -> list[dict]:
     boundary = p.namespace.context.get("iam:PermissionsBoundary")
     if boundary:
         values["${MediaLiveRoleBoundaryArn}"] = boundary
-    statements = []
+    declared = []
     for row in catalog.rows(p.rows):
         for grant in row.grants:
             if grant.on_star:
@@ -89,8 +90,8 @@ def declared_documents(p: P.Persona) -> list[dict]:
             st = {"Effect": grant.effect, "Action": list(grant.actions), "Resource": resources}
             if conditions:
                 st["Condition"] = conditions
-            statements.append(st)
-    return [{"Version": "2012-10-17", "Statement": statements}]
+            declared.append(st)
+    return [{"Version": "2012-10-17", "Statement": declared}]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -365,16 +366,8 @@ def prover_for(p: P.Persona, *, extra: Iterable[str] = ()) -> tuple[Prover, Any]
 
 def _naming_resources(documents: Iterable[Mapping[str, Any]]) -> list[dict]:
     """The documents' statements that name resources (no ``*`` among their Resource)."""
-    return [{"Statement": [st for st in _statements(d) if "*" not in _list(st.get("Resource", []))]}
+    return [{"Statement": [st for st in statements([d]) if "*" not in listed(st.get("Resource", []))]}
             for d in documents]
-
-
-def _list(v: Any) -> list:
-    return v if isinstance(v, list) else [v]
-
-
-def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return _list(document.get("Statement", []))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -393,7 +386,7 @@ def _boundary(p: P.Persona) -> list[Mapping[str, Any]] | None:
 def broken_grants(p: P.Persona) -> Answer:
     """A request the library's own Allow statements give the persona that the persona is not allowed (its boundary
     or a Deny refuses it): ``proved`` means every grant the library wrote works. For principals under a boundary."""
-    own = [{"Statement": [st for st in _statements(n.document) if st.get("Effect") == "Allow"]}
+    own = [{"Statement": [st for st in statements([n.document]) if st.get("Effect") == "Allow"]}
            for n in p.principal.identity_policies if not n.name.startswith("aws-managed:")]
     prover = Prover(own, None, others=[_identity(p), _boundary(p) or []])
     in_account = lambda r: z3.And(_own_resources(r), z3.Not(prover.formula(_identity(p), _boundary(p))))  # noqa: E731

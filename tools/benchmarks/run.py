@@ -328,6 +328,7 @@ def footprint() -> list[dict]:
     """Per persona of the sample app: distinct actions, statements on '*', largest policy, policies per group."""
     from tools.iam_evaluator import TemplatePrincipals
     from medialive_iam_constructs.packing import MANAGED_POLICY_MAX_CHARS, document_size
+    from medialive_iam_constructs.template import listed, statements
     from tests.helpers import sample_template
 
     template = sample_template()
@@ -338,10 +339,9 @@ def footprint() -> list[dict]:
             continue
         pol = p.policies_for(lid)
         docs = [n.document for n in pol.identity_policies]
-        stmts = [s for d in docs for s in (d["Statement"] if isinstance(d["Statement"], list) else [d["Statement"]])]
-        actions = {a.lower() for s in stmts if s["Effect"] == "Allow"
-                   for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
-        star = sum(1 for s in stmts if s["Effect"] == "Allow" and "*" in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
+        stmts = statements(docs)
+        actions = {a.lower() for s in stmts if s["Effect"] == "Allow" for a in listed(s["Action"])}
+        star = sum(1 for s in stmts if s["Effect"] == "Allow" and "*" in listed(s["Resource"]))
         largest = max(document_size(d) for d in docs)
         rows.append({"principal": pol.name, "kind": pol.kind, "actions": len(actions), "star_statements": star,
                      "largest_chars": largest, "largest_pct": 100 * largest / MANAGED_POLICY_MAX_CHARS,

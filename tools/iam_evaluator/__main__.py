@@ -13,73 +13,29 @@ Exit status: 0 Allowed, 1 ImplicitlyDenied or ExplicitlyDenied, 2 a usage or tem
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+from medialive_iam_constructs.assembly import StackTemplate, partition_of
+from medialive_iam_constructs.assembly import find_stack as assembly_stack
 
 from . import EvaluationError, Evaluator, EvaluatorUnavailable, TemplatePrincipals, TemplateResolutionError
-
-_UNKNOWN = ("", "unknown-account", "unknown-region")
-_PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"))
 
 
 class UsageError(Exception):
     """A message for the user; exit status 2."""
 
 
-@dataclass(frozen=True)
-class StackArtifact:
-    artifact_id: str
-    display_name: str
-    stack_name: str
-    account: str | None
-    region: str | None
-    template_file: Path
-
-
-def _stacks(out: Path) -> Iterator[StackArtifact]:
-    """Every stack of a cloud assembly, stage assemblies included."""
-    manifest_path = out / "manifest.json"
-    if not manifest_path.is_file():
-        raise UsageError(f"{out} is not a cloud assembly: no manifest.json (run `cdk synth` first)")
-    manifest = json.loads(manifest_path.read_text())
-    for artifact_id, art in (manifest.get("artifacts") or {}).items():
-        props = art.get("properties") or {}
-        if art.get("type") == "aws:cloudformation:stack":
-            env = str(art.get("environment", ""))
-            m = re.fullmatch(r"aws://([^/]*)/(.*)", env)
-            account, region = (m.group(1), m.group(2)) if m else ("", "")
-            yield StackArtifact(
-                artifact_id=artifact_id, display_name=art.get("displayName", artifact_id),
-                stack_name=props.get("stackName", artifact_id),
-                account=None if account in _UNKNOWN else account, region=None if region in _UNKNOWN else region,
-                template_file=out / props["templateFile"],
-            )
-        elif art.get("type") == "cdk:cloud-assembly" and props.get("directoryName"):
-            yield from _stacks(out / props["directoryName"])
+#: A stack of the assembly (the package's cloud-assembly reader).
+StackArtifact = StackTemplate
 
 
 def find_stack(out: Path, name: str | None) -> StackArtifact:
     """The stack named ``name`` (artifact id, display name such as ``Prod/MediaLiveIam``, or stack name); with
     no name, the only stack."""
-    stacks = list(_stacks(out))
-    if name is None:
-        if len(stacks) == 1:
-            return stacks[0]
-        raise UsageError("the assembly has several stacks; choose one with --stack: "
-                         + ", ".join(s.display_name for s in stacks))
-    found = [s for s in stacks if name in (s.artifact_id, s.display_name, s.stack_name)]
-    if len(found) != 1:
-        listed = ", ".join(f"{s.display_name} (stack name {s.stack_name})" for s in stacks) or "none"
-        raise UsageError(f"{'several stacks match' if found else 'no stack'} {name!r} in {out}; stacks: {listed}")
-    return found[0]
-
-
-def partition_of(region: str) -> str:
-    return next((p for prefix, p in _PARTITIONS if region.startswith(prefix)), "aws")
+    return assembly_stack(out, name, error=UsageError)
 
 
 def environment(stack: StackArtifact, account: str | None, region: str | None) -> tuple[str, str]:
@@ -97,9 +53,6 @@ def environment(stack: StackArtifact, account: str | None, region: str | None) -
     if not re.fullmatch(r"\d{12}", account):
         raise UsageError(f"account {account!r} is not 12 digits")
     return account, region
-
-
-_NAME_PROPERTIES = {"AWS::IAM::Group": "GroupName", "AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName"}
 
 
 def find_principal(principals: TemplatePrincipals, name: str) -> str:
@@ -165,9 +118,8 @@ def main(argv: list[str] | None = None, evaluator: Evaluator | None = None) -> i
         stack = find_stack(args.out, args.stack)
         account, region = environment(stack, args.account, args.region)
         partition = args.partition or partition_of(region)
-        template = json.loads(stack.template_file.read_text())
-        principals = TemplatePrincipals(template, account=account, region=region, partition=partition,
-                                        stack_name=stack.stack_name)
+        principals = TemplatePrincipals(stack.template, account=account, region=region, partition=partition,
+                                        stack_name=stack.stack_name or stack.display_name)
         logical_id = find_principal(principals, args.principal)
         policies = principals.policies_for(logical_id)
         context = _context(args.context)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from medialive_iam_constructs.assembly import find_stack
 from tools.localdeploy import verify
 
 HERE = Path(__file__).resolve().parent
@@ -264,20 +265,10 @@ def run_cdk(args: list[str], env: dict, cwd: Path, log: Path, step: str, timeout
 
 def find_stack_artifact(outdir: Path, stack: str) -> tuple[str, Path]:
     """(deployed stack name, template path) of the artifact whose id, display name or stack name is ``stack``."""
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    for art_id, art in manifest.get("artifacts", {}).items():
-        if art.get("type") != "aws:cloudformation:stack":
-            continue
-        props = art.get("properties", {})
-        if stack in (art_id, art.get("displayName"), props.get("stackName")):
-            return props.get("stackName", art_id), outdir / props["templateFile"]
-    nested = [p for p in outdir.glob("assembly-*/manifest.json")]
-    for sub in nested:
-        try:
-            return find_stack_artifact(sub.parent, stack)
-        except StepFailed:
-            continue
-    raise StepFailed(f"stack {stack!r} not in {outdir}/manifest.json")
+    found = find_stack(outdir, stack, error=StepFailed)
+    if found.stack_name is None:
+        raise StepFailed(f"stack {stack!r} is a nested stack of {found.parent}: deploy its parent")
+    return found.stack_name, found.template_file
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ silently: an intrinsic that cannot be resolved, or a template IAM resource witho
 problem too.
 
 Covered: AWS::IAM::Group, ManagedPolicy, Role, User, UserToGroupAddition and Policy (inline policies on
-roles/users/groups). Intrinsics: Ref (pseudo parameters, parameters' defaults, resources), Fn::GetAtt
-(Arn of roles/users/groups, PolicyArn, RoleId/UserId/GroupId are not resolvable offline), Fn::Join,
-Fn::Sub, Fn::Select, Fn::Split, Fn::If/Equals/Not/And/Or with template conditions.
+roles/users/groups). Intrinsics are resolved by the package's one template reader
+(:class:`medialive_iam_constructs.template.TemplateValues`, resources by their physical ids, conditions evaluated):
+Ref (pseudo parameters, parameters' defaults, resources), Fn::GetAtt (Arn of roles/users/groups, PolicyArn;
+RoleId/UserId/GroupId are not resolvable offline), Fn::Join, Fn::Sub, Fn::Select, Fn::Split,
+Fn::If/Equals/Not/And/Or with template conditions.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from medialive_iam_constructs.template import TemplateResolutionError, TemplateValues
+
 GROUP = "AWS::IAM::Group"
 MANAGED_POLICY = "AWS::IAM::ManagedPolicy"
 ROLE = "AWS::IAM::Role"
@@ -31,153 +35,18 @@ USER_TO_GROUP = "AWS::IAM::UserToGroupAddition"
 INLINE_POLICY = "AWS::IAM::Policy"
 IAM_TYPES = (GROUP, MANAGED_POLICY, ROLE, USER, USER_TO_GROUP, INLINE_POLICY)
 
-NO_VALUE = object()  # AWS::NoValue marker, dropped from lists and dicts
+#: An intrinsic the resolver cannot evaluate offline.
+Unresolvable = TemplateResolutionError
 
 
-class Unresolvable(Exception):
-    """An intrinsic the resolver cannot evaluate offline."""
+class Resolver(TemplateValues):
+    """The template's intrinsics as the deployed stack resolved them: resources by their physical ids, conditions
+    evaluated (:class:`~medialive_iam_constructs.template.TemplateValues` with ``physical_ids`` and ``conditions``)."""
 
-
-# --------------------------------------------------------------------------------------------------------
-# Intrinsic resolution
-# --------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Resolver:
-    template: dict
-    physical_ids: dict[str, str]
-    account: str
-    region: str
-    partition: str = "aws"
-    url_suffix: str = "amazonaws.com"
-    stack_name: str = "stack"
-    _conditions: dict[str, bool] = field(default_factory=dict)
-
-    @property
-    def resources(self) -> dict:
-        return self.template.get("Resources", {})
-
-    def pseudo(self, name: str) -> Any:
-        values = {
-            "AWS::Partition": self.partition,
-            "AWS::Region": self.region,
-            "AWS::AccountId": self.account,
-            "AWS::URLSuffix": self.url_suffix,
-            "AWS::StackName": self.stack_name,
-            "AWS::NoValue": NO_VALUE,
-        }
-        if name not in values:
-            raise Unresolvable(f"pseudo parameter {name}")
-        return values[name]
-
-    def ref(self, name: str) -> Any:
-        if name.startswith("AWS::"):
-            return self.pseudo(name)
-        params = self.template.get("Parameters", {})
-        if name in params:
-            if "Default" not in params[name]:
-                raise Unresolvable(f"Ref {name}: parameter without default")
-            default = params[name]["Default"]
-            if params[name].get("Type", "").startswith("AWS::SSM::Parameter::Value"):
-                raise Unresolvable(f"Ref {name}: SSM-backed parameter")
-            return default
-        if name in self.physical_ids:
-            return self.physical_ids[name]
-        raise Unresolvable(f"Ref {name}: no physical id (resource not in the deployed stack?)")
-
-    def get_att(self, logical: str, attr: str) -> str:
-        res = self.resources.get(logical)
-        if res is None:
-            raise Unresolvable(f"Fn::GetAtt {logical}.{attr}: no such resource")
-        rtype, props = res.get("Type"), res.get("Properties", {})
-        if rtype == MANAGED_POLICY and attr == "PolicyArn":
-            return self.ref(logical)
-        kinds = {ROLE: "role", USER: "user", GROUP: "group"}
-        if rtype in kinds and attr == "Arn":
-            path = self.resolve(props.get("Path", "/")) or "/"
-            return f"arn:{self.partition}:iam::{self.account}:{kinds[rtype]}{path}{self.ref(logical)}"
-        raise Unresolvable(f"Fn::GetAtt {logical}.{attr} ({rtype})")
-
-    def condition(self, name: str) -> bool:
-        if name not in self._conditions:
-            conds = self.template.get("Conditions", {})
-            if name not in conds:
-                raise Unresolvable(f"condition {name} not in template")
-            self._conditions[name] = bool(self.resolve(conds[name]))
-        return self._conditions[name]
-
-    def resolve(self, value: Any) -> Any:
-        if isinstance(value, list):
-            out = [self.resolve(v) for v in value]
-            return [v for v in out if v is not NO_VALUE]
-        if not isinstance(value, dict):
-            return value
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Ref":
-                return self.ref(arg)
-            if key == "Condition" and isinstance(arg, str):
-                return self.condition(arg)
-            if key.startswith("Fn::"):
-                return self.intrinsic(key, arg)
-        out = {k: self.resolve(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not NO_VALUE}
-
-    def intrinsic(self, fn: str, arg: Any) -> Any:
-        if fn == "Fn::GetAtt":
-            logical, attr = arg.split(".", 1) if isinstance(arg, str) else arg
-            return self.get_att(logical, self.resolve(attr))
-        if fn == "Fn::Join":
-            sep, items = arg
-            return self.resolve(sep).join(str(self.resolve(i)) for i in self.resolve(items))
-        if fn == "Fn::Select":
-            index, items = arg
-            return self.resolve(items)[int(self.resolve(index))]
-        if fn == "Fn::Split":
-            sep, text = arg
-            return self.resolve(text).split(self.resolve(sep))
-        if fn == "Fn::Sub":
-            return self.sub(arg)
-        if fn == "Fn::If":
-            name, yes, no = arg
-            return self.resolve(yes if self.condition(name) else no)
-        if fn == "Fn::Equals":
-            a, b = (self.resolve(x) for x in arg)
-            return str(a) == str(b)
-        if fn == "Fn::Not":
-            return not self.resolve(arg[0])
-        if fn == "Fn::And":
-            return all(self.resolve(x) for x in arg)
-        if fn == "Fn::Or":
-            return any(self.resolve(x) for x in arg)
-        raise Unresolvable(f"{fn} is not supported by the local-deploy resolver")
-
-    def sub(self, arg: Any) -> str:
-        text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
-        variables = {k: self.resolve(v) for k, v in variables.items()}
-        out, i = [], 0
-        while i < len(text):
-            start = text.find("${", i)
-            if start < 0:
-                out.append(text[i:])
-                break
-            out.append(text[i:start])
-            end = text.find("}", start)
-            if end < 0:
-                raise Unresolvable(f"Fn::Sub: unterminated ${{ in {text!r}")
-            name = text[start + 2 : end]
-            if name.startswith("!"):
-                out.append("${" + name[1:] + "}")
-            elif name in variables:
-                out.append(str(variables[name]))
-            elif "." in name and not name.startswith("AWS::"):
-                logical, attr = name.split(".", 1)
-                out.append(self.get_att(logical, attr))
-            else:
-                out.append(str(self.ref(name)))
-            i = end + 1
-        return "".join(out)
+    def __init__(self, template: dict, physical_ids: dict[str, str], account: str, region: str,
+                 partition: str = "aws", url_suffix: str = "amazonaws.com", stack_name: str = "stack"):
+        super().__init__(template, account=account, region=region, partition=partition, stack_name=stack_name,
+                         url_suffix=url_suffix, physical_ids=physical_ids, conditions=True)
 
 
 # --------------------------------------------------------------------------------------------------------

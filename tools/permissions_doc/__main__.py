@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from medialive_iam_constructs.assembly import find_stack
 from tools.iam_evaluator import Evaluator
 
 from . import evaluate_groups, render_markdown, render_terminal
@@ -17,13 +17,8 @@ DEFAULT_STACK = "MediaLiveIam"
 
 def load_template(out: Path, stack: str) -> tuple[dict, str | None]:
     """The template of ``stack`` in a cloud assembly, and its account if the environment names one."""
-    manifest = json.loads((out / "manifest.json").read_text())
-    for name, art in manifest.get("artifacts", {}).items():
-        if art.get("type") == "aws:cloudformation:stack" and (name == stack or art.get("displayName") == stack):
-            account = art.get("environment", "").removeprefix("aws://").split("/")[0]
-            template = json.loads((out / art["properties"]["templateFile"]).read_text())
-            return template, (None if account in ("", "unknown-account") else account)
-    raise SystemExit(f"handout: no stack {stack!r} in {out}/manifest.json")
+    found = find_stack(out, stack, error=lambda message: SystemExit(f"handout: {message}"))
+    return dict(found.template), found.account
 
 
 def generate(template: dict, account: str | None, evaluator: Evaluator, title: str = DEFAULT_STACK) -> tuple[str, str]:
