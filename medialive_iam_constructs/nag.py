@@ -95,33 +95,3 @@ def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement], t
     acks = [_checked(finding, " | ".join(sorted(why))) for finding, why in sorted(reasons.items())]
     if acks:
         Validations.of(policy).acknowledge(*acks)  # one call for all of a policy's findings
-
-
-CHECKOV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
-
-
-def acknowledge_checkov(resource: IConstruct, check_id: str, reason: str) -> None:
-    """Skip one checkov check on ``resource``'s CloudFormation resource (an L1, or the ``node.default_child``
-    of an L2), written where checkov reads it: ``Metadata: {"checkov": {"skip": [{"id", "comment"}]}}``.
-
-    Skips already on the resource are kept; a second reason for the same check joins the first (`` | ``);
-    skips are sorted by id, so the template does not depend on the order of the calls. Like
-    :func:`acknowledge`, the reason must cite the catalog row (S.., T.., F.., A..) or doc error (E..) that
-    forces it."""
-    from aws_cdk import CfnResource
-
-    cfn = resource if isinstance(resource, CfnResource) else resource.node.default_child
-    if not isinstance(cfn, CfnResource):
-        raise ValueError(f"{resource.node.path}: no CloudFormation resource to hold a checkov skip")
-    if not CHECKOV_ID.match(check_id):
-        raise ValueError(f"{check_id!r} is not a checkov check id (CKV_AWS_111, CKV2_AWS_56)")
-    if not CITATION.search(reason):
-        raise ValueError(f"the reason for {check_id} must cite a catalog row (S13, T18, A2) or doc error (E14)")
-    metadata = dict(cfn.get_metadata("checkov") or {})
-    comments: dict[str, list[str]] = {}
-    for skip in metadata.get("skip") or []:
-        parts = [c for c in str(skip.get("comment", "")).split(" | ") if c]
-        comments.setdefault(skip["id"], []).extend(parts)
-    comments.setdefault(check_id, []).append(reason)
-    metadata["skip"] = [{"id": cid, "comment": " | ".join(sorted(set(parts)))} for cid, parts in sorted(comments.items())]
-    cfn.add_metadata("checkov", metadata)

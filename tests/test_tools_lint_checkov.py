@@ -2,7 +2,7 @@
 
 * checkov (CloudFormation checks, run in-process by ``tools/lint/checkov_scan.py``): no failed check. A check
   that must stay failing for an AWS reason is acknowledged on its resource with
-  ``medialive_iam_constructs.nag.acknowledge_checkov`` (checkov reports it as skipped, never as passed).
+  ``tools.lint.checkov_scan.acknowledge_checkov`` (checkov reports it as skipped, never as passed).
 * cloudsplaining in the mode that sees scoped grants (``flag_resource_arn_statements=True``): per persona (each
   IAM group and role), the persona's identity policies merged into one document. Every privilege-escalation
   method it flags must be a key of METHOD_PROOFS, whose values are the tests that prove the path closed for
@@ -34,7 +34,7 @@ from constructs import Construct
 
 from tools.lint.checkov_scan import failed_checks, scan_template
 from tools.iam_evaluator import TemplatePrincipals
-from medialive_iam_constructs.nag import acknowledge_checkov
+from tools.lint.checkov_scan import acknowledge_checkov
 from tests.helpers import ROOT, new_stack, sample_app, template_of
 
 OPTIONS = {"complex": {}, "simple": {"trustedEntity": "simple"}}

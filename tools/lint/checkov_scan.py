@@ -1,8 +1,8 @@
-"""checkov on a synthesized template: ``python -m checks.checkov_scan cdk.out`` (exit 1 on failed checks).
+"""checkov on a synthesized template: ``python -m tools.lint.checkov_scan cdk.out`` (exit 1 on failed checks).
 
 checkov's CloudFormation runner is used as a library (no subprocess, no platform download: without an API key
 it sends nothing). It honours the skips written in a resource's ``Metadata`` (``{"checkov": {"skip": [{"id":
-..., "comment": ...}]}}``, added by :func:`medialive_iam_constructs.nag.acknowledge_checkov`); a skipped check
+..., "comment": ...}]}}``, added by :func:`acknowledge_checkov`); a skipped check
 is reported as skipped, never as passed.
 
 The template is written to a file named after the digest of its content: checkov caches the policy documents
@@ -14,11 +14,46 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+
+from constructs import IConstruct
+
+from medialive_iam_constructs.nag import CITATION
+
+
+CHECKOV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+
+
+def acknowledge_checkov(resource: IConstruct, check_id: str, reason: str) -> None:
+    """Skip one checkov check on ``resource``'s CloudFormation resource (an L1, or the ``node.default_child``
+    of an L2), written where checkov reads it: ``Metadata: {"checkov": {"skip": [{"id", "comment"}]}}``.
+
+    Skips already on the resource are kept; a second reason for the same check joins the first (`` | ``);
+    skips are sorted by id, so the template does not depend on the order of the calls. Like
+    :func:`medialive_iam_constructs.nag.acknowledge`, the reason must cite the catalog row (S.., T.., F.., A..) or doc error (E..) that
+    forces it."""
+    from aws_cdk import CfnResource
+
+    cfn = resource if isinstance(resource, CfnResource) else resource.node.default_child
+    if not isinstance(cfn, CfnResource):
+        raise ValueError(f"{resource.node.path}: no CloudFormation resource to hold a checkov skip")
+    if not CHECKOV_ID.match(check_id):
+        raise ValueError(f"{check_id!r} is not a checkov check id (CKV_AWS_111, CKV2_AWS_56)")
+    if not CITATION.search(reason):
+        raise ValueError(f"the reason for {check_id} must cite a catalog row (S13, T18, A2) or doc error (E14)")
+    metadata = dict(cfn.get_metadata("checkov") or {})
+    comments: dict[str, list[str]] = {}
+    for skip in metadata.get("skip") or []:
+        parts = [c for c in str(skip.get("comment", "")).split(" | ") if c]
+        comments.setdefault(skip["id"], []).extend(parts)
+    comments.setdefault(check_id, []).append(reason)
+    metadata["skip"] = [{"id": cid, "comment": " | ".join(sorted(set(parts)))} for cid, parts in sorted(comments.items())]
+    cfn.add_metadata("checkov", metadata)
 
 
 @dataclass(frozen=True, order=True)
