@@ -1,189 +1,42 @@
-"""Converters: what a construct's props accept (CDK L2 objects, ARNs, names, ids, (group, channel) pairs) turned into
-the ARNs its grants bind, one function per kind of input, so that the same kind of prop takes the same forms on
-every construct.
+"""Converters: what a construct's props accept (CDK L2 objects, ARNs, names, ids, paths, prefixes, (group, channel)
+pairs) turned into the ARNs its grants bind, one function per kind of input, shared by every construct, so that the
+same kind of prop takes the same forms on every construct.
 
-Pure functions: each checks a value and returns ARNs, or raises a :class:`~.errors.MediaLiveIamError` naming the
-construct, the prop and the fix. ``scope`` is read only for that name, for the stack's partition, region and
-account, and for warnings. State shared by the props of one construct call (the partitions of the ARNs seen) is a
-:class:`Partitions` the caller creates and passes in.
+Pure functions: each checks a value (with :mod:`~medialive_iam_constructs.validation`) and returns ARNs, or raises a
+:class:`~.errors.MediaLiveIamError` naming the construct, the prop and the fix. ``scope`` is read only for that name,
+for the stack's partition, region and account, and for warnings. State shared by the props of one construct call
+(the partitions of the ARNs seen) is a :class:`Partitions` the caller creates and passes in.
+
+Sections: ARNs in general; IAM principals (users, roles, groups, boundaries); what operators reach by name (password
+parameters, notifications, stacks, channels); the workflow resources of ``MediaLiveTrustedRole`` (T6-T23).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 
 from constructs import IConstruct
 
 from . import validation as v
 from .catalog import resources as kinds
-from .catalog.resources import CFN_STACK, EVENTS_RULE, IAM_ROLE, IAM_USER, SNS_TOPIC, SSM_PARAMETER, Kind
+from .catalog.resources import Kind
 from .errors import MediaLiveIamError, describe
 from .statements import render_kind
 from .tokens import is_token, stack_of
-from .validation import check_complex_role_name, check_pass_roles_path, parse_arn
 
 if TYPE_CHECKING:
     from aws_cdk import aws_iam as iam
 
-# --- principals and channels (operator groups, admin) ---
-
 #: IAM's policy variable for the caller's user name: ``user/<path>${aws:username}`` is the caller's own user (A9).
 OWN_USER = "${aws:username}"
-
-
-def under_path(scope: IConstruct, kind: Kind, path: str, name: str = "*") -> str:
-    """The ARN of the IAM ``kind`` (role, user, group, policy) ``name`` under ``path``: ``...:role/medialive/*``
-    (A1-A8 on users, roles and policies under the administrator's paths; S32 with ``pass_roles_by_path``)."""
-    (identifier,) = kind.identifier_names
-    return render_kind(scope, kind, **{identifier: path[1:] + name})
-
-
-def own_user_arn(scope: IConstruct, path: str) -> str:
-    """A9: the caller's own user under ``path`` (``...:user/<path>${aws:username}``)."""
-    return under_path(scope, IAM_USER, path, OWN_USER)
-
-
-def parameter_arns(scope: IConstruct, parameter_path: str) -> list[str]:
-    """S41: the password parameters under ``parameter_path`` (``/medialive/`` -> ``parameter/medialive/*``)."""
-    return [render_kind(scope, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=parameter_path[1:] + "*")]
-
-
-def notification_arns(scope: IConstruct, notification_prefix: str) -> dict[Kind, list[str]]:
-    """S26, S40: the EventBridge rules and SNS topics whose names start with ``notification_prefix``."""
-    return {
-        EVENTS_RULE: [render_kind(scope, EVENTS_RULE, RuleName=notification_prefix + "*")],
-        SNS_TOPIC: [render_kind(scope, SNS_TOPIC, TopicName=notification_prefix + "*")],
-    }
-
-
-def notification_values(notification_prefix: str, notification_endpoints: Sequence[str]) -> dict[str, Any]:
-    """The values of the catalog's ``${NotificationPrefix}`` and ``${NotificationEndpoints}`` (S26, S40.endpoints)."""
-    return {"NotificationPrefix": notification_prefix, "NotificationEndpoints": list(notification_endpoints)}
-
-
-def stack_arns(scope: IConstruct, stack_prefix: str) -> list[str]:
-    """S15, W4: the CloudFormation stacks whose names start with ``stack_prefix`` (``stack/<prefix>*/*``)."""
-    return [render_kind(scope, CFN_STACK, StackName=stack_prefix + "*")]
-
-
-def role_arn(scope: IConstruct, prop: str, value: Any) -> str:
-    """The ARN of one IAM role of the stack's account, given as an ``iam.IRole``, a construct exposing ``.role``
-    (``MediaLiveTrustedRole``) or a role ARN without wildcards (S32, A7)."""
-    arn = value if isinstance(value, str) else _attribute_arn(value)
-    if arn is None:
-        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is neither a role nor a role ARN",
-                                "give iam.IRole objects, MediaLiveTrustedRole constructs or role ARNs")
-    stack = stack_of(scope)
-    parts = parse_arn(scope, prop, arn, service="iam", partition=stack.partition)
-    if parts is not None:
-        if not parts["resource"].startswith("role/") or "*" in arn or "?" in arn:
-            raise MediaLiveIamError(
-                describe(scope), prop, f"{arn!r} is not the ARN of one IAM role",
-                "give arn:<partition>:iam::<account>:role/<path/name> without wildcards "
-                "(use pass_roles_by_path for all roles under a path)",
-            )
-        if not is_token(stack.account) and parts["account"] != stack.account:
-            raise MediaLiveIamError(
-                describe(scope), prop, f"{arn!r} is in account {parts['account']}, the stack in {stack.account}",
-                "iam:PassRole passes roles of the caller's own account only",
-            )
-    return arn
-
-
-def _attribute_arn(value: Any) -> str | None:
-    """The ARN of an ``iam.IRole`` or of a construct exposing ``role`` (``MediaLiveTrustedRole``), or None."""
-    arn = getattr(value, "role_arn", None)
-    if isinstance(arn, str):
-        return arn
-    arn = getattr(getattr(value, "role", None), "role_arn", None)
-    return arn if isinstance(arn, str) else None
-
-
-def role_name(value: Any, arn: str) -> str | None:
-    """The name of the role ``role_arn`` converted ``value`` to: the last part of a literal ARN, else the
-    ``role_name`` of the role (or of its ``.role``); a token or None when unknown."""
-    if not is_token(arn):
-        return arn.rsplit("/", 1)[-1]
-    return getattr(value, "role_name", None) or getattr(getattr(value, "role", None), "role_name", None)
-
-
-def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_by_path: str | None) -> list[str]:
-    """S32: the roles an operator group passes to MediaLive, each ARN once: ``trusted_roles`` (:func:`role_arn`, never
-    the simple option's console role) and every role under ``pass_roles_by_path``."""
-    arns: list[str] = []
-    for value in trusted_roles:
-        arn = role_arn(scope, "trusted_roles", value)
-        check_complex_role_name(scope, "trusted_roles", role_name(value, arn))
-        arns.append(arn)
-    if pass_roles_by_path is not None:
-        check_pass_roles_path(scope, "pass_roles_by_path", pass_roles_by_path)
-        arns.append(under_path(scope, IAM_ROLE, pass_roles_by_path))
-    return list(dict.fromkeys(arns))
-
-
-def channel_arn(scope: IConstruct, prop: str, value: str) -> str:
-    """The ARN of one MediaLive channel, without wildcards (the channel-scoped rows of ``channel_arns``)."""
-    parts = parse_arn(scope, prop, value, service="medialive", partition=stack_of(scope).partition)
-    if parts and (not parts["resource"].startswith("channel:") or "*" in value or "?" in value):
-        raise MediaLiveIamError(
-            describe(scope), prop, f"{value!r} is not the ARN of one MediaLive channel",
-            "give arn:<partition>:medialive:<region>:<account>:channel:<id> without wildcards",
-        )
-    return value
-
-
-def channel_arns(scope: IConstruct, prop: str, values: Iterable[str]) -> list[str]:
-    """:func:`channel_arn` of each value."""
-    return [channel_arn(scope, prop, value) for value in values]
-
-
-def group_of(value: Any) -> iam.IGroup:
-    """The ``iam.IGroup`` given as itself or as a construct's ``.group`` (``MediaLiveOperatorGroup``)."""
-    group = getattr(value, "group", value)
-    if not hasattr(group, "group_arn"):
-        raise TypeError(f"{value!r} is neither an iam.IGroup nor an object with a .group attribute")
-    return group
-
-
-def operator_group_of(scope: IConstruct, prop: str, value: Any) -> Any:
-    """The ``MediaLiveOperatorGroup`` behind ``value`` (the construct or its ``.group``). A group made otherwise is
-    refused: the administrator creates users and adds them to its groups (A1, A4), so it holds whatever they hold,
-    and what a group made elsewhere holds cannot be checked (second review: a plain group with S29/S31, or with
-    policies under the administrator's policy path)."""
-    if hasattr(value, "rows") and hasattr(value, "statements"):
-        return value
-    try:
-        owner = group_of(value).node.scope
-    except Exception:  # noqa: BLE001 - imported groups (Group.from_group_name) have no construct scope to read
-        owner = None
-    if hasattr(owner, "rows") and hasattr(owner, "statements") and getattr(owner, "group", None) is group_of(value):
-        return owner
-    raise MediaLiveIamError(
-        describe(scope), prop,
-        f"{describe(group_of(value))} is not a MediaLiveOperatorGroup: the administrator adds users of its own to its "
-        "groups (A1, A4), so it would hold whatever this group holds, which cannot be checked",
-        "pass MediaLiveOperatorGroup constructs; manage groups made elsewhere outside the RestrictedAdmin",
-    )
-
-
-def permissions_boundary(scope: IConstruct, prop: str, value: Any) -> tuple[Any, iam.IManagedPolicy]:
-    """A permissions boundary given as a ``MediaLivePermissionsBoundary`` or an ``iam.IManagedPolicy``: the
-    ``MediaLivePermissionsBoundary`` (None for a policy, its own ``.policy`` included) and the policy."""
-    construct = value if hasattr(value, "statements") and hasattr(value, "namespaces") else None
-    policy = construct.policy if construct is not None else value
-    if not hasattr(policy, "managed_policy_arn"):
-        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a policy",
-                                "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
-    return construct, policy
-
-
-# --- workflow resources (MediaLiveTrustedRole) ---
 
 _SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 _MPV2_CHANNEL_RESOURCE = re.compile(r"channelGroup/([^/]+)/channel/([^/]+)")
 
+
+# --- ARNs ----------------------------------------------------------------------------------------------------------
 
 @dataclass
 class Partitions:
@@ -210,20 +63,29 @@ def is_arn(value: Any) -> bool:
 
 
 def arn_parts(scope: IConstruct, prop: str, value: str, service: str, resource_prefix: str | None = None, *,
-              partitions: Partitions | None = None) -> dict | None:
+              partitions: Partitions | None = None, one: tuple[str, str] | None = None) -> dict | None:
     """``value`` checked as the ARN of one ``service`` resource whose resource part starts with ``resource_prefix``,
     in the expected partition and without wildcards; its parts (None for a token). Its partition is added to
-    ``partitions.seen`` (without ``partitions``: checked against the stack's region, recorded nowhere)."""
+    ``partitions.seen`` (without ``partitions``: checked against the stack's region, recorded nowhere).
+
+    :param one: ``(what, fix)``: a resource of another type or a wildcard is then one error, ``... is not the ARN of
+        one <what>`` with ``fix`` (the roles and channels of operator groups: ``("IAM role", "give arn:...")``).
+    """
     partitions = partitions if partitions is not None else Partitions.of(scope)
     parts = v.parse_arn(scope, prop, value, service=service, partition=partitions.expected)
     if parts is None:
         return None
-    if resource_prefix and not parts["resource"].startswith(resource_prefix):
+    resource = parts["resource"]
+    other_type = bool(resource_prefix) and not resource.startswith(resource_prefix)
+    wildcard = "*" in resource or "?" in resource
+    if one is not None and (other_type or wildcard):
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not the ARN of one {one[0]}", one[1])
+    if other_type:
         raise MediaLiveIamError(
             describe(scope), prop, f"{value!r} is not a {service} {resource_prefix.rstrip(':/')} ARN",
             f"give an ARN whose resource part starts with {resource_prefix!r}",
         )
-    if "*" in parts["resource"] or "?" in parts["resource"]:
+    if wildcard:
         raise MediaLiveIamError(describe(scope), prop, f"{value!r} contains a wildcard",
                                 "name each resource; the construct never widens a grant with wildcards")
     partitions.seen.setdefault(parts["partition"], prop)
@@ -231,7 +93,7 @@ def arn_parts(scope: IConstruct, prop: str, value: str, service: str, resource_p
 
 
 def arn_or_identifier(scope: IConstruct, prop: str, value: str, *, service: str, resource_prefix: str, what: str,
-                      max_len: int, kind: kinds.Kind, identifier: str, partitions: Partitions | None = None) -> str:
+                      max_len: int, kind: Kind, identifier: str, partitions: Partitions | None = None) -> str:
     """A resource given by its ARN (checked by :func:`arn_parts`) or by its identifier (checked, then rendered as
     ``kind`` in the stack's partition, region and account, the identifier filled in as ``identifier``)."""
     if is_arn(value):
@@ -240,6 +102,181 @@ def arn_or_identifier(scope: IConstruct, prop: str, value: str, *, service: str,
     v.check_identifier(scope, prop, value, what, max_len=max_len)
     return render_kind(scope, kind, **{identifier: value})
 
+
+# --- IAM principals: users, roles, groups, boundaries (operator groups, RestrictedAdmin, MediaLiveTrustedRole) ------
+
+def under_path(scope: IConstruct, kind: Kind, path: str, name: str = "*") -> str:
+    """The ARN of the IAM ``kind`` (role, user, group, policy) ``name`` under ``path``: ``...:role/medialive/*``
+    (A1-A8 on users, roles and policies under the administrator's paths; S32 with ``pass_roles_by_path``)."""
+    (identifier,) = kind.identifier_names
+    return render_kind(scope, kind, **{identifier: path[1:] + name})
+
+
+def own_user_arn(scope: IConstruct, path: str) -> str:
+    """A9: the caller's own user under ``path`` (``...:user/<path>${aws:username}``)."""
+    return under_path(scope, kinds.IAM_USER, path, OWN_USER)
+
+
+def role_arn(scope: IConstruct, prop: str, value: Any) -> str:
+    """The ARN of one IAM role of the stack's account, given as an ``iam.IRole``, a construct exposing ``.role``
+    (``MediaLiveTrustedRole``) or a role ARN without wildcards (S32, A7), in any partition (``Partitions(None)``)."""
+    arn = value if isinstance(value, str) else _role_attribute(value, "role_arn")
+    if arn is None:
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is neither a role nor a role ARN",
+                                "give iam.IRole objects, MediaLiveTrustedRole constructs or role ARNs")
+    parts = arn_parts(scope, prop, arn, "iam", "role/", partitions=Partitions(None), one=(
+        "IAM role", "give arn:<partition>:iam::<account>:role/<path/name> without wildcards "
+        "(use pass_roles_by_path for all roles under a path)"))
+    account = stack_of(scope).account
+    if parts is not None and not is_token(account) and parts["account"] != account:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{arn!r} is in account {parts['account']}, the stack in {account}",
+            "iam:PassRole passes roles of the caller's own account only",
+        )
+    return arn
+
+
+def _role_attribute(value: Any, name: str) -> str | None:
+    """The string attribute ``name`` (``role_arn``, ``role_name``) of an ``iam.IRole`` or of the ``.role`` of a
+    construct (``MediaLiveTrustedRole``), or None."""
+    found = getattr(value, name, None)
+    if isinstance(found, str):
+        return found
+    found = getattr(getattr(value, "role", None), name, None)
+    return found if isinstance(found, str) else None
+
+
+def role_name(value: Any, arn: str) -> str | None:
+    """The name of the role ``role_arn`` converted ``value`` to: the last part of a literal ARN, else the
+    ``role_name`` of the role (or of its ``.role``); a token or None when unknown."""
+    if not is_token(arn):
+        return arn.rsplit("/", 1)[-1]
+    return _role_attribute(value, "role_name")
+
+
+def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_by_path: str | None) -> list[str]:
+    """S32: the roles an operator group passes to MediaLive, each ARN once: ``trusted_roles`` (:func:`role_arn`, never
+    the simple option's console role) and every role under ``pass_roles_by_path``."""
+    arns: list[str] = []
+    for value in trusted_roles:
+        arn = role_arn(scope, "trusted_roles", value)
+        v.check_complex_role_name(scope, "trusted_roles", role_name(value, arn))
+        arns.append(arn)
+    if pass_roles_by_path is not None:
+        v.check_pass_roles_path(scope, "pass_roles_by_path", pass_roles_by_path)
+        arns.append(under_path(scope, kinds.IAM_ROLE, pass_roles_by_path))
+    return list(dict.fromkeys(arns))
+
+
+def group_of(value: Any) -> iam.IGroup:
+    """The ``iam.IGroup`` given as itself or as a construct's ``.group`` (``MediaLiveOperatorGroup``)."""
+    group = getattr(value, "group", value)
+    if not hasattr(group, "group_arn"):
+        raise TypeError(f"{value!r} is neither an iam.IGroup nor an object with a .group attribute")
+    return group
+
+
+def operator_group_of(scope: IConstruct, prop: str, value: Any) -> Any:
+    """The ``MediaLiveOperatorGroup`` behind ``value`` (the construct or its ``.group``). A group made otherwise is
+    refused: the administrator creates users and adds them to its groups (A1, A4), so it holds whatever they hold,
+    and what a group made elsewhere holds cannot be checked (second review: a plain group with S29/S31, or with
+    policies under the administrator's policy path)."""
+    if _is_operator_group(value):
+        return value
+    owner = _owner(group_of(value), "group", _is_operator_group)
+    if owner is not None:
+        return owner
+    raise MediaLiveIamError(
+        describe(scope), prop,
+        f"{describe(group_of(value))} is not a MediaLiveOperatorGroup: the administrator adds users of its own to its "
+        "groups (A1, A4), so it would hold whatever this group holds, which cannot be checked",
+        "pass MediaLiveOperatorGroup constructs; manage groups made elsewhere outside the RestrictedAdmin",
+    )
+
+
+def permissions_boundary(scope: IConstruct, prop: str, value: Any, *,
+                         own_policy: bool = False) -> tuple[Any, iam.IManagedPolicy | None]:
+    """A permissions boundary given as a ``MediaLivePermissionsBoundary``, an ``iam.IManagedPolicy`` or None: the
+    ``MediaLivePermissionsBoundary`` (None for any other policy) and the policy (None for None).
+
+    :param own_policy: a ``MediaLivePermissionsBoundary``'s own ``.policy`` stands for the construct
+        (``MediaLiveTrustedRole``, issue 21: the policy alone used to skip the synth-time check of the role's grants
+        against the namespaces); without it, that policy is a plain policy (``RestrictedAdmin.boundary`` is None).
+    """
+    construct = _boundary_construct(value, own_policy)
+    policy = construct.policy if construct is not None else value
+    if policy is not None and not hasattr(policy, "managed_policy_arn"):
+        raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a policy",
+                                "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
+    return construct, policy
+
+
+def _boundary_construct(value: Any, own_policy: bool) -> Any:
+    """The ``MediaLivePermissionsBoundary`` ``value`` is, or (``own_policy``) whose ``.policy`` it is; else None."""
+    if _is_boundary(value):
+        return value
+    return _owner(value, "policy", _is_boundary) if own_policy else None
+
+
+def _is_boundary(value: Any) -> bool:
+    """A ``MediaLivePermissionsBoundary`` (its statements and namespaces; restricted_admin.py imports this module)."""
+    return hasattr(value, "statements") and hasattr(value, "namespaces")
+
+
+def _is_operator_group(value: Any) -> bool:
+    """A ``MediaLiveOperatorGroup`` (its rows and statements; operator_group.py imports this module)."""
+    return hasattr(value, "rows") and hasattr(value, "statements")
+
+
+def _owner(part: Any, attribute: str, is_owner: Callable[[Any], bool]) -> Any:
+    """The construct that made ``part`` and holds it as ``attribute`` (an operator group's ``.group``, a boundary's
+    ``.policy``), when ``is_owner`` says it is one of this library's; else None."""
+    try:
+        owner = part.node.scope
+    except Exception:  # noqa: BLE001 - what is outside the construct tree (AWS managed policies, None) has no scope
+        return None
+    return owner if is_owner(owner) and getattr(owner, attribute, None) is part else None
+
+
+# --- what operators reach by name: password parameters, notifications, stacks, channels (S15, S26, S40, S41, W4) --
+
+def parameter_arns(scope: IConstruct, parameter_path: str) -> list[str]:
+    """S41: the password parameters under ``parameter_path`` (``/medialive/`` -> ``parameter/medialive/*``)."""
+    return [render_kind(scope, kinds.SSM_PARAMETER, ParameterNameWithoutLeadingSlash=parameter_path[1:] + "*")]
+
+
+def notification_arns(scope: IConstruct, notification_prefix: str) -> dict[Kind, list[str]]:
+    """S26, S40: the EventBridge rules and SNS topics whose names start with ``notification_prefix``."""
+    return {
+        kinds.EVENTS_RULE: [render_kind(scope, kinds.EVENTS_RULE, RuleName=notification_prefix + "*")],
+        kinds.SNS_TOPIC: [render_kind(scope, kinds.SNS_TOPIC, TopicName=notification_prefix + "*")],
+    }
+
+
+def notification_values(notification_prefix: str, notification_endpoints: Sequence[str]) -> dict[str, Any]:
+    """The values of the catalog's ``${NotificationPrefix}`` and ``${NotificationEndpoints}`` (S26, S40.endpoints)."""
+    return {"NotificationPrefix": notification_prefix, "NotificationEndpoints": list(notification_endpoints)}
+
+
+def stack_arns(scope: IConstruct, stack_prefix: str) -> list[str]:
+    """S15, W4: the CloudFormation stacks whose names start with ``stack_prefix`` (``stack/<prefix>*/*``)."""
+    return [render_kind(scope, kinds.CFN_STACK, StackName=stack_prefix + "*")]
+
+
+def channel_arn(scope: IConstruct, prop: str, value: str) -> str:
+    """The ARN of one MediaLive channel, without wildcards, in any partition (the channel-scoped rows of
+    ``channel_arns``)."""
+    arn_parts(scope, prop, value, "medialive", "channel:", partitions=Partitions(None), one=(
+        "MediaLive channel", "give arn:<partition>:medialive:<region>:<account>:channel:<id> without wildcards"))
+    return value
+
+
+def channel_arns(scope: IConstruct, prop: str, values: Iterable[str]) -> list[str]:
+    """:func:`channel_arn` of each value."""
+    return [channel_arn(scope, prop, value) for value in values]
+
+
+# --- workflow resources (MediaLiveTrustedRole, T6-T23) -------------------------------------------------------------
 
 class BucketArns(NamedTuple):
     """What one S3 location grants on (T18, T19): the bucket (``s3:ListBucket``) and its objects."""
@@ -379,7 +416,7 @@ def inference_feed_arn(scope: IConstruct, prop: str, value: str, *, partitions: 
                              identifier="Id", partitions=partitions)
 
 
-def _ec2_arn(scope: IConstruct, prop: str, value: Any, *, kind: kinds.Kind, identifier: str, resource_prefix: str,
+def _ec2_arn(scope: IConstruct, prop: str, value: Any, *, kind: Kind, identifier: str, resource_prefix: str,
              id_prefix: str, attribute: str | None, partitions: Partitions | None) -> str:
     """An EC2 resource, as its id (``<id_prefix>...``), its ARN or a CDK object carrying the id as ``attribute``."""
     if attribute and not isinstance(value, str) and hasattr(value, attribute):

@@ -52,6 +52,7 @@ from .catalog.resources import (
     SSM_PARAMETER,
     Kind,
 )
+from .catalog.tiers import PASS_ROLE_ROW  # the row whose grant is "pass a trusted-entity role to MediaLive"
 from .converters import Partitions
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
@@ -71,8 +72,6 @@ DEFAULT_PATH = "/medialive/"
 #: IAM path of the workflow roles' managed policies: RestrictedAdmin's default ``policy_path``, so the
 #: administrator maintains them (A6), and apart from the operator groups' ``/medialive/`` (issue 11 f).
 DEFAULT_POLICY_PATH = "/medialive/trusted-entity/"
-#: The row whose grant is "pass a trusted-entity role to MediaLive" (complex option).
-PASS_ROLE_ROW = "S32"
 #: The NIST 800-53 R5, HIPAA and PCI rules the console's inline policy breaks (acknowledged on MediaLiveAccessRole).
 SIMPLE_ROLE_INLINE_FINDINGS = (
     "NIST.800.53.R5-IAMNoInlinePolicy",
@@ -492,7 +491,8 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         ensure_unique_names(self)
         v.check_role_name(self, "role_name", role_name)
         v.check_path(self, "path", path)
-        boundary, boundary_policy = _resolve_boundary(self, "permissions_boundary", permissions_boundary)
+        boundary, boundary_policy = c.permissions_boundary(self, "permissions_boundary", permissions_boundary,
+                                                           own_policy=True)
         policy_path = _policy_path(self, policy_path, boundary=boundary_policy, medialive_boundary=boundary is not None)
         v.check_description(self, "description", description)
         v.check_max_managed_policies(self, "max_managed_policies", max_managed_policies, "role")
@@ -556,30 +556,6 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 f"{unverifiable[0][1]} on {unverifiable[0][2]} ({unverifiable[0][0]}); make sure their names fall "
                 "inside its namespaces and the stack deploys where they live.",
             )
-
-
-def _boundary_construct(boundary: Any) -> Any:
-    """The ``MediaLivePermissionsBoundary`` given as itself or as its ``.policy`` (issue 21: the policy alone used
-    to skip the synth-time check of the role's grants against the namespaces); None for any other policy."""
-    if boundary is None:
-        return None
-    if hasattr(boundary, "statements"):
-        return boundary
-    try:
-        scope = boundary.node.scope
-    except Exception:  # noqa: BLE001 - AWS managed policies have no construct node (DetachedConstructNodeAccess)
-        return None
-    return scope if hasattr(scope, "statements") and getattr(scope, "policy", None) is boundary else None
-
-
-def _resolve_boundary(scope: Construct, prop: str, boundary: Any) -> tuple[Any, Any]:
-    """``(the MediaLivePermissionsBoundary or None, the policy to set as the role's boundary or None)`` for the
-    ``permissions_boundary`` given: a ``MediaLivePermissionsBoundary``, its ``.policy``, another
-    ``iam.IManagedPolicy`` (checked) or None."""
-    construct = _boundary_construct(boundary)
-    policy = construct.policy if construct is not None else boundary
-    v.check_managed_policy(scope, prop, boundary, policy)
-    return construct, policy
 
 
 def _role_description(description: str | None, rows: Sequence[str]) -> str:
@@ -664,10 +640,8 @@ def _medialive_principal(scope: Construct, confused_deputy: bool, input_features
 
 
 def _unique(values: Iterable[str]) -> list[str]:
-    out: dict[str, None] = {}
-    for value in values:
-        out.setdefault(value, None)
-    return list(out)
+    """Each value once, in order."""
+    return list(dict.fromkeys(values))
 
 
 def _grant_pass_role(scope: Construct, grantee: iam.IGrantable, role_arn: str) -> iam.Grant:

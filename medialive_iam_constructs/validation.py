@@ -285,14 +285,6 @@ def check_role_name(scope, prop: str, value: str | None) -> None:
         )
 
 
-def check_managed_policy(scope, prop: str, given, policy) -> None:
-    """A permissions boundary: ``policy`` (what ``given`` resolves to, e.g. a ``MediaLivePermissionsBoundary``'s
-    ``.policy``) is None or an ``iam.IManagedPolicy``."""
-    if policy is not None and not hasattr(policy, "managed_policy_arn"):
-        raise MediaLiveIamError(describe(scope), prop, f"{given!r} is not a policy",
-                                "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
-
-
 def check_description(scope, prop: str, value: str | None, *, max_len: int = 1000) -> None:
     """An IAM role description: at most ``max_len`` characters (IAM: 1,000)."""
     if value is not None and not is_token(value) and len(value) > max_len:
@@ -633,8 +625,6 @@ def check_trusted_roles(scope, tier, option, rows, trusted_roles, pass_roles_by_
 
 def check_complex_role_name(scope, prop: str, name: str | None) -> None:
     """The complex option's roles are never named ``MediaLiveAccessRole``, the simple option's console role (§6)."""
-    from .catalog import SIMPLE_ROLE_NAME
-
     if isinstance(name, str) and not is_token(name) and name == SIMPLE_ROLE_NAME:
         raise MediaLiveIamError(
             describe(scope), prop, f"the complex option's roles must not be named "

@@ -7,6 +7,7 @@ import pytest
 from tools.iam_evaluator import TemplateEvaluator
 
 from medialive_iam_constructs import RestrictedAdmin
+from medialive_iam_constructs.catalog.opt_ins import split_stack_rows
 from medialive_iam_constructs.catalog.tiers import OperatorTier
 from medialive_iam_constructs.operator_group import MediaLiveOperatorGroup
 from tests.helpers import ACCOUNT, REGION, new_stack, template_of
@@ -458,3 +459,14 @@ def test_what_tag_scoping_leaves_out_is_given_back_only_to_a_tag_scoped_group(pr
     _, stack = new_stack()
     with pytest.raises(MediaLiveIamError, match=f"{prop}: given without tag scoping"):
         MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[ROLE], **{prop: True})
+
+
+# --- split_stack_rows: each opted stack-making opt-in's rows apart ---------------------------------------------------
+
+def test_split_stack_rows_moves_each_opted_stack_opt_ins_rows_apart():
+    rows = ["S2", "S15", "S16", "W4", "S40"]
+    rest, stacked = split_stack_rows(rows, {"workflow_wizard": True, "workflow_monitor_deploy": True})
+    assert rest == ("S2", "S40")  # every row of an opted stack-making opt-in goes with it (S16 too)
+    assert [(o.prop, own) for o, own in stacked] == [("workflow_wizard", ("S15", "S16")),
+                                                     ("workflow_monitor_deploy", ("W4",))]
+    assert split_stack_rows(rows, {"workflow_wizard": False}) == (tuple(rows), ())

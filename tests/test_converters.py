@@ -7,13 +7,14 @@ from __future__ import annotations
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as sm
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from medialive_iam_constructs import MediaLiveIamError
+from medialive_iam_constructs import MediaLiveIamError, MediaLivePermissionsBoundary
 from medialive_iam_constructs import converters as c
 from medialive_iam_constructs.catalog.resources import MP_CHANNEL
 from medialive_iam_constructs.tokens import is_token
@@ -80,6 +81,15 @@ def test_arn_parts_refuses_another_resource_type_a_wildcard_and_another_partitio
     assert e.construct == "Test/Role (Construct)"
 
 
+def test_arn_parts_with_one_refuses_another_type_and_a_wildcard_as_not_one_resource(scope):
+    one = ("KMS key", "give a key ARN")
+    for value in (f"{KMS}:alias/news", f"{KMS}:key/*"):
+        e = raises(c.arn_parts, scope, "keys", value, "kms", "key/", one=one)
+        assert (e.problem, e.fix) == (f"{value!r} is not the ARN of one KMS key", "give a key ARN")
+    assert "is a s3 ARN, not a kms ARN" in raises(c.arn_parts, scope, "keys", "arn:aws:s3:::b", "kms", one=one).problem
+    assert c.arn_parts(scope, "keys", f"{KMS}:key/1", "kms", "key/", one=one)["resource"] == "key/1"
+
+
 def test_arn_or_identifier_renders_an_id_and_keeps_an_arn(scope):
     kw = dict(service="mediapackage", resource_prefix="channels/", what="MediaPackage channel id", max_len=128,
               kind=MP_CHANNEL, identifier="ChannelIdentifier")
@@ -88,6 +98,38 @@ def test_arn_or_identifier_renders_an_id_and_keeps_an_arn(scope):
     arn = f"arn:aws:mediapackage:{REGION}:{ACCOUNT}:channels/news"
     assert c.arn_or_identifier(scope, "p", arn, **kw) == arn
     assert "has characters that do not belong" in raises(c.arn_or_identifier, scope, "p", "news:1", **kw).problem
+
+
+# --- permissions boundaries ---------------------------------------------------------------------------------------
+
+def test_a_boundary_is_a_managed_policy_or_none(scope):
+    policy = iam.ManagedPolicy.from_managed_policy_name(scope, "B", "Boundary")
+    assert c.permissions_boundary(scope, "permissions_boundary", policy) == (None, policy)
+    assert c.permissions_boundary(scope, "permissions_boundary", None) == (None, None)
+    assert c.permissions_boundary(scope, "permissions_boundary", None, own_policy=True) == (None, None)
+    e = raises(c.permissions_boundary, scope, "permissions_boundary", "Boundary")
+    assert (e.prop, e.problem, e.fix) == ("permissions_boundary", "'Boundary' is not a policy",
+                                          "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
+
+
+def test_the_boundary_error_names_what_was_given(scope):
+    given = type("Boundary", (), {"statements": (), "namespaces": None, "policy": "resolved"})()
+    assert raises(c.permissions_boundary, scope, "permissions_boundary", given).problem == \
+        f"{given!r} is not a policy"
+    grants = type("Group", (), {"statements": ()})()  # statements without namespaces: not a boundary
+    assert raises(c.permissions_boundary, scope, "permissions_boundary", grants, own_policy=True).problem == \
+        f"{grants!r} is not a policy"
+
+
+def test_a_boundarys_own_policy_stands_for_it_with_own_policy_only(scope):
+    boundary = MediaLivePermissionsBoundary(scope, "Boundary")
+    assert c.permissions_boundary(scope, "p", boundary, own_policy=True) == (boundary, boundary.policy)
+    assert c.permissions_boundary(scope, "p", boundary.policy, own_policy=True) == (boundary, boundary.policy)
+    assert c.permissions_boundary(scope, "p", boundary.policy) == (None, boundary.policy)
+    aws_managed = iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")  # no construct node
+    assert c.permissions_boundary(scope, "p", aws_managed, own_policy=True) == (None, aws_managed)
+    made = iam.ManagedPolicy(scope, "Made", statements=[iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"])])
+    assert c.permissions_boundary(scope, "p", made, own_policy=True) == (None, made)
 
 
 # --- S3 -----------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The converters of ``converters.py`` that the operator groups and the restricted administrator share (section
-``principals and channels``): what a prop is given -> the ARNs its rows bind, each converter alone."""
+"""The converters of ``converters.py`` that the operator groups and the restricted administrator share (sections
+``IAM principals`` and ``what operators reach by name``): what a prop is given -> the ARNs its rows bind, each
+converter alone."""
 
 from __future__ import annotations
 
@@ -141,6 +142,16 @@ def test_channel_arns(scope):
 def test_channel_arn_refuses(scope, value, problem):
     with raises("channel_arns", problem):
         c.channel_arns(scope, "channel_arns", [CHANNEL, value])
+
+
+def test_role_and_channel_arns_are_taken_in_any_partition():
+    """Unlike the trusted role's ARNs (``arn_parts`` against the region's partition), an operator group's roles and
+    channels are not checked against the stack's partition (they never were: ``Stack.partition`` is a token)."""
+    import aws_cdk as cdk
+
+    china = Construct(cdk.Stack(cdk.App(), "Cn", env=cdk.Environment(account=ACCOUNT, region="cn-north-1")), "X")
+    assert c.role_arn(china, "trusted_roles", ROLE) == ROLE
+    assert c.channel_arn(china, "channel_arns", CHANNEL) == CHANNEL
 
 
 # --- groups and boundaries (RestrictedAdmin) ----------------------------------------------------------------

@@ -4,7 +4,7 @@ the A9 statements of the console users both create (``password_statements``)."""
 from __future__ import annotations
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import CfnParameter, Stack
 from constructs import Construct
 
 from medialive_iam_constructs import MediaLiveIamError
@@ -19,6 +19,10 @@ from tests.helpers import ACCOUNT, REGION, new_stack
 def scope():
     _, stack = new_stack()
     return Construct(stack, "X")
+
+
+WIZARD, MONITOR = BY_PROP["workflow_wizard"], BY_PROP["workflow_monitor_deploy"]
+STACK_ARN = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/"
 
 
 def text(scope, value: str) -> str:
@@ -84,3 +88,57 @@ def test_password_statements(scope):
     assert {r for s in statements for r in s.rows} == {"A9"}
     assert f"arn:aws:iam::{ACCOUNT}:user/ops/${{aws:username}}" in {
         text(scope, r) for s in statements for r in s.resources}
+
+
+def test_a_missing_stack_prefix_names_the_prop_and_the_opt_in(scope):
+    with pytest.raises(MediaLiveIamError) as info:
+        OperatorProps().stack_binding(scope, MONITOR)
+    assert info.value.prop == "workflow_monitor_stack_prefix"
+    assert info.value.problem.startswith("workflow_monitor_deploy=True needs the name prefix")
+    assert "or drop workflow_monitor_deploy" in info.value.fix
+
+
+@pytest.mark.parametrize("prefix,problem,neighbour", [
+    ("", "would reach every stack", "M"),
+    ("Media*", "contains a wildcard or separator", "Media-"),
+    ("Media/", "contains a wildcard or separator", "Media-"),
+    ("cdkT", "also matches the stack 'CDKToolkit'", "cdkX"),
+    ("Tes", "or this app's stack 'Test'", "Tex"),
+    ("Stack", "overlaps 'StackSet-'", "StackX"),
+    ("stackset-news", "overlaps 'StackSet-'", "stacksets-news"),
+])
+def test_a_stack_prefix_that_reaches_other_stacks_fails_its_neighbour_binds(scope, prefix, problem, neighbour):
+    with pytest.raises(MediaLiveIamError) as info:
+        OperatorProps(workflow_wizard_stack_prefix=prefix).stack_binding(scope, WIZARD)
+    assert info.value.prop == "workflow_wizard_stack_prefix" and problem in info.value.problem
+    assert info.value.fix == f"give the prefix of {WIZARD.title}'s stacks, e.g. 'MediaLiveWorkflow-'"
+    bound = OperatorProps(workflow_wizard_stack_prefix=neighbour).stack_binding(scope, WIZARD)
+    assert [text(scope, a) for a in bound] == [f"{STACK_ARN}{neighbour}*/*"]
+
+
+def test_a_stack_prefix_known_only_at_deploy_fails(scope):
+    token = CfnParameter(Stack.of(scope), "Prefix").value_as_string
+    with pytest.raises(MediaLiveIamError, match="an empty prefix would reach every stack"):
+        OperatorProps(workflow_monitor_stack_prefix=token).stack_binding(scope, MONITOR)
+
+
+def test_statements_bind_each_stack_prefix_then_add_the_guard_once(scope):
+    ops = OperatorProps(workflow_wizard_stack_prefix="Wiz-", workflow_monitor_stack_prefix="Mon-")
+    rows = PrincipalRows(ids=("S15", "W4", "S15.guard"), main=(), stacked=((WIZARD, ("S15",)), (MONITOR, ("W4",))))
+    statements = ops.statements(scope, rows, bindings={})
+    by_row: dict[str, set] = {}
+    for s in statements:
+        for r in s.rows:
+            by_row.setdefault(r, set()).update(a for a in (text(scope, x) for x in s.resources) if ":cloudformation:" in a)
+    assert by_row["S15"] == {f"{STACK_ARN}Wiz-*/*"} and by_row["W4"] == {f"{STACK_ARN}Mon-*/*"}
+    assert [s.rows for s in statements].count(frozenset({"S15.guard"})) == 1 and statements[-1].effect == "Deny"
+    assert ops.statements(scope, PrincipalRows((), ()), bindings={}) == []  # nothing opted: no guard either
+
+
+def test_the_wizard_guard_denies_stack_writes_on_cdktoolkit_this_stack_and_stackset_instances():
+    _, stack = new_stack("Prod")
+    (guard,) = wizard_guard(stack)
+    assert guard.effect == "Deny" and guard.rows == frozenset({"S15.guard"})
+    assert "cloudformation:DeleteStack" in guard.actions and "cloudformation:ExecuteChangeSet" in guard.actions
+    assert [text(stack, r) for r in guard.resources] == [f"{STACK_ARN}CDKToolkit/*", f"{STACK_ARN}Prod*/*",
+                                                         f"{STACK_ARN}StackSet-*/*"]

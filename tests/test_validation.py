@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from medialive_iam_constructs import MediaLiveIamError
@@ -48,23 +47,6 @@ def test_the_simple_options_role_name_is_reserved_in_any_case(scope, name):
 ])
 def test_role_names_iam_refuses(scope, name, problem):
     assert raises(v.check_role_name, scope, "role_name", name).problem == problem
-
-
-# --- permissions boundary -----------------------------------------------------------------------------------------
-
-def test_a_boundary_is_a_managed_policy_or_none(scope):
-    policy = iam.ManagedPolicy.from_managed_policy_name(scope, "B", "Boundary")
-    assert v.check_managed_policy(scope, "permissions_boundary", policy, policy) is None
-    assert v.check_managed_policy(scope, "permissions_boundary", None, None) is None
-    e = raises(v.check_managed_policy, scope, "permissions_boundary", "Boundary", "Boundary")
-    assert (e.prop, e.problem, e.fix) == ("permissions_boundary", "'Boundary' is not a policy",
-                                          "give a MediaLivePermissionsBoundary or an iam.IManagedPolicy")
-
-
-def test_the_boundary_error_names_what_was_given(scope):
-    given = object()
-    assert raises(v.check_managed_policy, scope, "permissions_boundary", given, "resolved").problem == \
-        f"{given!r} is not a policy"
 
 
 # --- description, max_managed_policies ---------------------------------------------------------------------------

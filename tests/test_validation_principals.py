@@ -107,6 +107,52 @@ def test_check_operator_props_checks_each_prop(scope):
         v.check_operator_props(scope, **{**ok, "notification_endpoints": "a@example.com"})
 
 
+OPERATOR_PROPS = dict(parameter_path="/medialive/", notification_prefix="medialive", notification_endpoints=[])
+
+
+def test_check_operator_props_the_root_parameter_path_fails_its_neighbour_passes(scope):
+    with pytest.raises(MediaLiveIamError) as info:
+        v.check_operator_props(scope, **{**OPERATOR_PROPS, "parameter_path": "/"})
+    assert info.value.prop == "parameter_path" and "every parameter of the account" in info.value.problem
+    assert "'/medialive/'" in info.value.fix
+    assert v.check_operator_props(scope, **{**OPERATOR_PROPS, "parameter_path": "/m/"}) is None
+
+
+def test_check_operator_props_endpoints_given_as_one_string_fail_with_the_list_to_write(scope):
+    with pytest.raises(MediaLiveIamError) as info:
+        v.check_operator_props(scope, **{**OPERATOR_PROPS, "notification_endpoints": "alerts@example.com"})
+    assert info.value.prop == "notification_endpoints" and "is a string, not a list" in info.value.problem
+    assert info.value.fix == "write notification_endpoints=['alerts@example.com']"
+    assert v.check_operator_props(scope, **{**OPERATOR_PROPS, "notification_endpoints": ["alerts@example.com"]}) is None
+
+
+@pytest.mark.parametrize("endpoint", ["", "   ", "*", "?*", None])
+def test_check_notification_endpoints_an_endpoint_that_matches_anything_fails(scope, endpoint):
+    with pytest.raises(MediaLiveIamError) as info:
+        v.check_notification_endpoints(scope, "notification_endpoints", [endpoint])
+    assert info.value.prop == "notification_endpoints"
+    assert info.value.problem == f"{endpoint!r} would allow subscriptions to any endpoint"
+
+
+@pytest.mark.parametrize("endpoint,problem,neighbour", [
+    ("https://hooks.example.com", "leaves the host open", "https://hooks.example.com/"),
+    ("https://hooks.example.co?/x", "leaves the host open", "https://hooks.example.co/?"),
+    ("alert?@example.com", "is a pattern that is not an https URL", "alerts@example.com"),
+])
+def test_check_notification_endpoints_a_pattern_that_reaches_other_hosts_fails_its_fixed_host_neighbour_passes(
+        scope, endpoint, problem, neighbour):
+    with pytest.raises(MediaLiveIamError) as info:
+        v.check_notification_endpoints(scope, "notification_endpoints", [endpoint])
+    assert info.value.problem.startswith(f"{endpoint!r} {problem}")
+    assert "(sns:Endpoint is matched as text)" in info.value.problem
+    assert v.check_notification_endpoints(scope, "notification_endpoints", [neighbour]) is None
+
+
+def test_check_notification_endpoints_checks_every_endpoint_not_only_the_first(scope):
+    with pytest.raises(MediaLiveIamError, match=r"'\*@example.com' is a pattern"):
+        v.check_notification_endpoints(scope, "notification_endpoints", ["alerts@example.com", "*@example.com"])
+
+
 @pytest.mark.parametrize("prefix,problem", [
     ("", "an empty prefix would reach every stack of the account"),
     ("Media*", "'Media*' contains a wildcard or separator"),
