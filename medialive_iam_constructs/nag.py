@@ -17,6 +17,7 @@ from aws_cdk import Acknowledgment, Validations
 from constructs import IConstruct
 
 from . import catalog
+from .catalog.console_template import CONSOLE_INLINE_POLICY_NAME, CONSOLE_TEMPLATE_MANAGED_POLICIES
 from .statements import Statement
 from .template import Placeholders
 from .tokens import StackTokens, stack_of, stack_tokens
@@ -95,3 +96,45 @@ def acknowledge_wildcards(policy: IConstruct, statements: Iterable[Statement], t
     acks = [_checked(finding, " | ".join(sorted(why))) for finding, why in sorted(reasons.items())]
     if acks:
         Validations.of(policy).acknowledge(*acks)  # one call for all of a policy's findings
+
+
+#: The NIST 800-53 R5, HIPAA and PCI rules the console's inline policy breaks (acknowledged on MediaLiveAccessRole).
+SIMPLE_ROLE_INLINE_FINDINGS = (
+    "NIST.800.53.R5-IAMNoInlinePolicy",
+    "HIPAA.Security-IAMNoInlinePolicy",
+    "PCI.DSS.321-IAMNoInlinePolicy",
+)
+
+
+def acknowledge_console_role(role: IConstruct, stack: Any, statements: list[dict]) -> None:
+    """The console copy of ``MediaLiveAccessRole`` (simple option): one acknowledgement per granular finding of its
+    ``statements`` (the inline policy, partition filled in) and managed policies, on ``role``, citing the T rows."""
+    broad = ("this is the simple option's MediaLiveAccessRole, broad by design: it reproduces the console "
+             "template (reference §2.3) exactly; use MediaLiveTrustedRole for least privilege")
+    reasons: dict[str, list[str]] = {}
+    for name in CONSOLE_TEMPLATE_MANAGED_POLICIES:
+        reasons[f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]"] = [
+            f"T23: the console template attaches {name}"]
+    for s in statements:
+        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        lowered = {a.lower() for a in actions}
+        services = "/".join(sorted({a.split(":", 1)[0] for a in actions}))
+        rows = sorted({r.id for r in catalog.TRUSTED_ROWS if lowered & {x.lower() for x in r.actions}}, key=_row_key)
+        resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+        for resource in resources:
+            text = nag_text(stack.resolve(resource))
+            if "*" in text:
+                reasons.setdefault(f"AwsSolutions-IAM5[Resource::{text}]", []).append(
+                    f"{', '.join(rows)}: {services} on {text}")
+    inline = (f"T5, T6, T11, T14, T16, T18: the console template writes the inline policy "
+              f"{CONSOLE_INLINE_POLICY_NAME} (reference §2.2, §2.3) and the console's Update button rewrites it")
+    for finding in SIMPLE_ROLE_INLINE_FINDINGS:
+        reasons[finding] = [inline]
+    for finding, why in sorted(reasons.items()):
+        acknowledge(role, finding, "; ".join(why) + "; " + broad)
+
+
+
+def _row_key(row_id: str) -> tuple:
+    m = re.match(r"[A-Z](\d+)(.*)", row_id)
+    return (int(m.group(1)), m.group(2)) if m else (0, row_id)

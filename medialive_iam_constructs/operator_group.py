@@ -13,8 +13,7 @@ policies within IAM's quotas. It never spells an action name.
 from __future__ import annotations
 
 import jsii
-from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from aws_cdk import Names
 from aws_cdk import aws_iam as iam
@@ -26,28 +25,16 @@ if TYPE_CHECKING:  # loaded only where console users are created: importing them
 
     from .trusted_role import MediaLiveTrustedRole
 
-from . import catalog
-from .catalog.model import Grant, Row
-from .catalog.activities import (
-    CREDENTIAL_READS,
-    PATH_READS,
-    TAG_KEYS_KEY,
-    TAG_IN_REQUEST,
-    TAG_ON_CREATE,
-    TAG_SCOPED_KINDS,
-    TAG_WRITE_ACTIONS,
-    UNSCOPABLE_CREDENTIAL_READS,
-)
-from .catalog.resources import IAM_ROLE, ML_CHANNEL, Kind
+from .catalog.resources import IAM_ROLE, ML_CHANNEL
 from .catalog.opt_ins import DEFAULT_WIZARD_STACK_PREFIX
-from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows
+from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows, tag_scoped_rows
 from ._console_users import add_members, check_console_users
 from ._group import attach_policies, principal_group
 from ._readonly import ReadOnlyAfterInit
 from ._unique_names import ensure_unique_names
 from .converters import channel_arns as to_channel_arns, pass_role_arns
 from .scopes import OperatorProps, password_statements
-from .statements import Statement
+from .statements import Statement, tag_scope_conditions
 from .tokens import stack_of
 from .validation import (
     check_group_rows,
@@ -79,53 +66,6 @@ _NO_MEMBERS_REASON = (
     "(reference §1.1, §5; setup-users Step 6), so the group has no members in this template. Its permissions are "
     "the rows {rows}...; give users= or console_users= to add members here instead."
 )
-
-
-def _tag_scoped_rows(row_ids: Sequence[str], *, credential_listing: bool) -> list[Row]:
-    """The rows of a tag-scoped group: each grant's creating actions (TAG_ON_CREATE) and credential reads
-    (CREDENTIAL_READS) in grants of their own, so that tag scoping can condition a new resource on the request's
-    tags, a credential read on the resource's tags, and leave the grant's other actions as the row has them; the
-    reads IAM cannot scope that return every resource's credentials (UNSCOPABLE_CREDENTIAL_READS) left out unless
-    ``credential_listing``, and the reads authorized on a path (PATH_READS) always."""
-    out = []
-    for row in catalog.rows(row_ids):
-        grants: list[Grant] = []
-        for g in row.grants:
-            actions = [a for a in g.actions if a not in PATH_READS
-                       and (credential_listing or a not in UNSCOPABLE_CREDENTIAL_READS)]
-            creates = tuple(a for a in actions if a in TAG_ON_CREATE)
-            reads = tuple(a for a in actions if a in CREDENTIAL_READS and a not in creates)
-            rest = tuple(a for a in actions if a not in creates and a not in reads)
-            grants += [replace(g, actions=part) for part in (creates, reads, rest) if part]
-        out.append(replace(row, grants=tuple(grants)))
-    return out
-
-
-def _tag_conditions(tag: tuple[str, str], roles_by_path: bool):
-    """Conditions per (row, grant, kind) of a tag-scoped group (issue 11 d). With ``pass_roles_by_path`` the roles it
-    passes must carry its tag too: a path holds every team's workflow roles."""
-    key, value = tag
-
-    def conditions(row: Row, grant: Grant, kind: Kind | None) -> Mapping | None:
-        if kind is IAM_ROLE and roles_by_path:
-            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}
-        # tags the request sets (an update that takes tags): the group's key only with the group's value
-        request_tag = ({"StringEqualsIfExists": {f"aws:RequestTag/{key}": value}}
-                       if any(a in TAG_IN_REQUEST for a in grant.actions) else {})
-        if kind is not None and grant.actions and all(CREDENTIAL_READS.get(a) is kind for a in grant.actions):
-            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}  # a read that returns the resource's secret
-        if kind is None and grant.actions and all(TAG_ON_CREATE.get(a) in TAG_SCOPED_KINDS for a in grant.actions):
-            return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # a create SAR gives no resource type
-        if kind not in TAG_SCOPED_KINDS:
-            return request_tag or None
-        if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):
-            return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # the resource the request creates
-        out: dict = {"StringEquals": {f"aws:ResourceTag/{key}": value}, **request_tag}
-        if any(a in TAG_WRITE_ACTIONS for a in grant.actions):
-            out["ForAllValues:StringNotEqualsIgnoreCase"] = {TAG_KEYS_KEY: [key]}
-        return out
-
-    return conditions
 
 
 @jsii.implements(iam.IGrantable)
@@ -310,11 +250,11 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
         listed = {IAM_ROLE: role_arns, ML_CHANNEL: channels}
         statements = ops.statements(
             self, composed, bindings={**ops.bindings(self), **{kind: arns for kind, arns in listed.items() if arns}},
-            scoped=(lambda ids: _tag_scoped_rows(ids, credential_listing=mediapackage_channel_listing))
+            scoped=(lambda ids: tag_scoped_rows(ids, credential_listing=mediapackage_channel_listing))
             if tag is not None else None,
             # the roles and channels the app lists change on day 2: their statements are packed last (D15)
             volatile_kinds=[k for k, listed in ((IAM_ROLE, trusted_roles), (ML_CHANNEL, channel_arns)) if listed],
-            kind_conditions=_tag_conditions(tag[1], pass_roles_by_path is not None) if tag is not None else None,
+            kind_conditions=tag_scope_conditions(tag[1], pass_roles_by_path is not None) if tag is not None else None,
         ) + password_statements(self, composed, self.user_path)
         self.group = principal_group(self, group_name=group_name, path=path, rows=self.rows)
         self.statements = tuple(statements)

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 from . import catalog
 from .catalog.model import Grant, Row
-from .catalog.resources import Kind
+from .catalog.activities import (CREDENTIAL_READS, TAG_IN_REQUEST, TAG_KEYS_KEY, TAG_ON_CREATE, TAG_SCOPED_KINDS,
+                                 TAG_WRITE_ACTIONS)
+from .catalog.resources import EC2_NETWORK_INTERFACE, IAM_ROLE, ML_CHANNEL, ML_INPUT, S3_BUCKET, Kind
 from .errors import MediaLiveIamError, describe
 from .tokens import stack_of, stack_tokens
 
@@ -216,3 +219,62 @@ def row_statements(
                 out.append(Statement.of(grant.actions, arns, conditions, effect=grant.effect, rows=[row.id],
                                         volatile=moving))
     return out
+
+
+# --- condition hooks and the trust policy of the trusted-entity roles ----------------------------------------
+
+def listing_under_prefix(pattern: str, row: Row, grant: Grant) -> Mapping[str, Any] | None:
+    """s3:ListBucket is on the bucket: limit the listing to the prefix (T18)."""
+    return {"StringLike": {"s3:prefix": [pattern]}} if grant.kinds == (S3_BUCKET,) else None
+
+
+def enis_in_subnets(subnets: tuple[str, ...], row: Row, grant: Grant) -> Mapping[str, Any] | None:
+    """Grants on network interfaces alone (create permission, delete) are limited to ENIs in the given subnets;
+    CreateNetworkInterface is already limited by its subnet and security-group resources (T6-T8)."""
+    return {"ArnEquals": {"ec2:Subnet": list(subnets)}} if grant.kinds == (EC2_NETWORK_INTERFACE,) else None
+
+
+def medialive_trust_principal(scope: IConstruct, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:
+    """``medialive.amazonaws.com``, with ``aws:SourceAccount`` and ``aws:SourceArn`` (this account's channels, and
+    inputs when the role serves input features) unless ``confused_deputy`` is off."""
+    if not confused_deputy:
+        return iam.ServicePrincipal(catalog.MEDIALIVE_SERVICE)
+    source_arns = [render_kind(scope, ML_CHANNEL)]
+    if input_features:
+        # MediaLive assumes an input's role when it creates/deletes a MediaConnect or VPC input (T6/T7,
+        # T11/T12); the official alpha L2 conditions input roles on input:* the same way.
+        source_arns.append(render_kind(scope, ML_INPUT))
+    return iam.ServicePrincipal(
+        catalog.MEDIALIVE_SERVICE,
+        conditions={
+            "StringEquals": {"aws:SourceAccount": stack_of(scope).account},
+            "ArnLike": {"aws:SourceArn": source_arns[0] if len(source_arns) == 1 else source_arns},
+        },
+    )
+
+
+def tag_scope_conditions(tag: tuple[str, str], roles_by_path: bool):
+    """Conditions per (row, grant, kind) of a tag-scoped group (issue 11 d). With ``pass_roles_by_path`` the roles it
+    passes must carry its tag too: a path holds every team's workflow roles."""
+    key, value = tag
+
+    def conditions(row: Row, grant: Grant, kind: Kind | None) -> Mapping | None:
+        if kind is IAM_ROLE and roles_by_path:
+            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}
+        # tags the request sets (an update that takes tags): the group's key only with the group's value
+        request_tag = ({"StringEqualsIfExists": {f"aws:RequestTag/{key}": value}}
+                       if any(a in TAG_IN_REQUEST for a in grant.actions) else {})
+        if kind is not None and grant.actions and all(CREDENTIAL_READS.get(a) is kind for a in grant.actions):
+            return {"StringEquals": {f"aws:ResourceTag/{key}": value}}  # a read that returns the resource's secret
+        if kind is None and grant.actions and all(TAG_ON_CREATE.get(a) in TAG_SCOPED_KINDS for a in grant.actions):
+            return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # a create SAR gives no resource type
+        if kind not in TAG_SCOPED_KINDS:
+            return request_tag or None
+        if grant.actions and all(TAG_ON_CREATE.get(a) is kind for a in grant.actions):
+            return {"StringEquals": {f"aws:RequestTag/{key}": value}}  # the resource the request creates
+        out: dict = {"StringEquals": {f"aws:ResourceTag/{key}": value}, **request_tag}
+        if any(a in TAG_WRITE_ACTIONS for a in grant.actions):
+            out["ForAllValues:StringNotEqualsIgnoreCase"] = {TAG_KEYS_KEY: [key]}
+        return out
+
+    return conditions

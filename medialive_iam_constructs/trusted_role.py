@@ -14,13 +14,11 @@ Both are built from the catalog: the construct never spells an action name. Stat
 from __future__ import annotations
 
 import inspect
-import re
 from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, Union
 
 import jsii
-from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct
 
@@ -40,8 +38,6 @@ from .catalog.resources import (
     IAM_ROLE,
     INFERENCE_FEED,
     KMS_KEY,
-    ML_CHANNEL,
-    ML_INPUT,
     MP_CHANNEL,
     MPV2_CHANNEL,
     MPV2_CHANNEL_GROUP,
@@ -57,9 +53,10 @@ from .converters import Partitions
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
 from ._unique_names import ensure_unique_names
-from .nag import acknowledge, nag_text
+from .nag import SIMPLE_ROLE_INLINE_FINDINGS, acknowledge_console_role  # noqa: F401 (re-exported)
 from .packing import PrincipalQuotaValidation, create_managed_policies
-from .statements import ConditionHook, Statement, render_kind, row_statements
+from .statements import (ConditionHook, Statement, enis_in_subnets, listing_under_prefix, medialive_trust_principal,
+                         render_kind, row_statements)
 from ._synth_checks import add_check
 from .tokens import is_token, stack_of
 from . import validation as v
@@ -72,14 +69,6 @@ DEFAULT_PATH = "/medialive/"
 #: IAM path of the workflow roles' managed policies: RestrictedAdmin's default ``policy_path``, so the
 #: administrator maintains them (A6), and apart from the operator groups' ``/medialive/`` (issue 11 f).
 DEFAULT_POLICY_PATH = "/medialive/trusted-entity/"
-#: The NIST 800-53 R5, HIPAA and PCI rules the console's inline policy breaks (acknowledged on MediaLiveAccessRole).
-SIMPLE_ROLE_INLINE_FINDINGS = (
-    "NIST.800.53.R5-IAMNoInlinePolicy",
-    "HIPAA.Security-IAMNoInlinePolicy",
-    "PCI.DSS.321-IAMNoInlinePolicy",
-)
-
-
 @dataclass(frozen=True)
 class S3Location:
     """An S3 bucket, optionally narrowed to a key prefix.
@@ -193,11 +182,6 @@ def _arn_per_value(convert: Callable[..., str], scope: IConstruct, entry: Truste
     return [PropGrant(entry.rows, {kind: arns}, None, entry.prop)] if arns else []
 
 
-def _listing_under_prefix(pattern: str, row: catalog.Row, grant: catalog.Grant) -> Mapping[str, Any] | None:
-    """s3:ListBucket is on the bucket: limit the listing to the prefix (T18)."""
-    return {"StringLike": {"s3:prefix": [pattern]}} if grant.kinds == (S3_BUCKET,) else None
-
-
 def _bucket_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
                    partitions: Partitions) -> list[PropGrant]:
     """One grant per bucket or :class:`S3Location` (T18, T19), the listing limited to its prefix."""
@@ -205,7 +189,7 @@ def _bucket_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowPro
     for value in entry.value(props):
         location = value if isinstance(value, S3Location) else S3Location(value)
         arns = c.bucket_arns(scope, entry.prop, location.bucket, location.prefix, partitions=partitions)
-        hook = partial(_listing_under_prefix, arns.prefix_pattern) if arns.prefix_pattern is not None else None
+        hook = partial(listing_under_prefix, arns.prefix_pattern) if arns.prefix_pattern is not None else None
         grants.append(PropGrant(entry.rows, {S3_BUCKET: [arns.bucket], S3_OBJECT: [arns.objects]}, hook, entry.prop))
     return grants
 
@@ -241,12 +225,6 @@ def _key_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
     return _arn_per_value(c.key_arn, scope, entry, props, partitions)
 
 
-def _enis_in_subnets(subnets: tuple[str, ...], row: catalog.Row, grant: catalog.Grant) -> Mapping[str, Any] | None:
-    """Grants on network interfaces alone (create permission, delete) are limited to ENIs in the given subnets;
-    CreateNetworkInterface is already limited by its subnet and security-group resources (T6-T8)."""
-    return {"ArnEquals": {"ec2:Subnet": list(subnets)}} if grant.kinds == (EC2_NETWORK_INTERFACE,) else None
-
-
 def _vpc_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
                 partitions: Partitions) -> list[PropGrant]:
     """A :class:`VpcAccess` (T6/T7 inputs, T8 delivery): its subnets and security groups, ENIs in those subnets."""
@@ -269,7 +247,7 @@ def _vpc_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
                      for g in access.security_groups)
     bindings = {EC2_SUBNET: subnets, EC2_SECURITY_GROUP: groups,
                 EC2_NETWORK_INTERFACE: [render_kind(scope, EC2_NETWORK_INTERFACE)]}
-    return [PropGrant(entry.rows, bindings, partial(_enis_in_subnets, tuple(subnets)), entry.prop)]
+    return [PropGrant(entry.rows, bindings, partial(enis_in_subnets, tuple(subnets)), entry.prop)]
 
 
 def _elastic_ip_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
@@ -509,7 +487,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         self._check_boundary(statements, boundary)
         self._role = iam.Role(self, "Role", role_name=role_name, path=path, permissions_boundary=boundary_policy,
                               description=_role_description(description, self._rows),
-                              assumed_by=_medialive_principal(self, confused_deputy_conditions, serves_inputs(grants)))
+                              assumed_by=medialive_trust_principal(self, confused_deputy_conditions, serves_inputs(grants)))
         record_rows(self._role.node.default_child, self._rows)
         self._policies = _workflow_policies(self, self._role, statements, role_name=role_name, path=policy_path,
                                             max_policies=max_managed_policies)
@@ -620,25 +598,6 @@ def _policy_path(scope: Construct, policy_path: str | None, *, boundary: Any, me
     return policy_path
 
 
-def _medialive_principal(scope: Construct, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:
-    """``medialive.amazonaws.com``, with ``aws:SourceAccount`` and ``aws:SourceArn`` (this account's channels, and
-    inputs when the role serves input features) unless ``confused_deputy`` is off."""
-    if not confused_deputy:
-        return iam.ServicePrincipal(catalog.MEDIALIVE_SERVICE)
-    source_arns = [render_kind(scope, ML_CHANNEL)]
-    if input_features:
-        # MediaLive assumes an input's role when it creates/deletes a MediaConnect or VPC input (T6/T7,
-        # T11/T12); the official alpha L2 conditions input roles on input:* the same way.
-        source_arns.append(render_kind(scope, ML_INPUT))
-    return iam.ServicePrincipal(
-        catalog.MEDIALIVE_SERVICE,
-        conditions={
-            "StringEquals": {"aws:SourceAccount": stack_of(scope).account},
-            "ArnLike": {"aws:SourceArn": source_arns[0] if len(source_arns) == 1 else source_arns},
-        },
-    )
-
-
 def _unique(values: Iterable[str]) -> list[str]:
     """Each value once, in order."""
     return list(dict.fromkeys(values))
@@ -692,7 +651,7 @@ class MediaLiveAccessRole(_MediaLiveRole):
         super().__init__(scope, id)
         ensure_unique_names(self)
         stack = stack_of(self)
-        principal = _medialive_principal(self, confused_deputy_conditions, input_features=True)
+        principal = medialive_trust_principal(self, confused_deputy_conditions, input_features=True)
         #: The rows the role's policies come from: the console template (None) or T5-T23 in the namespaces.
         self.namespaces = namespaces
         if namespaces is not None:
@@ -720,44 +679,12 @@ class MediaLiveAccessRole(_MediaLiveRole):
             },
             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in CONSOLE_TEMPLATE_MANAGED_POLICIES],
         )
-        self._acknowledge(stack, statements)
+        acknowledge_console_role(self._role, stack, statements)
 
     @property
     def managed_policies(self) -> list[iam.ManagedPolicy]:
         """The customer managed policies of the scoped variant (empty for the console copy)."""
         return list(self._policies)
-
-    def _acknowledge(self, stack: Stack, statements: list[dict]) -> None:
-        """One acknowledgement per granular finding, on the role that causes it, citing the T rows."""
-        broad = ("this is the simple option's MediaLiveAccessRole, broad by design: it reproduces the console "
-                 "template (reference §2.3) exactly; use MediaLiveTrustedRole for least privilege")
-        reasons: dict[str, list[str]] = {}
-        for name in CONSOLE_TEMPLATE_MANAGED_POLICIES:
-            reasons[f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]"] = [
-                f"T23: the console template attaches {name}"]
-        for s in statements:
-            actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
-            lowered = {a.lower() for a in actions}
-            services = "/".join(sorted({a.split(":", 1)[0] for a in actions}))
-            rows = sorted({r.id for r in catalog.TRUSTED_ROWS if lowered & {x.lower() for x in r.actions}}, key=_row_key)
-            resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
-            for resource in resources:
-                text = nag_text(stack.resolve(resource))
-                if "*" in text:
-                    reasons.setdefault(f"AwsSolutions-IAM5[Resource::{text}]", []).append(
-                        f"{', '.join(rows)}: {services} on {text}")
-        inline = (f"T5, T6, T11, T14, T16, T18: the console template writes the inline policy "
-                  f"{CONSOLE_INLINE_POLICY_NAME} (reference §2.2, §2.3) and the console's Update button rewrites it")
-        for finding in SIMPLE_ROLE_INLINE_FINDINGS:
-            reasons[finding] = [inline]
-        for finding, why in sorted(reasons.items()):
-            acknowledge(self._role, finding, "; ".join(why) + "; " + broad)
-
-
-
-def _row_key(row_id: str) -> tuple:
-    m = re.match(r"[A-Z](\d+)(.*)", row_id)
-    return (int(m.group(1)), m.group(2)) if m else (0, row_id)
 
 
 def check_props_table(table: Sequence[TrustedRoleProp], init: Callable[..., None]) -> None:

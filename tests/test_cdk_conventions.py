@@ -3,6 +3,8 @@ takes console users (the groups' code) and a boundary construct or IManagedPolic
 
 from __future__ import annotations
 
+import re
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
@@ -17,7 +19,7 @@ from medialive_iam_constructs import (
     OperatorTier,
     RestrictedAdmin,
 )
-from tests.helpers import new_stack, template_of
+from tests.helpers import ROOT, new_stack, template_of
 
 pytestmark = pytest.mark.invalid_template  # the grants below are deliberately outside the catalog
 
@@ -129,3 +131,19 @@ def test_stages_in_different_accounts_may_reuse_names():
              for r in assembly.get_nested_assembly(f"assembly-{stage}").get_stack_by_name(f"{stage}-S").template["Resources"].values()
              if r["Type"] == "AWS::IAM::Role"]
     assert names == ["MediaLiveNews", "MediaLiveNews"]
+
+
+CONSTRUCT_MODULES = ["trusted_role", "operator_group", "restricted_admin", "console_users", "_group", "_console_users"]
+#: A quoted IAM action or condition key (``"medialive:StartChannel"``, ``f"aws:ResourceTag/{key}"``) or ARN; the
+#: library's own annotation ids (``medialive-iam:...``) are not policy content.
+POLICY_TEXT = re.compile(r"""f?["'](?!medialive-iam:)(?:arn:|[a-z0-9-]+:[A-Za-z*{$])""")
+
+
+@pytest.mark.parametrize("module", CONSTRUCT_MODULES)
+def test_constructs_spell_no_action_condition_key_or_arn(module):
+    """A construct validates, converts and composes catalog rows: actions, condition keys and ARNs are spelled in
+    the catalog, statements.py and converters.py only (docs/architecture.md). Failed before issue 22 for
+    trusted_role (the trust policy's aws:SourceAccount, s3:prefix, ec2:Subnet) and operator_group (the tag scope's
+    aws:ResourceTag)."""
+    source = (ROOT / "medialive_iam_constructs" / f"{module}.py").read_text()
+    assert POLICY_TEXT.findall(source) == []

@@ -8,13 +8,14 @@ Role ARN dropdown, ``iam:ListRoles``) is dropped under the complex option, which
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
-from . import expand
-from .activities import UNSCOPABLE_ROWS
+from . import expand, rows as _rows
+from .activities import CREDENTIAL_READS, PATH_READS, TAG_ON_CREATE, UNSCOPABLE_CREDENTIAL_READS, UNSCOPABLE_ROWS
 from .admin import PASSWORD_ROW
-from .model import PrincipalRows
+from .model import Grant, PrincipalRows, Row
 
 
 class OperatorTier(str, Enum):
@@ -168,3 +169,23 @@ def _check_tiers(
 
 
 _check_tiers()
+
+
+def tag_scoped_rows(row_ids: Sequence[str], *, credential_listing: bool) -> list[Row]:
+    """The rows of a tag-scoped group: each grant's creating actions (TAG_ON_CREATE) and credential reads
+    (CREDENTIAL_READS) in grants of their own, so that tag scoping can condition a new resource on the request's
+    tags, a credential read on the resource's tags, and leave the grant's other actions as the row has them; the
+    reads IAM cannot scope that return every resource's credentials (UNSCOPABLE_CREDENTIAL_READS) left out unless
+    ``credential_listing``, and the reads authorized on a path (PATH_READS) always."""
+    out = []
+    for row in _rows(row_ids):
+        grants: list[Grant] = []
+        for g in row.grants:
+            actions = [a for a in g.actions if a not in PATH_READS
+                       and (credential_listing or a not in UNSCOPABLE_CREDENTIAL_READS)]
+            creates = tuple(a for a in actions if a in TAG_ON_CREATE)
+            reads = tuple(a for a in actions if a in CREDENTIAL_READS and a not in creates)
+            rest = tuple(a for a in actions if a not in creates and a not in reads)
+            grants += [replace(g, actions=part) for part in (creates, reads, rest) if part]
+        out.append(replace(row, grants=tuple(grants)))
+    return out
