@@ -22,26 +22,7 @@ from constructs import Construct
 
 from . import catalog
 from .catalog.model import Grant, Row
-from .catalog.resources import (
-    EC2_ELASTIC_IP,
-    EC2_NETWORK_INTERFACE,
-    EC2_SECURITY_GROUP,
-    EC2_SUBNET,
-    EC2_VPC,
-    INFERENCE_FEED,
-    KMS_KEY,
-    LOG_GROUP,
-    LOG_STREAM,
-    MP_CHANNEL,
-    MPV2_CHANNEL,
-    MPV2_CHANNEL_GROUP,
-    MS_OBJECT,
-    S3_BUCKET,
-    S3_OBJECT,
-    SECRET,
-    SSM_PARAMETER,
-    Kind,
-)
+from .catalog import resources as kinds
 from .errors import MediaLiveIamError, describe
 from .statements import Statement, render_kind, row_statements, stack_env
 from .template import Pseudo
@@ -139,7 +120,7 @@ class MediaLiveNamespaces:
         for vpc in self.vpcs:
             vpc = getattr(vpc, "vpc_id", vpc)
             if isinstance(vpc, str) and vpc.startswith("vpc-"):
-                vpc = render_kind(scope, EC2_VPC, VpcId=vpc)
+                vpc = render_kind(scope, kinds.EC2_VPC, VpcId=vpc)
             if not isinstance(vpc, str):
                 raise MediaLiveIamError(describe(scope), "namespaces.vpcs", f"{vpc!r} is not a VPC",
                                         "give VPC ids ('vpc-0abc...'), their ARNs or ec2.IVpc objects")
@@ -155,31 +136,31 @@ class MediaLiveNamespaces:
             out.append(name)
         return out
 
-    def bindings(self, scope: Construct) -> dict[Kind, list[str]]:
+    def bindings(self, scope: Construct) -> dict[kinds.Kind, list[str]]:
         names = self._bucket_names()
-        buckets = [render_kind(scope, S3_BUCKET, BucketName=n) for n in names]
-        buckets += [render_kind(scope, S3_BUCKET, BucketName=p + "*") for p in self.bucket_prefixes]
-        objects = [render_kind(scope, S3_OBJECT, BucketName=n, ObjectName="*") for n in names]
-        objects += [render_kind(scope, S3_OBJECT, BucketName=p + "*", ObjectName="*") for p in self.bucket_prefixes]
-        eips = [a if a.startswith("arn:") else render_kind(scope, EC2_ELASTIC_IP, AllocationId=a)
+        buckets = [render_kind(scope, kinds.S3_BUCKET, BucketName=n) for n in names]
+        buckets += [render_kind(scope, kinds.S3_BUCKET, BucketName=p + "*") for p in self.bucket_prefixes]
+        objects = [render_kind(scope, kinds.S3_OBJECT, BucketName=n, ObjectName="*") for n in names]
+        objects += [render_kind(scope, kinds.S3_OBJECT, BucketName=p + "*", ObjectName="*") for p in self.bucket_prefixes]
+        eips = [a if a.startswith("arn:") else render_kind(scope, kinds.EC2_ELASTIC_IP, AllocationId=a)
                 for a in self.elastic_ip_allocations]
-        out: dict[Kind, list[str]] = {
-            S3_BUCKET: buckets,
-            S3_OBJECT: objects,
-            SSM_PARAMETER: [render_kind(scope, SSM_PARAMETER, ParameterNameWithoutLeadingSlash=self.parameter_path[1:] + "*")],
-            SECRET: [render_kind(scope, SECRET, SecretId=self.secret_prefix + "*")],
-            KMS_KEY: [render_kind(scope, KMS_KEY)],  # with kms:ViaService (see namespace_statements)
-            EC2_ELASTIC_IP: eips,
-            MP_CHANNEL: [render_kind(scope, MP_CHANNEL, ChannelIdentifier=self.mediapackage_channel_prefix + "*")],
-            MPV2_CHANNEL: [render_kind(scope, MPV2_CHANNEL, ChannelGroupName=g, ChannelName="*")
+        out: dict[kinds.Kind, list[str]] = {
+            kinds.S3_BUCKET: buckets,
+            kinds.S3_OBJECT: objects,
+            kinds.SSM_PARAMETER: [render_kind(scope, kinds.SSM_PARAMETER, ParameterNameWithoutLeadingSlash=self.parameter_path[1:] + "*")],
+            kinds.SECRET: [render_kind(scope, kinds.SECRET, SecretId=self.secret_prefix + "*")],
+            kinds.KMS_KEY: [render_kind(scope, kinds.KMS_KEY)],  # with kms:ViaService (see namespace_statements)
+            kinds.EC2_ELASTIC_IP: eips,
+            kinds.MP_CHANNEL: [render_kind(scope, kinds.MP_CHANNEL, ChannelIdentifier=self.mediapackage_channel_prefix + "*")],
+            kinds.MPV2_CHANNEL: [render_kind(scope, kinds.MPV2_CHANNEL, ChannelGroupName=g, ChannelName="*")
                            for g in self.mediapackage_v2_channel_groups],
-            MPV2_CHANNEL_GROUP: [render_kind(scope, MPV2_CHANNEL_GROUP, ChannelGroupName=g)
+            kinds.MPV2_CHANNEL_GROUP: [render_kind(scope, kinds.MPV2_CHANNEL_GROUP, ChannelGroupName=g)
                                  for g in self.mediapackage_v2_channel_groups],
-            MS_OBJECT: [render_kind(scope, MS_OBJECT, ContainerName=self.mediastore_container_prefix + "*", ObjectPath="*")],
+            kinds.MS_OBJECT: [render_kind(scope, kinds.MS_OBJECT, ContainerName=self.mediastore_container_prefix + "*", ObjectPath="*")],
         }
         # Residual (docs/threat-model.md): ENIs, subnets and security groups of this account and region; Inference
         # feeds (ids are generated); the log group is always ElementalMediaLive.
-        for kind in (EC2_NETWORK_INTERFACE, EC2_SUBNET, EC2_SECURITY_GROUP, INFERENCE_FEED, LOG_GROUP, LOG_STREAM):
+        for kind in (kinds.EC2_NETWORK_INTERFACE, kinds.EC2_SUBNET, kinds.EC2_SECURITY_GROUP, kinds.INFERENCE_FEED, kinds.LOG_GROUP, kinds.LOG_STREAM):
             out[kind] = kind.render_all(**stack_env(scope))
         return out
 
@@ -201,9 +182,9 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
     vpcs = namespaces.vpc_arns(scope)
 
     def conditions(row: Row, grant: Grant) -> Mapping | None:
-        if any(k in (S3_BUCKET, S3_OBJECT) for k in grant.kinds):
+        if any(k in (kinds.S3_BUCKET, kinds.S3_OBJECT) for k in grant.kinds):
             return {"StringEquals": {"aws:ResourceAccount": account}}
-        if vpcs and grant.kinds and all(k in (EC2_NETWORK_INTERFACE, EC2_SUBNET, EC2_SECURITY_GROUP)
+        if vpcs and grant.kinds and all(k in (kinds.EC2_NETWORK_INTERFACE, kinds.EC2_SUBNET, kinds.EC2_SECURITY_GROUP)
                                         for k in grant.kinds):
             return {"ArnEquals": {"ec2:Vpc": vpcs}}  # ENIs, subnets, security groups of the app's VPCs only
         return None
@@ -211,12 +192,12 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
     statements = row_statements(scope, rows, bindings=namespaces.bindings(scope), extra_conditions=conditions, prop=prop)
     if kms_row:
         statements += row_statements(
-            scope, kms_row, bindings={KMS_KEY: [render_kind(scope, KMS_KEY)]}, prop=prop,
+            scope, kms_row, bindings={kinds.KMS_KEY: [render_kind(scope, kinds.KMS_KEY)]}, prop=prop,
             extra_conditions=lambda row, grant: {"StringEquals": {"kms:ViaService": f"ssm.{env['region']}.amazonaws.com"}},
         )
         keys = [k if isinstance(k, str) else k.key_arn for k in namespaces.kms_keys]
         if keys:
-            statements += row_statements(scope, kms_row, bindings={KMS_KEY: keys}, prop=prop)
+            statements += row_statements(scope, kms_row, bindings={kinds.KMS_KEY: keys}, prop=prop)
     return statements
 
 

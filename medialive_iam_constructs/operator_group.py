@@ -21,7 +21,6 @@ from constructs import Construct
 
 if TYPE_CHECKING:  # loaded only where console users are created: importing them costs ~0.2 s per process
     from aws_cdk import aws_kms as kms
-    from aws_cdk import aws_secretsmanager as secretsmanager
 
     from .trusted_role import MediaLiveTrustedRole
 
@@ -29,8 +28,7 @@ from .catalog.resources import IAM_ROLE, ML_CHANNEL
 from .catalog.opt_ins import DEFAULT_WIZARD_STACK_PREFIX
 from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows, tag_scoped_rows
 from ._console_users import add_members, check_console_users
-from ._group import attach_policies, principal_group
-from ._readonly import ReadOnlyAfterInit
+from ._group import GroupConstruct, attach_policies, principal_group
 from ._unique_names import ensure_unique_names
 from .converters import channel_arns as to_channel_arns, pass_role_arns
 from .scopes import OperatorProps, password_statements
@@ -69,7 +67,7 @@ _NO_MEMBERS_REASON = (
 
 
 @jsii.implements(iam.IGrantable)
-class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
+class MediaLiveOperatorGroup(GroupConstruct):
     """An IAM group for MediaLive operators, with customer managed policies built from catalog rows.
 
     :param tier: ``BASIC``, ``READ_WRITE`` or ``ADVANCED`` (reference §5). ``None`` makes a custom category
@@ -156,25 +154,8 @@ class MediaLiveOperatorGroup(ReadOnlyAfterInit, Construct):
     rows: tuple[str, ...]
     #: IAM path of the users created with ``console_users`` or ``MediaLiveConsoleUsers``.
     user_path: str
-    #: The IAM group.
-    group: iam.Group
     #: The statements the group's policies hold (a ``RestrictedAdmin`` checks it holds them too).
     statements: tuple[Statement, ...]
-    #: The customer managed policies attached to the group (``Policy1``..``PolicyN``).
-    managed_policies: tuple[iam.ManagedPolicy, ...]
-    #: The users this construct created (``console_users``).
-    users: tuple[iam.User, ...]
-    #: Initial console password of each created user, by user name (``Secret.secret_value`` never
-    #: appears in the template: CloudFormation resolves a dynamic reference at deploy).
-    initial_password_secrets: dict[str, secretsmanager.Secret]
-    #: The KMS key of the initial-password secrets (None without ``console_users``).
-    password_encryption_key: kms.IKey | None
-
-    @property
-    def grant_principal(self) -> iam.IPrincipal:
-        """The group (``iam.IGrantable``): CDK's grants (``bucket.grant_read(construct)``) grant to it; such
-        statements are outside the catalog and :class:`~medialive_iam_constructs.guard.MediaLiveIamGuard` reports them."""
-        return self.group
 
     def __init__(
         self,

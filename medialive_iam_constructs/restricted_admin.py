@@ -20,7 +20,6 @@ from constructs import Construct
 
 if TYPE_CHECKING:
     from aws_cdk import aws_kms as kms
-    from aws_cdk import aws_secretsmanager as secretsmanager
 
 from . import catalog
 from .catalog.admin import (
@@ -41,7 +40,7 @@ from .converters import group_of, operator_group_of, own_user_arn, permissions_b
 from .namespaces import TRUSTED_GRANT_ROWS, MediaLiveNamespaces, namespace_statements
 from .scopes import OperatorProps, password_statements
 from ._console_users import add_members, check_console_users
-from ._group import attach_policies, principal_group
+from ._group import GroupConstruct, attach_policies, principal_group
 from ._readonly import ReadOnlyAfterInit
 from .errors import MediaLiveIamError, describe
 from ._unique_names import ensure_unique_names
@@ -137,7 +136,7 @@ class MediaLivePermissionsBoundary(ReadOnlyAfterInit, Construct):
 
 
 @jsii.implements(iam.IGrantable)
-class RestrictedAdmin(ReadOnlyAfterInit, Construct):
+class RestrictedAdmin(GroupConstruct):
     """The guide's restricted administrator: more than regular users, less than full-access administrators.
 
     :param operator_groups: the ``MediaLiveOperatorGroup`` s (or their ``.group``) the administrator may add users
@@ -214,22 +213,6 @@ class RestrictedAdmin(ReadOnlyAfterInit, Construct):
     user_permissions_boundary: iam.ManagedPolicy | None
     #: Every catalog row the administrator's policies come from.
     rows: tuple[str, ...]
-    #: The administrators' group.
-    group: iam.Group
-    #: The administrators' customer managed policies (under ``admin_policy_path``).
-    managed_policies: tuple[iam.ManagedPolicy, ...]
-    #: The administrator users this construct created (``console_users``).
-    users: tuple[iam.User, ...]
-    #: Initial console password of each created user, by user name.
-    initial_password_secrets: dict[str, secretsmanager.Secret]
-    #: The KMS key of the initial-password secrets (None without ``console_users``).
-    password_encryption_key: kms.IKey | None
-
-    @property
-    def grant_principal(self) -> iam.IPrincipal:
-        """The group (``iam.IGrantable``): CDK's grants (``bucket.grant_read(construct)``) grant to it; such
-        statements are outside the catalog and :class:`~medialive_iam_constructs.guard.MediaLiveIamGuard` reports them."""
-        return self.group
 
     def __init__(
         self,

@@ -30,24 +30,7 @@ from .catalog.console_template import (
     CONSOLE_TEMPLATE_MANAGED_POLICIES,
     CONSOLE_TEMPLATE_STATEMENTS,
 )
-from .catalog.resources import (
-    EC2_ELASTIC_IP,
-    EC2_NETWORK_INTERFACE,
-    EC2_SECURITY_GROUP,
-    EC2_SUBNET,
-    IAM_ROLE,
-    INFERENCE_FEED,
-    KMS_KEY,
-    MP_CHANNEL,
-    MPV2_CHANNEL,
-    MPV2_CHANNEL_GROUP,
-    MS_OBJECT,
-    S3_BUCKET,
-    S3_OBJECT,
-    SECRET,
-    SSM_PARAMETER,
-    Kind,
-)
+from .catalog import resources as kinds
 from .catalog.tiers import PASS_ROLE_ROW  # the row whose grant is "pass a trusted-entity role to MediaLive"
 from .converters import Partitions
 from .errors import MediaLiveIamError, describe
@@ -133,7 +116,7 @@ class PropGrant(NamedTuple):
     #: The trusted-entity rows (``catalog/trusted_entity.py``).
     rows: tuple[str, ...]
     #: For each resource kind, the ARNs the rows' grants are scoped to (empty: they take no resource it names).
-    bindings: Mapping[Kind, Sequence[str]]
+    bindings: Mapping[kinds.Kind, Sequence[str]]
     #: Conditions added per grant (the ``s3:prefix`` of a listing), or None.
     hook: ConditionHook | None
     #: The prop it comes from (named in errors and in the statements' provenance).
@@ -160,7 +143,7 @@ class TrustedRoleProp:
 
     prop: str
     rows: tuple[str, ...]
-    kinds: tuple[Kind, ...]
+    kinds: tuple[kinds.Kind, ...]
     parser: Parser
     value: Callable[[WorkflowProps], Any]
     input_feature: bool = False
@@ -190,7 +173,7 @@ def _bucket_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowPro
         location = value if isinstance(value, S3Location) else S3Location(value)
         arns = c.bucket_arns(scope, entry.prop, location.bucket, location.prefix, partitions=partitions)
         hook = partial(listing_under_prefix, arns.prefix_pattern) if arns.prefix_pattern is not None else None
-        grants.append(PropGrant(entry.rows, {S3_BUCKET: [arns.bucket], S3_OBJECT: [arns.objects]}, hook, entry.prop))
+        grants.append(PropGrant(entry.rows, {kinds.S3_BUCKET: [arns.bucket], kinds.S3_OBJECT: [arns.objects]}, hook, entry.prop))
     return grants
 
 
@@ -201,7 +184,7 @@ def _mediapackage_v2_grants(scope: IConstruct, entry: TrustedRoleProp, props: Wo
              for value in entry.value(props)]
     if not pairs:
         return []
-    bindings = {MPV2_CHANNEL: [channel for channel, _ in pairs], MPV2_CHANNEL_GROUP: _unique(g for _, g in pairs)}
+    bindings = {kinds.MPV2_CHANNEL: [channel for channel, _ in pairs], kinds.MPV2_CHANNEL_GROUP: _unique(g for _, g in pairs)}
     return [PropGrant(entry.rows, bindings, None, entry.prop)]
 
 
@@ -210,7 +193,7 @@ def _parameter_grants(scope: IConstruct, entry: TrustedRoleProp, props: Workflow
     """``password_parameters`` and ``password_parameter_paths`` bound in one grant (T23)."""
     arns = [c.parameter_arn(scope, entry.prop, value, partitions=partitions) for value in entry.value(props)]
     arns += [c.parameter_path_arn(scope, "password_parameter_paths", path) for path in props.password_parameter_paths]
-    return [PropGrant(entry.rows, {SSM_PARAMETER: arns}, None, entry.prop)] if arns else []
+    return [PropGrant(entry.rows, {kinds.SSM_PARAMETER: arns}, None, entry.prop)] if arns else []
 
 
 def _key_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
@@ -245,8 +228,8 @@ def _vpc_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
     subnets = _unique(c.subnet_arn(scope, f"{entry.prop}.subnets", s, partitions=partitions) for s in access.subnets)
     groups = _unique(c.security_group_arn(scope, f"{entry.prop}.security_groups", g, partitions=partitions)
                      for g in access.security_groups)
-    bindings = {EC2_SUBNET: subnets, EC2_SECURITY_GROUP: groups,
-                EC2_NETWORK_INTERFACE: [render_kind(scope, EC2_NETWORK_INTERFACE)]}
+    bindings = {kinds.EC2_SUBNET: subnets, kinds.EC2_SECURITY_GROUP: groups,
+                kinds.EC2_NETWORK_INTERFACE: [render_kind(scope, kinds.EC2_NETWORK_INTERFACE)]}
     return [PropGrant(entry.rows, bindings, partial(enis_in_subnets, tuple(subnets)), entry.prop)]
 
 
@@ -257,12 +240,12 @@ def _elastic_ip_grants(scope: IConstruct, entry: TrustedRoleProp, props: Workflo
     if access is None or not access.elastic_ip_allocations:
         return []
     eips = [c.elastic_ip_arn(scope, entry.prop, a, partitions=partitions) for a in access.elastic_ip_allocations]
-    bindings = {EC2_ELASTIC_IP: eips, EC2_NETWORK_INTERFACE: [render_kind(scope, EC2_NETWORK_INTERFACE)]}
+    bindings = {kinds.EC2_ELASTIC_IP: eips, kinds.EC2_NETWORK_INTERFACE: [render_kind(scope, kinds.EC2_NETWORK_INTERFACE)]}
     return [PropGrant(entry.rows, bindings, None, entry.prop)]
 
 
-_S3 = (S3_BUCKET, S3_OBJECT)
-_VPC = (EC2_SUBNET, EC2_SECURITY_GROUP, EC2_NETWORK_INTERFACE)
+_S3 = (kinds.S3_BUCKET, kinds.S3_OBJECT)
+_VPC = (kinds.EC2_SUBNET, kinds.EC2_SECURITY_GROUP, kinds.EC2_NETWORK_INTERFACE)
 
 #: The wiring of :class:`MediaLiveTrustedRole`, in the order the policies list the grants: adding a feature is one
 #: catalog row and one entry here (and the prop with its docstring, and its field of :class:`WorkflowProps`).
@@ -271,29 +254,29 @@ TRUSTED_ROLE_PROPS: tuple[TrustedRoleProp, ...] = (
     TrustedRoleProp("logging", ("T5",), (), _flag_grants, lambda p: p.logging),
     TrustedRoleProp("source_buckets", ("T18.read",), _S3, _bucket_grants, lambda p: p.source_buckets),
     TrustedRoleProp("destination_buckets", ("T18.write",), _S3, _bucket_grants, lambda p: p.destination_buckets),
-    TrustedRoleProp("thumbnail_buckets", ("T19",), (S3_OBJECT,), _bucket_grants, lambda p: p.thumbnail_buckets),
-    TrustedRoleProp("mediapackage_channels", ("T14",), (MP_CHANNEL,),
+    TrustedRoleProp("thumbnail_buckets", ("T19",), (kinds.S3_OBJECT,), _bucket_grants, lambda p: p.thumbnail_buckets),
+    TrustedRoleProp("mediapackage_channels", ("T14",), (kinds.MP_CHANNEL,),
                     partial(_arn_per_value, c.mediapackage_channel_arn), lambda p: p.mediapackage_channels),
-    TrustedRoleProp("mediapackage_v2_channels", ("T15",), (MPV2_CHANNEL, MPV2_CHANNEL_GROUP),
+    TrustedRoleProp("mediapackage_v2_channels", ("T15",), (kinds.MPV2_CHANNEL, kinds.MPV2_CHANNEL_GROUP),
                     _mediapackage_v2_grants, lambda p: p.mediapackage_v2_channels),
     TrustedRoleProp("mediaconnect_inputs", ("T11", "T12"), (), _flag_grants, lambda p: p.mediaconnect_inputs,
                     input_feature=True),
-    TrustedRoleProp("mediastore_source_containers", ("T16.read",), (MS_OBJECT,),
+    TrustedRoleProp("mediastore_source_containers", ("T16.read",), (kinds.MS_OBJECT,),
                     partial(_arn_per_value, c.mediastore_objects_arn), lambda p: p.mediastore_source_containers),
-    TrustedRoleProp("mediastore_destination_containers", ("T16.write",), (MS_OBJECT,),
+    TrustedRoleProp("mediastore_destination_containers", ("T16.write",), (kinds.MS_OBJECT,),
                     partial(_arn_per_value, c.mediastore_objects_arn), lambda p: p.mediastore_destination_containers),
     # password_parameters and password_parameter_paths bind one grant together
-    TrustedRoleProp("password_parameters", ("T23",), (SSM_PARAMETER,), _parameter_grants,
+    TrustedRoleProp("password_parameters", ("T23",), (kinds.SSM_PARAMETER,), _parameter_grants,
                     lambda p: p.password_parameters),
-    TrustedRoleProp("parameter_keys", ("T23.kms",), (KMS_KEY,), _key_grants, lambda p: p.parameter_keys),
-    TrustedRoleProp("srt_secrets", ("T20",), (SECRET,), partial(_arn_per_value, c.secret_arn), lambda p: p.srt_secrets),
-    TrustedRoleProp("irdeto_secrets", ("T21",), (SECRET,), partial(_arn_per_value, c.secret_arn),
+    TrustedRoleProp("parameter_keys", ("T23.kms",), (kinds.KMS_KEY,), _key_grants, lambda p: p.parameter_keys),
+    TrustedRoleProp("srt_secrets", ("T20",), (kinds.SECRET,), partial(_arn_per_value, c.secret_arn), lambda p: p.srt_secrets),
+    TrustedRoleProp("irdeto_secrets", ("T21",), (kinds.SECRET,), partial(_arn_per_value, c.secret_arn),
                     lambda p: p.irdeto_secrets),
     TrustedRoleProp("vpc_inputs", ("T6", "T7"), _VPC, _vpc_grants, lambda p: p.vpc_inputs, input_feature=True),
     TrustedRoleProp("vpc_delivery", ("T8",), _VPC, _vpc_grants, lambda p: p.vpc_delivery),
-    TrustedRoleProp("vpc_delivery.elastic_ip_allocations", ("T9",), (EC2_ELASTIC_IP, EC2_NETWORK_INTERFACE),
+    TrustedRoleProp("vpc_delivery.elastic_ip_allocations", ("T9",), (kinds.EC2_ELASTIC_IP, kinds.EC2_NETWORK_INTERFACE),
                     _elastic_ip_grants, lambda p: p.vpc_delivery),
-    TrustedRoleProp("inference_feeds", ("T10",), (INFERENCE_FEED,), partial(_arn_per_value, c.inference_feed_arn),
+    TrustedRoleProp("inference_feeds", ("T10",), (kinds.INFERENCE_FEED,), partial(_arn_per_value, c.inference_feed_arn),
                     lambda p: p.inference_feeds),
 )
 _INPUT_PROPS = frozenset(entry.prop for entry in TRUSTED_ROLE_PROPS if entry.input_feature)
@@ -605,7 +588,7 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def _grant_pass_role(scope: Construct, grantee: iam.IGrantable, role_arn: str) -> iam.Grant:
     """``iam:PassRole`` of ``role_arn`` to MediaLive only, from catalog row S32."""
-    (stmt,) = row_statements(scope, [PASS_ROLE_ROW], bindings={IAM_ROLE: [role_arn]}, prop="grant_pass_role")
+    (stmt,) = row_statements(scope, [PASS_ROLE_ROW], bindings={kinds.IAM_ROLE: [role_arn]}, prop="grant_pass_role")
     return iam.Grant.add_to_principal(
         grantee=grantee,
         actions=list(stmt.actions),
@@ -690,7 +673,7 @@ class MediaLiveAccessRole(_MediaLiveRole):
 def check_props_table(table: Sequence[TrustedRoleProp], init: Callable[..., None]) -> None:
     """``table`` (:data:`TRUSTED_ROLE_PROPS`) against the constructor ``init`` and the catalog: every prop names a
     parameter of ``init`` and a field of :class:`WorkflowProps` (with ``init``'s default), and its ``value`` reads
-    that field; every row is a row of ``catalog.TRUSTED_ROWS`` with grants; every kind is a known ``Kind`` that one of
+    that field; every row is a row of ``catalog.TRUSTED_ROWS`` with grants; every kind is a known ``kinds.Kind`` that one of
     the rows' grants takes; every parser is callable. Raises ``RuntimeError`` listing every mismatch (run at import)."""
     params = inspect.signature(init).parameters
     probes = {f.name: object() for f in fields(WorkflowProps)}
