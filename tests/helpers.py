@@ -21,6 +21,12 @@ def new_stack(name: str = "Test") -> tuple[cdk.App, cdk.Stack]:
     return app, stack
 
 
+def logical_id(stack: cdk.Stack, construct) -> str:
+    """The logical id of ``construct`` (its default child's, for an L2) in ``stack``."""
+    child = construct.node.default_child if construct.node.default_child is not None else construct
+    return stack.resolve(child.logical_id)
+
+
 def template_of(stack: cdk.Stack) -> dict:
     return Template.from_stack(stack).to_json()
 
