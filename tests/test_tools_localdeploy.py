@@ -261,7 +261,7 @@ def test_demo_stack_deploys_verifies_and_destroys(tmp_path):
         iam.attach_group_policy(GroupName=group, PolicyArn=policy_arn)
         tamper_findings["restored"] = check()
 
-    result = run.run_flow("python -m localdeploy.demo_app", STACK_NAME, after_verify=tamper, work_dir=tmp_path)
+    result = run.run_flow("python -m tools.localdeploy.demo_app", STACK_NAME, after_verify=tamper, work_dir=tmp_path)
     report = run.format_report(result)
     print(report)
     if result.exit_code == 3:

@@ -1,6 +1,6 @@
 """Small CDK app exercising every IAM shape the local-deploy verifier checks.
 
-    npx cdk synth --app "python -m localdeploy.demo_app"      (stack: LocalDeployDemo)
+    npx cdk synth --app "python -m tools.localdeploy.demo_app"      (stack: LocalDeployDemo)
 
 - a group with a customer managed policy (attached via the policy's Groups and the group's
   ManagedPolicyArns) and a path;

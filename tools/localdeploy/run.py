@@ -1,6 +1,6 @@
 """Deploy a CDK stack to a local LocalStack, verify its IAM resources through the IAM API, destroy, verify empty.
 
-    python -m tools.localdeploy.run --app "python -m localdeploy.demo_app" --stack LocalDeployDemo
+    python -m tools.localdeploy.run --app "python -m tools.localdeploy.demo_app" --stack LocalDeployDemo
 
 Runs under the project's venv (Python 3.11, boto3). Steps, each timed:
   setup     tools/localdeploy/setup_emulator.sh (Python 3.13 venv with LocalStack; no-op once done; exit 3 without 3.13)
