@@ -21,8 +21,7 @@ python_setup() {
     echo "setup: installing Python requirements"
     .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
     .venv/bin/python -m pip install --quiet --no-compile -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -c "import aws_cdk, cdk_nag, medialive_iam_constructs"
-    echo "$want" > .venv/.setup-stamp
+    echo "$want" > .venv/.setup-stamp.pending  # confirmed below, once the imports work under the project's Node
   fi
 }
 node_setup() {
@@ -43,4 +42,8 @@ python_setup
 wait "$node_pid"
 # jsii spawns `node` from PATH: from here on, the project's Node 24 rather than the machine's (end-of-life 20).
 export PATH="$PWD/node_modules/node/bin:$PATH"
+if [ -f .venv/.setup-stamp.pending ]; then  # aws_cdk imported only now: jsii starts the project's Node, no banner
+  .venv/bin/python -c "import aws_cdk, cdk_nag, medialive_iam_constructs"
+  mv .venv/.setup-stamp.pending .venv/.setup-stamp
+fi
 .venv/bin/python -c "import aws_cdk" 2>&1 | grep -qi "end-of-life" && { echo "setup: jsii still warns about an end-of-life Node" >&2; exit 1; } || true
