@@ -25,6 +25,8 @@ from constructs import IConstruct
 
 from medialive_iam_constructs.nag import CITATION
 
+from . import run_over_assembly
+
 
 CHECKOV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 
@@ -135,23 +137,14 @@ def failed_checks(template: Mapping[str, Any]) -> list[tuple[str, str]]:
     return report.failed_ids
 
 
+def _scan(template: Mapping[str, Any]) -> tuple[int, list[str]]:
+    report = scan_template(template)
+    lines = [str(f) for f in report.failed] + [f"parsing error {e}" for e in report.parsing_errors]
+    return len(report.failed) + len(report.parsing_errors), lines + [report.summary()]
+
+
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "cdk.out")
-    templates = sorted(out.glob("**/*.template.json"))
-    if not templates:
-        print(f"checkov: no templates under {out}", file=sys.stderr)
-        return 1
-    problems = 0
-    for path in templates:
-        report = scan_template(json.loads(path.read_text()))
-        problems += len(report.failed) + len(report.parsing_errors)
-        for f in report.failed:
-            print(f"{path.name}: {f}")
-        for e in report.parsing_errors:
-            print(f"{path.name}: parsing error {e}")
-        print(f"{path.name}: {report.summary()}")
-    print(f"checkov: {len(templates)} template(s), {problems} failed check(s) or parsing error(s)")
-    return 1 if problems else 0
+    return run_over_assembly(argv, "checkov", "failed check(s) or parsing error(s)", _scan)
 
 
 if __name__ == "__main__":
