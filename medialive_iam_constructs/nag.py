@@ -106,9 +106,10 @@ SIMPLE_ROLE_INLINE_FINDINGS = (
 )
 
 
-def acknowledge_console_role(role: IConstruct, stack: Any, statements: list[dict]) -> None:
+def acknowledge_console_role(role: IConstruct, statements: list[dict]) -> None:
     """The console copy of ``MediaLiveAccessRole`` (simple option): one acknowledgement per granular finding of its
     ``statements`` (the inline policy, partition filled in) and managed policies, on ``role``, citing the T rows."""
+    tokens = stack_tokens(stack_of(role))
     broad = ("this is the simple option's MediaLiveAccessRole, broad by design: it reproduces the console "
              "template (reference §2.3) exactly; use MediaLiveTrustedRole for least privilege")
     reasons: dict[str, list[str]] = {}
@@ -122,7 +123,7 @@ def acknowledge_console_role(role: IConstruct, stack: Any, statements: list[dict
         rows = sorted({r.id for r in catalog.TRUSTED_ROWS if lowered & {x.lower() for x in r.actions}}, key=_row_key)
         resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
         for resource in resources:
-            text = nag_text(stack.resolve(resource))
+            text = nag_text(tokens.resolve(resource))
             if "*" in text:
                 reasons.setdefault(f"AwsSolutions-IAM5[Resource::{text}]", []).append(
                     f"{', '.join(rows)}: {services} on {text}")

@@ -662,7 +662,7 @@ class MediaLiveAccessRole(_MediaLiveRole):
             },
             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in CONSOLE_TEMPLATE_MANAGED_POLICIES],
         )
-        acknowledge_console_role(self._role, stack, statements)
+        acknowledge_console_role(self._role, statements)
 
     @property
     def managed_policies(self) -> list[iam.ManagedPolicy]:

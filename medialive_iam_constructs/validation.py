@@ -235,7 +235,6 @@ def partition_of_region(region: str) -> str | None:
     return region_info.RegionInfo.get(region).partition
 
 
-
 def parse_enum(scope, prop: str, value, enum_cls):
     """An enum member from the member, its name (``"READ_WRITE"``) or its value (``"read_write"``), in either case;
     anything else is a :class:`MediaLiveIamError` listing the valid values."""
