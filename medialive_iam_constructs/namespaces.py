@@ -208,6 +208,41 @@ def namespace_statements(scope: Construct, namespaces: MediaLiveNamespaces,
 _FLAT = Pseudo()
 
 
+def named_resources(stack: Any) -> dict[str, str]:
+    """What :class:`~medialive_iam_constructs.template.Pseudo` may write for the resources ``stack`` creates with a
+    literal name (issue 23, item 3: a bucket the app creates as ``medialive-src`` is inside a boundary of
+    ``medialive-*``, and one it creates as ``other-src`` is not): a bucket's ``Ref`` (its name) and ``Arn``, a
+    secret's ``Ref`` (its ARN, with the 6-character suffix left as ``??????``), a parameter's ``Ref`` (its name).
+    A resource the stack names with a token, or leaves for CloudFormation to name, is not among them."""
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_secretsmanager as sm
+    from aws_cdk import aws_ssm as ssm
+
+    tokens = stack_tokens(stack)
+    flat: dict[str, str] = {}
+
+    def add(key: str, value: str) -> None:
+        rendered = _FLAT.render(tokens.resolve(value))
+        if rendered is not None:
+            flat[key] = rendered
+
+    for node in stack.node.find_all():
+        if isinstance(node, (s3.CfnBucket, sm.CfnSecret, ssm.CfnParameter)) and stack_of(node) is stack:
+            lid = tokens.resolve(node.logical_id)
+            if isinstance(node, s3.CfnBucket) and _literal(node.bucket_name):
+                add(lid, node.bucket_name)
+                add(f"{lid}.Arn", render_kind(stack, kinds.S3_BUCKET, BucketName=node.bucket_name))
+            elif isinstance(node, sm.CfnSecret) and _literal(node.name):
+                add(lid, render_kind(stack, kinds.SECRET, SecretId=f"{node.name}-??????"))
+            elif isinstance(node, ssm.CfnParameter) and _literal(node.name):
+                add(lid, node.name)
+    return flat
+
+
+def _literal(value: Any) -> bool:
+    return isinstance(value, str) and not is_token(value)
+
+
 def _action_matches(pattern: str, action: str) -> bool:
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())
 
@@ -274,11 +309,18 @@ def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Itera
     partition (the partition from the region when ``enablePartitionLiterals`` is off) replace ``${AWS::...}`` on
     both sides, so ``Bucket.from_bucket_arn("arn:aws:s3:::b")`` and a boundary of ``arn:${AWS::Partition}:s3:::b``
     agree in an app without ``cdk.json``."""
-    tokens = stack_tokens(stack_of(scope))
+    stack = stack_of(scope)
+    tokens = stack_tokens(stack)
     known = _known_env(scope)
+    flat_named: list[Pseudo] = []  # built on the first resource that needs it
 
     def text(value: Any) -> str | None:
-        flat = _FLAT.render(tokens.resolve(value))
+        resolved = tokens.resolve(value)
+        flat = _FLAT.render(resolved)
+        if flat is None:
+            if not flat_named:
+                flat_named.append(Pseudo(named_resources(stack)))
+            flat = flat_named[0].render(resolved)
         return None if flat is None else _substitute(flat, known)
 
     allows = []

@@ -258,8 +258,16 @@ class Pseudo(Text):
 
     NAMES = {"AWS::Partition": "${Partition}", "AWS::Region": "${Region}", "AWS::AccountId": "${AccountId}"}
 
+    def __init__(self, named: Mapping[str, str] | None = None):
+        #: Text of resources the app names literally, keyed ``"LogicalId"`` (Ref) or ``"LogicalId.Attribute"``
+        #: (GetAtt): a bucket the stack creates with a ``bucket_name`` is that name, its ARN that bucket's ARN.
+        self.named = named or {}
+
     def ref(self, name: str, value: Mapping[str, Any]) -> Any:
-        return self.NAMES.get(name)
+        return self.NAMES.get(name, self.named.get(name))
+
+    def get_att(self, target: str, attribute: str, value: Mapping[str, Any]) -> Any:
+        return self.named.get(f"{target}.{attribute}")
 
     def mapping(self, value: Any) -> Any:
         return None

@@ -107,6 +107,65 @@ def test_a_partition_named_in_a_stack_without_env_is_no_assumption():
     assert warnings == []
 
 
+# --- resources the app creates (tokens): checked by the name the app gives them ---------------------------------
+
+from aws_cdk import aws_ssm as ssm  # noqa: E402
+
+#: Resources this stack creates with a literal name: the grant is a token (Ref/GetAtt), the name is not.
+CREATED_INSIDE = {
+    "Bucket(bucket_name=)": lambda st: {"source_buckets": [s3.Bucket(st, "B", bucket_name="medialive-src")]},
+    "Secret(secret_name=)": lambda st: {"srt_secrets": [sm.Secret(st, "S", secret_name="medialive/srt")]},
+    "StringParameter(parameter_name=)": lambda st: {"password_parameters": [ssm.StringParameter(
+        st, "P", parameter_name="/medialive/origin-password", string_value="x")]},
+}
+CREATED_OUTSIDE = {
+    "Bucket(bucket_name=)": (lambda st: {"source_buckets": [s3.Bucket(st, "B", bucket_name="other-src")]}, "other-src"),
+    "Secret(secret_name=)": (lambda st: {"srt_secrets": [sm.Secret(st, "S", secret_name="other/srt")]}, "secret:other/srt"),
+}
+#: Named by CloudFormation (or by a token): what they will be called is not known at synth.
+CREATED_UNNAMED = {
+    "Bucket()": lambda st: {"source_buckets": [s3.Bucket(st, "B")]},
+    "Secret()": lambda st: {"srt_secrets": [sm.Secret(st, "S")]},
+    "bucket name from a parameter": lambda st: {"source_buckets": [cdk.CfnParameter(st, "Name").value_as_string]},
+}
+
+
+def _unverified(stack: cdk.Stack) -> list:
+    return cdk.assertions.Annotations.from_stack(stack).find_warning(
+        "*", cdk.assertions.Match.string_like_regexp("cannot be checked against the boundary"))
+
+
+@pytest.mark.parametrize("app_kind", APPS)
+@pytest.mark.parametrize("form", CREATED_INSIDE)
+def test_resources_the_app_creates_inside_the_namespaces_pass_without_a_warning(app_kind, form):
+    """Warned before ('cannot be checked against the boundary'): the check read the token, not the name the app
+    gives the resource."""
+    stack = _stack(app_kind)
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **CREATED_INSIDE[form](stack))
+    assert _unverified(stack) == []
+
+
+@pytest.mark.parametrize("app_kind", APPS)
+@pytest.mark.parametrize("form", CREATED_OUTSIDE)
+def test_resources_the_app_creates_outside_the_namespaces_fail(app_kind, form):
+    """Passed before with a warning only: a bucket the app itself names ``other-src`` is outside ``medialive-*``."""
+    stack = _stack(app_kind)
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    props, shown = CREATED_OUTSIDE[form]
+    with pytest.raises(MediaLiveIamError, match="fall outside the boundary") as raised:
+        MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **props(stack))
+    assert shown in str(raised.value) and "permissions_boundary" in str(raised.value)
+
+
+@pytest.mark.parametrize("form", CREATED_UNNAMED)
+def test_resources_named_at_deploy_are_a_warning_not_an_error(form):
+    stack = _stack("no flag, env")
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
+    MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **CREATED_UNNAMED[form](stack))
+    assert len(_unverified(stack)) == 1
+
+
 # --- issue 20: the boundary's ENI permissions within the app's VPCs ------------------------------------------------
 
 def test_vpcs_keep_the_boundarys_network_interface_grants_in_those_vpcs(iam_evaluator):

@@ -82,6 +82,16 @@ def test_pseudo_keeps_an_arns_pseudo_parameters_and_gives_up_on_anything_else():
     assert Pseudo().render(GET_ATT) is None and Pseudo().render("literal") == "literal"
 
 
+def test_pseudo_writes_the_resources_it_is_told_the_names_of():
+    named = Pseudo({"Bucket": "medialive-src", "Bucket.Arn": "arn:${Partition}:s3:::medialive-src"})
+    assert named.render({"Ref": "Bucket"}) == "medialive-src"
+    assert named.render({"Fn::GetAtt": ["Bucket", "Arn"]}) == "arn:${Partition}:s3:::medialive-src"
+    assert named.render({"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/live/*"]]}) == \
+        "arn:${Partition}:s3:::medialive-src/live/*"
+    assert named.render({"Fn::GetAtt": ["Bucket", "DomainName"]}) is None  # only what it was told
+    assert named.render(ROLE_ARN) is None and named.render({"Ref": "AWS::Region"}) == "${Region}"
+
+
 def test_template_values_resolve_for_one_environment():
     values = TemplateValues(TEMPLATE, account="123456789012", region="eu-west-1")
     assert values.resolve(ROLE_ARN) == "arn:aws:iam::123456789012:role/ops"
