@@ -20,7 +20,10 @@ python_setup() {
   if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
     echo "setup: installing Python requirements"
     .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-    .venv/bin/python -m pip install --quiet --no-compile -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
+    # setuptools' "Editable installation" notice warns that ./medialive_iam_constructs may shadow the install: it is
+    # the install (editable, on purpose), so the notice is silenced rather than shown to a newcomer as a failure.
+    PYTHONWARNINGS="ignore:Editable installation" \
+      .venv/bin/python -m pip install --quiet --no-compile -r requirements-dev.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
     echo "$want" > .venv/.setup-stamp.pending  # confirmed below, once the imports work under the project's Node
   fi
 }

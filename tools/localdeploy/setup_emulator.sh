@@ -39,7 +39,8 @@ echo "setup_emulator: creating $VENV with $("$PY" --version)"
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-"$VENV/bin/python" -m pip install --quiet --no-compile "${PKGS[@]}"
+# pip's "WARNING: Location ... is ignored" lines name package-index folders this machine may not have: not failures
+"$VENV/bin/python" -m pip install --quiet --no-compile "${PKGS[@]}" 2>&1 | { grep -v "^WARNING: Location" || true; }
 "$VENV/bin/python" -c "import localstack.runtime.main, localstack.services.iam.provider, localstack.services.cloudformation.resource_provider"
 echo "$want" > "$VENV/.localdeploy-stamp"
 echo "setup_emulator: ready ($VENV)"
