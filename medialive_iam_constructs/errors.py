@@ -10,6 +10,12 @@ class MediaLiveIamError(ValueError):
     """
 
     def __init__(self, construct: str, prop: str, problem: str, fix: str) -> None:
+        """
+        :param construct: the construct's path and class (``errors.describe(scope)``).
+        :param prop: the prop at fault, as the constructor names it.
+        :param problem: what is wrong with its value.
+        :param fix: what to do instead.
+        """
         self.construct = construct
         self.prop = prop
         self.problem = problem

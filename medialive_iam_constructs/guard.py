@@ -51,6 +51,7 @@ class MediaLiveIamGuard:
         return guard
 
     def visit(self, node: IConstruct) -> None:
+        """``IAspect.visit``: checks the whole app once, from the first construct CDK visits."""
         # Aspects visit every construct top-down; the whole tree is checked once, from the first node visited
         # (the scope the guard was added to), because the checks relate constructs anywhere in the app.
         root = node.node.root

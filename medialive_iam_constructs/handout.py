@@ -44,6 +44,13 @@ class GroupHandout:
     """One principal's part of the handout."""
 
     def __init__(self, logical_id: str, kind: str, name: str, rows: tuple[str, ...], passable: tuple[str, ...]):
+        """
+        :param logical_id: the principal's logical id in the template.
+        :param kind: ``group`` or ``role``.
+        :param name: its name (``GroupName`` / ``RoleName``, else the logical id).
+        :param rows: the catalog rows it was given (its ``medialive-iam:rows`` metadata).
+        :param passable: the roles it may pass to MediaLive.
+        """
         self.logical_id, self.kind, self.name, self.rows, self.passable = logical_id, kind, name, rows, passable
 
 
@@ -103,11 +110,17 @@ class EvaluatedGroup:
     """One group of the evaluated handout: its policies as the template resolves them (in the evaluator's test
     account), the role ARNs it may pass, and the decision made for each catalog row."""
 
+    #: the group's logical id in the template
     logical_id: str
+    #: its name as the template resolves it
     name: str
+    #: the names of the policies it holds
     policies: tuple[str, ...]
+    #: their statements, resolved
     statements: tuple[Mapping[str, Any], ...]
+    #: the role ARNs it may pass to MediaLive
     role_arns: tuple[str, ...]
+    #: the decision made for each catalog row
     decisions: Decisions
 
 
@@ -272,6 +285,7 @@ def load_stack(out: Path, stack: str) -> tuple[dict, str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m medialive_iam_constructs.handout CDK_OUT``: prints the handout of a synthesized app."""
     parser = argparse.ArgumentParser(prog="python -m medialive_iam_constructs.handout",
                                      description="Step 6 handout of a synthesized stack: rows per group, role ARNs")
     parser.add_argument("out", type=Path, help="cloud assembly directory (cdk.out)")

@@ -137,6 +137,7 @@ class MediaLiveNamespaces:
         return out
 
     def bindings(self, scope: Construct) -> dict[kinds.Kind, list[str]]:
+        """The namespaces as ARN patterns per resource kind, what the boundary's statements are bound to."""
         names = self._bucket_names()
         buckets = [render_kind(scope, kinds.S3_BUCKET, BucketName=n) for n in names]
         buckets += [render_kind(scope, kinds.S3_BUCKET, BucketName=p + "*") for p in self.bucket_prefixes]

@@ -326,18 +326,22 @@ class _MediaLiveRole(Construct):
 
     @property
     def role_name(self) -> str:
+        """The role's name (a token when CloudFormation generates it)."""
         return self._role.role_name
 
     @property
     def assume_role_action(self) -> str:
+        """As ``iam.Role.assume_role_action`` (``iam.IPrincipal``): the action that assumes the role."""
         return self._role.assume_role_action
 
     @property
     def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        """As ``iam.Role.policy_fragment`` (``iam.IPrincipal``): the role as a principal in a resource policy."""
         return self._role.policy_fragment
 
     @property
     def principal_account(self) -> str | None:
+        """As ``iam.Role.principal_account`` (``iam.IPrincipal``): the role's account."""
         return self._role.principal_account
 
     def add_to_principal_policy(self, statement: iam.PolicyStatement) -> iam.AddToPrincipalPolicyResult:
@@ -356,6 +360,7 @@ class _MediaLiveRole(Construct):
 
     @property
     def role_arn(self) -> str:
+        """The role's ARN (pass it as ``role_arn`` of ``CfnChannel`` / ``CfnInput``)."""
         return self._role.role_arn
 
     def grant_pass_role(self, grantee: iam.IGrantable) -> iam.Grant:

@@ -541,13 +541,19 @@ class NewAccess:
 
     #: the stack (display name in a cloud assembly, else the stack name or file name)
     stack: str
+    #: the principal's logical id
     logical_id: str
+    #: the resource type's last part, lower-cased: ``group``, ``role`` or ``user``
     kind: str
+    #: its name (the logical id when the template names none)
     name: str
+    #: its ARN as the template resolves it (empty when it does not resolve)
     arn: str
+    #: ``witness`` or ``unknown``
     verdict: str
     #: ``{"action", "resource", "context"}``; for an unknown, the request it rests on when there is one
     request: Mapping[str, Any] | None = None
+    #: for an unknown: the policy features the evaluator does not model
     features: tuple[str, ...] = ()
     #: catalog rows the access comes from: the row ids in the Sids of the statements that allow the request, else
     #: the principal's ``medialive-iam:rows`` whose catalog row names the action

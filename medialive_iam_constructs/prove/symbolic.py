@@ -623,8 +623,11 @@ class Encoder:
 class Answer:
     """``proved``, ``witness`` (with :attr:`request`) or ``unknown`` (with :attr:`features`)."""
 
+    #: ``proved``, ``witness`` or ``unknown``
     verdict: str
+    #: a witness: ``{"action", "resource", "context"}`` the policies allow
     request: Mapping[str, Any] | None = None
+    #: an unknown: the policy features the evaluator does not model
     features: tuple[str, ...] = ()
     #: with ``Prover.ask(every=True)``: one witness per action class that has one.
     witnesses: tuple[Mapping[str, Any], ...] = ()
