@@ -29,7 +29,7 @@ from .catalog.opt_ins import DEFAULT_WIZARD_STACK_PREFIX
 from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows, tag_scoped_rows
 from ._console_users import add_members, check_console_users
 from ._group import GroupConstruct, attach_policies, principal_group
-from ._unique_names import ensure_unique_names
+from ._unique_names import ensure_unique_names, warn_console_made_name
 from .converters import channel_arns as to_channel_arns, pass_role_arns
 from .scopes import OperatorProps, password_statements
 from .statements import Statement, tag_scope_conditions
@@ -253,6 +253,8 @@ def _policy_prefix(scope: Construct, tier: OperatorTier | None, explicit: str | 
     if explicit is not None:
         check_name(scope, "policy_name_prefix", explicit, "policy")
         check_name(scope, "policy_name_prefix", explicit + "10", "policy")  # room for Policy10's suffix
+        warn_console_made_name(scope, "policy_name_prefix", "policy", explicit,
+                               "give another policy_name_prefix; the existing policy stays attached to its old group")
         return explicit
     unique = Names.unique_resource_name(scope, max_length=64, separator="-")
     return f"MediaLive{_TIER_WORDS[tier]}Access-{stack_of(scope).region}-{unique}"
