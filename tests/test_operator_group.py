@@ -891,3 +891,37 @@ def test_group_named_as_the_non_production_chapter_warns():
     assert len(warnings) == 2, warnings
     assert any("group_name" in w and "iam.User.from_user_name" in w for w in warnings), warnings
     assert any("policy_name_prefix" in w for w in warnings), warnings
+
+
+def test_existing_users_join_with_one_addition_each_whose_id_names_group_and_user():
+    """Issue 23: the console's users join without being created; the membership's logical id depends on the group
+    and the user, so dropping another group (the simple-option group at the end of docs/adopting.md) renumbers
+    nothing (users=[iam.User.from_user_name] gives aliceGroup0, aliceGroup1 by order in the stack)."""
+    def additions(both: bool) -> dict:
+        _, stack = new_stack(f"Existing{both}")
+        if both:
+            MediaLiveOperatorGroup(stack, "Simple", tier=OperatorTier.BASIC, existing_users=["alice"])
+        MediaLiveOperatorGroup(stack, "Complex", tier=OperatorTier.BASIC,
+                               existing_users=[iam.User.from_user_name(stack, "Alice", "alice"), "bob"])
+        template = template_of(stack)
+        assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::User"]
+        return {k: v["Properties"] for k, v in template["Resources"].items()
+                if v["Type"] == "AWS::IAM::UserToGroupAddition"}
+
+    both, complex_only = additions(True), additions(False)
+    assert len(both) == 3 and len(complex_only) == 2
+    assert set(complex_only) < set(both)  # the same logical ids with or without the other group
+    assert sorted(p["Users"][0] for p in complex_only.values()) == ["alice", "bob"]
+
+
+@pytest.mark.parametrize("props, fragment", [
+    ({"existing_users": ["alice", "ALICE"]}, "given twice"),
+    ({"existing_users": ["alice"], "console_users": ["alice"]}, "EntityAlreadyExists"),
+    ({"existing_users": ["bad name"]}, "existing_users"),
+    ({"existing_users": "alice"}, "is a string"),
+])
+def test_existing_users_are_checked(props, fragment):
+    _, stack = new_stack(f"ExistingBad{abs(hash(str(props)))}")
+    with pytest.raises(MediaLiveIamError, match="existing_users") as err:
+        MediaLiveOperatorGroup(stack, "G", tier=OperatorTier.BASIC, **props)
+    assert fragment in str(err.value), str(err.value)
