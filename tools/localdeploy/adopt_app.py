@@ -51,9 +51,28 @@ class AdoptionStack(cdk.Stack):
         RestrictedAdmin(self, "Admin", operator_groups=groups)
 
 
-def build(app: cdk.App) -> AdoptionStack:
-    step = int(app.node.try_get_context(STEP_KEY) or 1)
-    return AdoptionStack(app, STACK_NAME, step=step,
+#: ``-c medialive-iam:adoptStep=import``: the stack scripts/validate-in-account.sh imports the console role into.
+IMPORT_STACK_NAME = "MediaLiveAdoptImport"
+
+
+class ImportStack(cdk.Stack):
+    """The console's role taken over with ``cdk import`` (docs/adopting.md, "Import instead of reference"): the
+    console's plain trust kept (``confused_deputy_conditions=False``) so that the import changes nothing; Retain, so
+    that destroying this stack keeps the role."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        MediaLiveAccessRole(self, "MediaLiveAccessRole", adopt_existing=True, confused_deputy_conditions=False)
+
+
+def build(app: cdk.App) -> cdk.Stack:
+    step = app.node.try_get_context(STEP_KEY) or "1"
+    if step == "import":  # a real account: the CLI's account and region
+        import os
+
+        return ImportStack(app, IMPORT_STACK_NAME, env=cdk.Environment(
+            account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")))
+    return AdoptionStack(app, STACK_NAME, step=int(step),
                          env=cdk.Environment(account="000000000000", region="us-east-1"))
 
 
