@@ -50,7 +50,8 @@ def warn_console_made_name(scope: IConstruct, prop: str, kind: str, name: str | 
     Annotations.of(scope).add_warning_v2(
         CONSOLE_NAME_WARNING,
         f"{scope.node.path}: {prop}: the {kind} name {name!r} is one the MediaLive console or the guide's "
-        f"non-production chapter creates ({made[name.lower()]}); if this account has it, the deploy fails with "
+        f"non-production chapter creates{'' if made[name.lower()] == name else f' ({made[name.lower()]})'}; if this "
+        "account has it, the deploy fails with "
         f"EntityAlreadyExists and rolls back. Fix: {fix}. If the account has no such {kind}, acknowledge this "
         f"warning (Annotations.of(construct).acknowledge_warning('{CONSOLE_NAME_WARNING}', reason)). "
         "See docs/adopting.md.")

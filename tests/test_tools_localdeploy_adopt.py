@@ -233,3 +233,45 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
                                 "admin resets alice": "Allowed"}, report
     # the old grants were broader: bob (BASIC) created channels (S1) through MediaLivePowerUsers, and no longer does
     assert "S1" in baseline[BASIC_USER] and "S1" not in held_now[BASIC_USER], report
+
+
+class _FakeIam:
+    """GetAccountAuthorizationDetails and GetPolicy/GetPolicyVersion of an account with one user in one group."""
+
+    def __init__(self, group_policies: list[dict]):
+        self.details = {
+            "UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::000000000000:user/bob", "GroupList": ["G"],
+                                "UserPolicyList": [], "AttachedManagedPolicies": []}],
+            "GroupDetailList": [{"GroupName": "G", "Arn": "arn:aws:iam::000000000000:group/G",
+                                 "GroupPolicyList": [{"PolicyName": "inline", "PolicyDocument": json.dumps(
+                                     {"Statement": [{"Effect": "Allow", "Action": "medialive:ListChannels",
+                                                     "Resource": "*"}]})}],
+                                 "AttachedManagedPolicies": group_policies}],
+            "Policies": [{"Arn": "arn:aws:iam::000000000000:policy/Power", "PolicyVersionList": [
+                {"IsDefaultVersion": True, "Document": {"Statement": [{"Effect": "Allow", "Action": "medialive:*",
+                                                                        "Resource": "*"}]}}]}]}
+
+    def get_paginator(self, op):
+        assert op == "get_account_authorization_details"
+        return type("P", (), {"paginate": lambda _, Filter: [self.details]})()
+
+    def get_policy(self, PolicyArn):
+        return {"Policy": {"DefaultVersionId": "v1"}}
+
+    def get_policy_version(self, PolicyArn, VersionId):
+        assert PolicyArn.startswith("arn:aws:iam::aws:policy/")
+        return {"PolicyVersion": {"Document": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}}
+
+
+def test_effective_reads_users_groups_and_aws_managed_policies_and_decides_rows(iam_evaluator):
+    """tools/localdeploy/effective.py without an emulator: a user's policies are its groups' inline, customer and AWS
+    managed ones; a row is held only when every action of it is allowed (S1 with medialive:*, not with a listing)."""
+    from tools.localdeploy.effective import AccountIam, held_rows
+
+    power = {"PolicyName": "Power", "PolicyArn": "arn:aws:iam::000000000000:policy/Power"}
+    s3 = {"PolicyName": "AmazonS3FullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"}
+    full = AccountIam(_FakeIam([power, s3]), "000000000000").user("bob")
+    assert [p.name for p in full.identity_policies] == ["G/inline", "G/Power", "G/AmazonS3FullAccess"]
+    assert {"S1", "S2"} <= held_rows(iam_evaluator, full, "us-east-1")
+    listing = AccountIam(_FakeIam([]), "000000000000").user("bob")
+    assert "S1" not in held_rows(iam_evaluator, listing, "us-east-1")
