@@ -10,10 +10,11 @@ from .errors import MediaLiveIamError, QuotaExceededError
 from .namespaces import MediaLiveNamespaces
 from .operator_group import MediaLiveOperatorGroup
 from .restricted_admin import MediaLivePermissionsBoundary, RestrictedAdmin
-from .trusted_role import MediaLiveAccessRole, MediaLiveTrustedRole, S3Location, VpcAccess
+from .trusted_role import MediaLiveAccessRole, MediaLiveConsoleRole, MediaLiveTrustedRole, S3Location, VpcAccess
 
 __all__ = [
     "MediaLiveAccessRole",
+    "MediaLiveConsoleRole",
     "MediaLiveConsoleUsers",
     "MediaLiveIamError",
     "MediaLiveNamespaces",

@@ -46,18 +46,56 @@ def create_console_users(
     return tuple(created), secrets, key
 
 
+def check_existing_users(scope: Construct, prop: str, values: Sequence, *, users: Sequence[iam.IUser],
+                         console_users: Sequence[str]) -> list[str]:
+    """``existing_users``: names (or ``iam.IUser`` with a literal name) of users that exist outside the app, each a
+    valid IAM user name, given once (case-insensitively), neither created here (``console_users``: the deploy would
+    fail with ``EntityAlreadyExists``) nor also in ``users``. Returns the names."""
+    from .tokens import is_token
+
+    check_list(scope, prop, values)
+    names = []
+    for value in values:
+        name = value if isinstance(value, str) else getattr(value, "user_name", None)
+        if not isinstance(name, str) or is_token(name):
+            raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a user name known at synth",
+                                    "give the names of the existing users ('alice'), or iam.User.from_user_name(...)")
+        check_name(scope, prop, name, "user")
+        names.append(name)
+    others = {"console_users": {n.lower() for n in console_users},
+              "users": {u.user_name.lower() for u in users if isinstance(u.user_name, str)}}
+    seen: set[str] = set()
+    for name in names:
+        if name.lower() in seen:
+            raise MediaLiveIamError(describe(scope), prop, f"{name!r} is given twice (IAM names are case-insensitive)",
+                                    "give each user once")
+        seen.add(name.lower())
+        for other, taken in others.items():
+            if name.lower() in taken:
+                raise MediaLiveIamError(
+                    describe(scope), prop, f"{name!r} is also in {other}" + (
+                        ", which creates it: the deploy would fail with EntityAlreadyExists" if other == "console_users"
+                        else ", which adds it to the group already"),
+                    f"keep {name!r} in one of the two (an existing user: existing_users)")
+    return names
+
+
 def add_members(
     scope: Construct, group: iam.Group, users: Sequence[iam.IUser], names: Sequence[str], user_path: str,
-    key: "kms.IKey | None", rows: Sequence[str], *, empty_reason: str,
+    key: "kms.IKey | None", rows: Sequence[str], *, empty_reason: str, existing: Sequence[str] = (),
 ) -> tuple[tuple[iam.User, ...], dict[str, "secretsmanager.Secret"], "kms.IKey | None"]:
-    """``users`` added to ``group``, and the console users ``names`` created in it (:func:`create_console_users`); a
-    group left without members acknowledges the 'group has users' findings with ``empty_reason``. Returns the
-    created users, their secrets by user name and the key of the secrets (``key`` as given without console users)."""
+    """``users`` added to ``group``, the ``existing`` users (names) added each with its own
+    ``AWS::IAM::UserToGroupAddition`` (construct id ``Member-<name>`` under ``scope``: it depends on the group and
+    the user only), and the console users ``names`` created in it (:func:`create_console_users`); a group left
+    without members acknowledges the 'group has users' findings with ``empty_reason``. Returns the created users,
+    their secrets by user name and the key of the secrets (``key`` as given without console users)."""
     for user in users:
         group.add_user(user)
+    for name in existing:
+        iam.CfnUserToGroupAddition(scope, f"Member-{name}", group_name=group.group_name, users=[name])
     if names:
         return create_console_users(scope, group, names, user_path, key, rows)
-    if not users:
+    if not users and not existing:
         for finding in ("HIPAA.Security-IAMGroupHasUsers", "PCI.DSS.321-IAMGroupHasUsers"):
             acknowledge(group, finding, empty_reason)
     return (), {}, key

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from ._synth_checks import add_check
 from ._readonly import ReadOnlyAfterInit
 from ._rows import record_rows
+from ._unique_names import warn_console_made_name
 from .packing import PrincipalQuotaValidation, create_managed_policies
 from .statements import Statement
 from .tokens import stack_of
@@ -48,6 +49,10 @@ class GroupConstruct(ReadOnlyAfterInit, Construct):
 
 def principal_group(scope: Construct, *, group_name: str | None, path: str, rows: Sequence[str]) -> iam.Group:
     """The group ``Group`` of ``scope``, with the catalog rows it is given in its template metadata."""
+    warn_console_made_name(
+        scope, "group_name", "group", group_name,
+        "give this group another name and add the existing group's users to it with users=[iam.User.from_user_name("
+        "...)]; the existing group stays outside the stack until its users are taken out of it")
     group = iam.Group(scope, "Group", group_name=group_name, path=path)
     record_rows(group.node.default_child, rows)
     return group

@@ -13,6 +13,7 @@ import jsii
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
+from .catalog.console_template import CONSOLE_MADE_NAMES
 from ._synth_checks import add_check
 from ._synth_context import stack_state
 from .tokens import is_token, stack_of, stack_tokens
@@ -27,6 +28,34 @@ def ensure_unique_names(scope: Construct) -> None:
         return
     context.unique_names = True
     add_check(context.root, _UniqueIamNames(context.root))
+
+
+#: The warning a name the console or the non-production chapter made gets (docs/adopting.md).
+CONSOLE_NAME_WARNING = "medialive-iam:console-name"
+
+
+def warn_console_made_name(scope: IConstruct, prop: str, kind: str, name: str | None, fix: str) -> bool:
+    """A warning on ``scope`` when the stack would create an IAM ``kind`` (``role``, ``group``, ``policy``) named as one
+    the console or the guide's non-production chapter makes (``CONSOLE_MADE_NAMES``, case-insensitive): synth cannot
+    know whether the account has it, and if it has, the deploy fails with ``EntityAlreadyExists``. ``fix`` says how to
+    reference or import it; acknowledging the warning (``Annotations.of(scope).acknowledge_warning(...)``) says the
+    account has none. Returns whether it warned."""
+    if not isinstance(name, str) or is_token(name):
+        return False
+    made = {n.lower(): n for n in CONSOLE_MADE_NAMES.get(kind, ())}
+    if name.lower() not in made:
+        return False
+    from aws_cdk import Annotations
+
+    Annotations.of(scope).add_warning_v2(
+        CONSOLE_NAME_WARNING,
+        f"{scope.node.path}: {prop}: the {kind} name {name!r} is one the MediaLive console or the guide's "
+        f"non-production chapter creates{'' if made[name.lower()] == name else f' ({made[name.lower()]})'}; if this "
+        "account has it, the deploy fails with "
+        f"EntityAlreadyExists and rolls back. Fix: {fix}. If the account has no such {kind}, acknowledge this "
+        f"warning (Annotations.of(construct).acknowledge_warning('{CONSOLE_NAME_WARNING}', reason)). "
+        "See docs/adopting.md.")
+    return True
 
 
 @jsii.implements(IValidation)

@@ -151,7 +151,13 @@ def role_name(value: Any, arn: str) -> str | None:
     ``role_name`` of the role (or of its ``.role``); a token or None when unknown."""
     if not is_token(arn):
         return arn.rsplit("/", 1)[-1]
-    return _role_attribute(value, "role_name")
+    name = _role_attribute(value, "role_name")
+    if name is None or not is_token(name):
+        return name
+    # a role made in this app: its CfnRole holds the literal name (role_name is a Ref token)
+    role = getattr(value, "role", value)
+    literal = getattr(getattr(getattr(role, "node", None), "default_child", None), "role_name", None)
+    return literal if isinstance(literal, str) else name
 
 
 def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_by_path: str | None) -> list[str]:

@@ -27,9 +27,9 @@ if TYPE_CHECKING:  # loaded only where console users are created: importing them
 from .catalog.resources import IAM_ROLE, ML_CHANNEL
 from .catalog.opt_ins import DEFAULT_WIZARD_STACK_PREFIX
 from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows, tag_scoped_rows
-from ._console_users import add_members, check_console_users
+from ._console_users import add_members, check_console_users, check_existing_users
 from ._group import GroupConstruct, attach_policies, principal_group
-from ._unique_names import ensure_unique_names
+from ._unique_names import ensure_unique_names, warn_console_made_name
 from .converters import channel_arns as to_channel_arns, pass_role_arns
 from .scopes import OperatorProps, password_statements
 from .statements import Statement, tag_scope_conditions
@@ -139,6 +139,13 @@ class MediaLiveOperatorGroup(GroupConstruct):
         writes its trust policy and inline policy, and can make it trust themselves with any permission. Prefer
         the ``MediaLiveAccessRole`` construct, which creates the role in the stack.
     :param users: existing users to add to the group.
+    :param existing_users: users that exist outside this app (the console's users at path ``/``), by name or as
+        ``iam.User.from_user_name(...)``: each joins the group through its own ``AWS::IAM::UserToGroupAddition``
+        (construct id ``Member-<name>``, which depends on this group and the user only); nothing of the user changes
+        and its other groups stay. Moving one from this group to another in one deploy adds it to the new group
+        first: CloudFormation removes the old membership in its clean-up phase. Prefer it to ``users=`` for the
+        same user in several groups: CDK numbers the memberships of an imported user per stack
+        (``aliceGroup0``, ``aliceGroup1``...), so removing one group renumbers the others. docs/adopting.md.
     :param console_users: names of IAM users to create, with console access only: a generated initial
         password in Secrets Manager (never in the template), reset required at first sign-in, no access keys.
     :param user_path: IAM path of the created users (default: ``path``).
@@ -156,6 +163,8 @@ class MediaLiveOperatorGroup(GroupConstruct):
     user_path: str
     #: The statements the group's policies hold (a ``RestrictedAdmin`` checks it holds them too).
     statements: tuple[Statement, ...]
+    #: The names of the existing users added to the group (``existing_users``).
+    existing_users: tuple[str, ...]
 
     def __init__(
         self,
@@ -188,6 +197,7 @@ class MediaLiveOperatorGroup(GroupConstruct):
         simple_role_write_equals_iam_admin: bool = False,
         allow_device_transfer: bool = False,
         users: Sequence[iam.IUser] = (),
+        existing_users: Sequence[str | iam.IUser] = (),
         console_users: Sequence[str] = (),
         user_path: str | None = None,
         password_encryption_key: kms.IKey | None = None,
@@ -241,9 +251,13 @@ class MediaLiveOperatorGroup(GroupConstruct):
         self.statements = tuple(statements)
         self.managed_policies = attach_policies(self, self.group, statements, name_prefix=prefix, path=path,
                                                 description=_POLICY_DESCRIPTION)
+        members = check_users(self, "users", users)
+        self.existing_users = tuple(check_existing_users(self, "existing_users", existing_users, users=members,
+                                                         console_users=user_names))
         self.users, self.initial_password_secrets, self.password_encryption_key = add_members(
-            self, self.group, check_users(self, "users", users), user_names, self.user_path, password_encryption_key,
-            self.rows, empty_reason=_NO_MEMBERS_REASON.format(rows=", ".join(self.rows[:4])))
+            self, self.group, members, user_names, self.user_path, password_encryption_key,
+            self.rows, empty_reason=_NO_MEMBERS_REASON.format(rows=", ".join(self.rows[:4])),
+            existing=self.existing_users)
         self._seal()
 
 
@@ -253,6 +267,8 @@ def _policy_prefix(scope: Construct, tier: OperatorTier | None, explicit: str | 
     if explicit is not None:
         check_name(scope, "policy_name_prefix", explicit, "policy")
         check_name(scope, "policy_name_prefix", explicit + "10", "policy")  # room for Policy10's suffix
+        warn_console_made_name(scope, "policy_name_prefix", "policy", explicit,
+                               "give another policy_name_prefix; the existing policy stays attached to its old group")
         return explicit
     unique = Names.unique_resource_name(scope, max_length=64, separator="-")
     return f"MediaLive{_TIER_WORDS[tier]}Access-{stack_of(scope).region}-{unique}"

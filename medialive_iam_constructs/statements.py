@@ -234,16 +234,23 @@ def enis_in_subnets(subnets: tuple[str, ...], row: Row, grant: Grant) -> Mapping
     return {"ArnEquals": {"ec2:Subnet": list(subnets)}} if grant.kinds == (EC2_NETWORK_INTERFACE,) else None
 
 
-def medialive_trust_principal(scope: IConstruct, confused_deputy: bool, input_features: bool) -> iam.IPrincipal:
+#: ``regions=`` of :func:`medialive_trust_principal`: every region of the account (the ARN's region is ``*``).
+ANY_REGION = "*"
+
+
+def medialive_trust_principal(scope: IConstruct, confused_deputy: bool, input_features: bool,
+                              regions: Sequence[str] | None = None) -> iam.IPrincipal:
     """``medialive.amazonaws.com``, with ``aws:SourceAccount`` and ``aws:SourceArn`` (this account's channels, and
-    inputs when the role serves input features) unless ``confused_deputy`` is off."""
+    inputs when the role serves input features) unless ``confused_deputy`` is off. ``regions``: the regions whose
+    channels (and inputs) may make MediaLive assume the role; None: the stack's region; ``[ANY_REGION]``: every
+    region, the ARN still pinned to the stack's partition and account."""
     if not confused_deputy:
         return iam.ServicePrincipal(catalog.MEDIALIVE_SERVICE)
-    source_arns = [render_kind(scope, ML_CHANNEL)]
-    if input_features:
-        # MediaLive assumes an input's role when it creates/deletes a MediaConnect or VPC input (T6/T7,
-        # T11/T12); the official alpha L2 conditions input roles on input:* the same way.
-        source_arns.append(render_kind(scope, ML_INPUT))
+    env = stack_env(scope)
+    kinds = [ML_CHANNEL] + ([ML_INPUT] if input_features else [])
+    # MediaLive assumes an input's role when it creates/deletes a MediaConnect or VPC input (T6/T7,
+    # T11/T12); the official alpha L2 conditions input roles on input:* the same way.
+    source_arns = [kind.render(**{**env, "region": region}) for region in (regions or [env["region"]]) for kind in kinds]
     return iam.ServicePrincipal(
         catalog.MEDIALIVE_SERVICE,
         conditions={

@@ -35,16 +35,16 @@ from .catalog.tiers import PASS_ROLE_ROW  # the row whose grant is "pass a trust
 from .converters import Partitions
 from .errors import MediaLiveIamError, describe
 from ._rows import record_rows
-from ._unique_names import ensure_unique_names
+from ._unique_names import ensure_unique_names, warn_console_made_name
 from .nag import SIMPLE_ROLE_INLINE_FINDINGS, acknowledge_console_role  # noqa: F401 (re-exported)
 from .packing import PrincipalQuotaValidation, create_managed_policies
-from .statements import (ConditionHook, Statement, enis_in_subnets, listing_under_prefix, medialive_trust_principal,
+from .statements import (ANY_REGION, ConditionHook, Statement, enis_in_subnets, listing_under_prefix, medialive_trust_principal,
                          render_kind, row_statements)
 from ._synth_checks import add_check
 from .tokens import is_token, stack_of
 from . import validation as v
 
-__all__ = ["MediaLiveAccessRole", "MediaLiveTrustedRole", "S3Location", "VpcAccess"]
+__all__ = ["MediaLiveAccessRole", "MediaLiveConsoleRole", "MediaLiveTrustedRole", "S3Location", "VpcAccess"]
 
 #: Reserved for the simple option (reference §2.2, §6): complex-option roles must have another name.
 RESERVED_ROLE_NAME = catalog.SIMPLE_ROLE_NAME
@@ -627,19 +627,35 @@ class MediaLiveAccessRole(_MediaLiveRole):
     The trust policy lets ``medialive.amazonaws.com`` assume the role only for channels and inputs of this account
     (``aws:SourceAccount``, ``aws:SourceArn``): a deviation from the console template (docs/deviations.md),
     ``confused_deputy_conditions=False`` restores the template's plain trust. The role name is always
-    ``MediaLiveAccessRole`` (one per account; the console looks for this name). Production workflows should use
-    :class:`MediaLiveTrustedRole`.
+    ``MediaLiveAccessRole`` (one per account, serving every region: the console looks for this name), so
+    ``aws:SourceArn`` names channels and inputs of every region of the account by default (``regions``).
+    Production workflows should use :class:`MediaLiveTrustedRole`.
+
+    An account that used the console already has this role: creating it again fails at deploy with
+    ``EntityAlreadyExists``. Synth warns (``medialive-iam:console-name``) unless ``adopt_existing`` says what to do;
+    reference the console's role instead with :meth:`from_console_role` (docs/adopting.md).
 
     :param confused_deputy_conditions: add ``aws:SourceAccount`` / ``aws:SourceArn`` to the trust policy (default).
     :param namespaces: scope the role to the app's ``MediaLiveNamespaces`` instead of the console template's ``*``.
+    :param regions: the regions whose channels and inputs may make MediaLive assume the role (``aws:SourceArn``).
+        Default: every region of the account (``arn:<partition>:medialive:*:<account>:channel:*``; the account and
+        partition stay pinned), as the console's role serves every region and this role is deployed once per
+        account. Name regions (``["us-east-1", "eu-west-1"]``) to narrow it; a channel of another region then cannot
+        start with this role.
+    :param adopt_existing: the account already has ``MediaLiveAccessRole`` (made by the console) and this stack takes
+        it over with ``cdk import`` (docs/adopting.md): the role is kept when the stack is deleted (``DeletionPolicy:
+        Retain``, which CloudFormation's import requires) and the console-name warning is not given. Deploying
+        without the import fails with ``EntityAlreadyExists``.
     """
 
     def __init__(self, scope: Construct, id: str, *, confused_deputy_conditions: bool = True,
-                 namespaces: Any = None) -> None:
+                 namespaces: Any = None, regions: Sequence[str] | None = None, adopt_existing: bool = False) -> None:
         super().__init__(scope, id)
         ensure_unique_names(self)
         stack = stack_of(self)
-        principal = medialive_trust_principal(self, confused_deputy_conditions, input_features=True)
+        regions = v.check_regions(self, "regions", regions, stack.region)
+        principal = medialive_trust_principal(self, confused_deputy_conditions, input_features=True,
+                                              regions=regions or [ANY_REGION])
         #: The rows the role's policies come from: the console template (None) or T5-T23 in the namespaces.
         self.namespaces = namespaces
         if namespaces is not None:
@@ -652,6 +668,7 @@ class MediaLiveAccessRole(_MediaLiveRole):
                 self, statements, principal_kind="role", name_prefix=None, path="/", roles=[self._role],
                 prop="namespaces", description="MediaLiveAccessRole, scoped variant: rows T5-T23 within the app's namespaces",
             )
+            self._adopt(adopt_existing)
             return
         statements = _fill_partition([dict(s) for s in CONSOLE_TEMPLATE_STATEMENTS], stack.partition)
         self._policies = []
@@ -668,11 +685,61 @@ class MediaLiveAccessRole(_MediaLiveRole):
             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in CONSOLE_TEMPLATE_MANAGED_POLICIES],
         )
         acknowledge_console_role(self._role, statements)
+        self._adopt(adopt_existing)
+
+    def _adopt(self, adopt_existing: bool) -> None:
+        """``adopt_existing``: the role is kept when the stack goes (import needs a DeletionPolicy); otherwise the
+        console-name warning, with the two fixes."""
+        if adopt_existing:
+            from aws_cdk import RemovalPolicy
+
+            self._role.apply_removal_policy(RemovalPolicy.RETAIN)
+            return
+        warn_console_made_name(
+            self, "role_name", "role", catalog.SIMPLE_ROLE_NAME,
+            "reference the console's role with MediaLiveAccessRole.from_console_role(scope, id) instead of creating "
+            "it, or take it over: MediaLiveAccessRole(..., adopt_existing=True), then `cdk import`")
+
+    @staticmethod
+    def from_console_role(scope: Construct, id: str, *, role_arn: str | None = None) -> "MediaLiveConsoleRole":
+        """The ``MediaLiveAccessRole`` the console made, referenced: nothing is created or changed
+        (:class:`MediaLiveConsoleRole`)."""
+        return MediaLiveConsoleRole(scope, id, role_arn=role_arn)
 
     @property
     def managed_policies(self) -> list[iam.ManagedPolicy]:
         """The customer managed policies of the scoped variant (empty for the console copy)."""
         return list(self._policies)
+
+
+class MediaLiveConsoleRole(_MediaLiveRole):
+    """The simple option's ``MediaLiveAccessRole`` that the MediaLive console made in the account, referenced by the
+    app: nothing is created, nothing of the role changes (an immutable ``iam.IRole``: CDK grants to it add nothing;
+    the guard does not see it). What a role the stack makes is checked for applies to it too: it is this account's
+    role named ``MediaLiveAccessRole`` at path ``/``, ``grant_pass_role`` passes it to MediaLive only (S30/S32), a
+    ``trusted_entity=SIMPLE`` operator group passes it by name (S30), and a ``COMPLEX`` group refuses it in
+    ``trusted_roles`` (reference §6). Its trust policy and policies are the console's (no confused-deputy condition,
+    everything on ``*``): take it over with ``MediaLiveAccessRole(adopt_existing=True)`` and ``cdk import`` to manage
+    them in code (docs/adopting.md).
+
+    :param role_arn: the role's ARN; default: ``MediaLiveAccessRole`` at path ``/`` in the stack's account and
+        partition. An ARN of another account, another name or another path fails.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, role_arn: str | None = None) -> None:
+        super().__init__(scope, id)
+        if role_arn is None:
+            self._role = iam.Role.from_role_name(self, "Role", catalog.SIMPLE_ROLE_NAME, mutable=False)
+            return
+        arn = c.role_arn(self, "role_arn", role_arn)
+        name, path = c.role_name(role_arn, arn), v.role_path_of(arn)
+        if not is_token(arn) and (name is None or name.lower() != catalog.SIMPLE_ROLE_NAME.lower() or path != "/"):
+            raise MediaLiveIamError(
+                describe(self), "role_arn", f"{arn!r} is not the console's role: the console makes "
+                f"{catalog.SIMPLE_ROLE_NAME} at path / (reference §2.2)",
+                "give the ARN of MediaLiveAccessRole, or leave role_arn out; pass a per-workflow role of the complex "
+                "option to a COMPLEX group's trusted_roles instead")
+        self._role = iam.Role.from_role_arn(self, "Role", arn, mutable=False)
 
 
 def check_props_table(table: Sequence[TrustedRoleProp], init: Callable[..., None]) -> None:

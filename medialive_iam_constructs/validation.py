@@ -235,6 +235,38 @@ def partition_of_region(region: str) -> str | None:
     return region_info.RegionInfo.get(region).partition
 
 
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def check_regions(scope, prop: str, regions, stack_region: str) -> list[str] | None:
+    """``regions=`` of a role's confused-deputy condition: None, ``["*"]`` (every region of the account) or region
+    names (``us-east-1``) of one partition, the stack's when its region is known. Returns them as a list (None as
+    given)."""
+    if regions is None:
+        return None
+    check_list(scope, prop, regions)
+    out = list(dict.fromkeys(regions))
+    if not out:
+        raise MediaLiveIamError(describe(scope), prop, "no region given: no channel could make MediaLive assume the role",
+                                "leave regions out (every region of the account) or name the channels' regions")
+    if "*" in out and len(out) > 1:
+        raise MediaLiveIamError(describe(scope), prop, f"{out!r} mixes '*' (every region) with region names",
+                                "give ['*'] or the region names")
+    expected = partition_of_region(stack_region)
+    for region in out:
+        if region == "*" or is_token(region):
+            continue
+        if not isinstance(region, str) or not _REGION.match(region):
+            raise MediaLiveIamError(describe(scope), prop, f"{region!r} is not a region name",
+                                    "give region names such as 'us-east-1', or '*' for every region")
+        partition = partition_of_region(region)
+        if expected is not None and partition is not None and partition != expected:
+            raise MediaLiveIamError(
+                describe(scope), prop, f"{region!r} is in partition {partition}, the stack in {expected}: an IAM role "
+                "lives in one partition, so no channel there can use it", "deploy a role in that partition's account")
+    return out
+
+
 def parse_enum(scope, prop: str, value, enum_cls):
     """An enum member from the member, its name (``"READ_WRITE"``) or its value (``"read_write"``), in either case;
     anything else is a :class:`MediaLiveIamError` listing the valid values."""
@@ -624,7 +656,7 @@ def check_trusted_roles(scope, tier, option, rows, trusted_roles, pass_roles_by_
 
 def check_complex_role_name(scope, prop: str, name: str | None) -> None:
     """The complex option's roles are never named ``MediaLiveAccessRole``, the simple option's console role (§6)."""
-    if isinstance(name, str) and not is_token(name) and name == SIMPLE_ROLE_NAME:
+    if isinstance(name, str) and not is_token(name) and name.lower() == SIMPLE_ROLE_NAME.lower():
         raise MediaLiveIamError(
             describe(scope), prop, f"the complex option's roles must not be named "
             f"{SIMPLE_ROLE_NAME} (reference §6: that name belongs to the simple option's console role)",

@@ -2,9 +2,9 @@
 # Sets up everything from nothing and runs the whole test suite, the local deploy to LocalStack included.
 # Needs python3.11, node and npm; the local deploy also needs a Python 3.13 interpreter (it says so if missing).
 # Two lanes share the machine's two cores: the packaging test (build the wheel, install it into a fresh virtualenv,
-# mypy --strict on a user's app: ~4 min, mostly mypy), the LocalStack deploys (the demo stack, and the sample's
-# day-2 updates: ~4.5 min, mostly waiting on the emulator) and the documentation site (Debian's Chromium installed
-# when missing, the strict build, the browser check: under a minute) in one, the lane that finishes earlier;
+# mypy --strict on a user's app: ~4 min, mostly mypy), the LocalStack deploys (the demo stack, the sample's day-2
+# updates: ~4.5 min, and docs/adopting.md's path: ~2.5 min, mostly waiting on the emulator) and the documentation
+# site (Debian's Chromium installed when missing, the strict build, the browser check: under a minute) in one;
 # everything else in the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."

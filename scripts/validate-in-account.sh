@@ -7,10 +7,67 @@
 #  3. The opt-ins' costs (issue 20): stacks under the wizard's or monitor's prefix that hold a stored service role;
 #     whether workflow monitor's CreateStack passes ResourceTypes (W4 requires it); whether sns:Unsubscribe is
 #     authorized against the topic (S40 scopes it there).
+#  4. `adopt` (docs/adopting.md, issue 23): what LocalStack cannot do (tests/test_tools_localdeploy_adopt.py proves
+#     the rest): `cdk import` of the console's MediaLiveAccessRole into a stack (LocalStack answers 501 to IMPORT
+#     change sets), checked to change nothing (same RoleId, trust, policies) and to keep the role when the stack
+#     goes; and the channels a tag-scoped group would lose until tagged (MediaLive is not in LocalStack).
 # Needs AWS credentials in the environment (AWS_PROFILE or keys) and `bash scripts/setup.sh` done.
 # Usage: [MONITOR_STACK_PREFIX=...] [WIZARD_STACK_PREFIX=...] bash scripts/validate-in-account.sh [cdk.out] [region]
+#        [TAG_KEY=Team TAG_VALUE=news] bash scripts/validate-in-account.sh adopt [region]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "adopt" ]; then
+  REGION="${2:-${AWS_REGION:-us-east-1}}"
+  if ! .venv/bin/python -c "import boto3; boto3.client('sts').get_caller_identity()" >/dev/null 2>&1; then
+    echo "validate-in-account: no AWS credentials; this script only runs against a real account" >&2
+    exit 2
+  fi
+  export AWS_REGION="$REGION" CDK_DEFAULT_REGION="$REGION"
+  CDK_DEFAULT_ACCOUNT="$(.venv/bin/python -c "import boto3; print(boto3.client('sts').get_caller_identity()['Account'])")"
+  export CDK_DEFAULT_ACCOUNT
+  APP=".venv/bin/python -m tools.localdeploy.adopt_app"
+  state() {  # what must not change: RoleId, CreateDate, trust policy, inline policy names, attached policies
+    .venv/bin/python - <<'PY'
+import json, boto3
+iam = boto3.client("iam")
+r = iam.get_role(RoleName="MediaLiveAccessRole")["Role"]
+print(json.dumps([r["RoleId"], str(r["CreateDate"]), r["AssumeRolePolicyDocument"],
+                  iam.list_role_policies(RoleName="MediaLiveAccessRole")["PolicyNames"],
+                  sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="MediaLiveAccessRole")["AttachedPolicies"])],
+                 sort_keys=True))
+PY
+  }
+  echo "== adopt 1/3: the console's MediaLiveAccessRole before the import"
+  before="$(state)" || { echo "no MediaLiveAccessRole in this account: nothing to import" >&2; exit 1; }
+  echo "$before"
+  echo "== adopt 2/3: cdk import into stack MediaLiveAdoptImport (MediaLiveAccessRole(adopt_existing=True)), then destroy"
+  LID="$(node_modules/.bin/cdk synth MediaLiveAdoptImport --app "$APP" -c medialive-iam:adoptStep=import --quiet -o cdk.out.adopt >/dev/null && \
+        .venv/bin/python -c "import json; t = json.load(open('cdk.out.adopt/MediaLiveAdoptImport.template.json')); print(next(k for k, v in t['Resources'].items() if v['Type'] == 'AWS::IAM::Role'))")"
+  echo "{\"$LID\": {\"RoleName\": \"MediaLiveAccessRole\"}}" > cdk.out.adopt/mapping.json
+  node_modules/.bin/cdk import MediaLiveAdoptImport --app "$APP" -c medialive-iam:adoptStep=import \
+    --resource-mapping cdk.out.adopt/mapping.json --force
+  imported="$(state)"
+  .venv/bin/python -c "import boto3, sys; r = boto3.client('cloudformation').describe_stack_resources(StackName='MediaLiveAdoptImport')['StackResources']; print([(x['LogicalResourceId'], x['ResourceStatus'], x['PhysicalResourceId']) for x in r])"
+  node_modules/.bin/cdk destroy MediaLiveAdoptImport --app "$APP" -c medialive-iam:adoptStep=import --force
+  after="$(state)" || { echo "FAIL: MediaLiveAccessRole is gone after the stack's destroy (Retain expected)" >&2; exit 1; }
+  [ "$before" = "$imported" ] && echo "OK: the import changed nothing" || { echo "FAIL: the import changed the role:"; echo "$imported"; }
+  [ "$before" = "$after" ] && echo "OK: the role outlived the stack, unchanged" || { echo "FAIL: the role changed:"; echo "$after"; }
+  echo "== adopt 3/3: channels a group with resource_tag=(${TAG_KEY:-Team}, ${TAG_VALUE:-news}) could not reach until tagged"
+  .venv/bin/python - "$REGION" "${TAG_KEY:-Team}" "${TAG_VALUE:-news}" <<'PY'
+import sys, boto3
+region, key, value = sys.argv[1:]
+ml = boto3.client("medialive", region_name=region)
+for page in ml.get_paginator("list_channels").paginate():
+    for ch in page["Channels"]:
+        tags = ml.list_tags_for_resource(ResourceArn=ch["Arn"]).get("Tags", {})
+        state = "reachable" if tags.get(key) == value else "UNREACHABLE until tagged"
+        print(f"{ch['Id']} {ch.get('Name')} state={ch.get('State')} role={ch.get('RoleArn')} {key}={tags.get(key)}: {state}")
+        if state != "reachable":
+            print(f"  fix: aws medialive create-tags --resource-arn {ch['Arn']} --tags {key}={value}"
+                  f"   (and its inputs: {[a.get('InputId') for a in ch.get('InputAttachments', [])]})")
+PY
+  exit 0
+fi
 OUT="${1:-cdk.out}"
 REGION="${2:-${AWS_REGION:-us-east-1}}"
 if ! .venv/bin/python -c "import boto3; boto3.client('sts').get_caller_identity()" >/dev/null 2>&1; then

@@ -273,3 +273,20 @@ def test_bad_ec2_ids(scope, convert, value, problem):
 def test_elastic_ip(scope):
     assert plain(scope, c.elastic_ip_arn(scope, "eips", "eipalloc-0123")) == f"{EC2}:elastic-ip/eipalloc-0123"
     assert c.elastic_ip_arn(scope, "eips", f"{EC2}:elastic-ip/eipalloc-1") == f"{EC2}:elastic-ip/eipalloc-1"
+
+
+def test_role_name_of_a_role_made_in_the_app_is_its_literal_name():
+    """Issue 23: a role made in the app has a Ref token as role_name; its CfnRole holds the literal name, which the
+    COMPLEX group's check needs (fa9ab59: None-like token, the check skipped)."""
+    from aws_cdk import aws_iam as iam
+
+    from medialive_iam_constructs import MediaLiveAccessRole
+    from medialive_iam_constructs.converters import role_arn, role_name
+
+    _, stack = new_stack("RoleNames")
+    made = MediaLiveAccessRole(stack, "Access", adopt_existing=True)
+    assert role_name(made, role_arn(stack, "trusted_roles", made)) == "MediaLiveAccessRole"
+    plain = iam.Role(stack, "Plain", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"))
+    assert role_name(plain, role_arn(stack, "trusted_roles", plain)).startswith("${Token")  # generated: unknown
+    imported = iam.Role.from_role_name(stack, "Imp", "medialiveWorkflow15")
+    assert role_name(imported, role_arn(stack, "trusted_roles", imported)) == "medialiveWorkflow15"

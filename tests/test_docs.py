@@ -40,3 +40,30 @@ def test_package_readme_example_synthesizes(tmp_path):
     assert block.count("cdk.App()") == 1
     exec(block.replace("cdk.App()", f"cdk.App(outdir={str(tmp_path)!r})"), {})
     assert list(tmp_path.glob("*.template.json"))
+
+
+def test_adopting_example_synthesizes_at_every_step():
+    """docs/adopting.md's stack, run as written, at steps 1, 4 and 5: it synthesizes; the console role is referenced,
+    never created; the users are added, never created; the SIMPLE group goes at step 5."""
+    import re
+
+    import aws_cdk as cdk
+
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "adopting.md").read_text(), re.S)
+                if "class Adoption" in b]
+    namespace: dict = {}
+    exec(block, namespace)
+    groups = {}
+    for step, props in ((1, {}), (4, {"workflows": True}), (5, {"workflows": True, "console_channels": False})):
+        app = cdk.App()
+        stack = namespace["Adoption"](app, "Adoption", env=cdk.Environment(account="111122223333", region="us-east-1"),
+                                      **props)
+        resources = app.synth().get_stack_by_name("Adoption").template["Resources"].values()
+        types = [r["Type"] for r in resources]
+        assert "AWS::IAM::User" not in types
+        roles = [r["Properties"].get("RoleName") for r in resources if r["Type"] == "AWS::IAM::Role"]
+        assert "MediaLiveAccessRole" not in roles and (roles == ["medialiveNews"]) == (step > 1), roles
+        groups[step] = sorted(r["Properties"]["GroupName"] for r in resources if r["Type"] == "AWS::IAM::Group")
+        assert types.count("AWS::IAM::UserToGroupAddition") == (2 if step == 1 else 3 if step == 4 else 2)
+        del stack
+    assert "MediaLiveSimpleUsers" in groups[4] and "MediaLiveSimpleUsers" not in groups[5], groups

@@ -841,3 +841,87 @@ def test_operator_group_rejects_a_base_id_with_a_never_part():
     e = raises_named(lambda: MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.BASIC, add_rows=["S3"]),
                 construct="Test/Ops (MediaLiveOperatorGroup)", prop="add_rows")
     assert "must never get S3.delete" in e.problem and "S3.run" not in e.problem
+
+
+# --- issue 23: adopting what the console made ----------------------------------------------------------------------
+
+def test_complex_group_refuses_the_simple_role_however_it_is_given():
+    """A COMPLEX group refused trusted_roles=[iam.Role.from_role_name(..., 'MediaLiveAccessRole')] but took the
+    stack-made MediaLiveAccessRole construct (its role_name is a Ref token) and the lower-case name, which IAM
+    treats as the same role (fa9ab59: both accepted)."""
+    from medialive_iam_constructs import MediaLiveAccessRole
+
+    _, stack = new_stack("ComplexRefusesConsoleRole")
+    for i, role in enumerate((MediaLiveAccessRole(stack, "Access", adopt_existing=True),
+                              MediaLiveAccessRole.from_console_role(stack, "Console"),
+                              iam.Role.from_role_name(stack, "Lower", "medialiveaccessrole"))):
+        with pytest.raises(MediaLiveIamError, match="trusted_roles: the complex option's roles must not be named"):
+            MediaLiveOperatorGroup(stack, f"G{i}", tier=OperatorTier.READ_WRITE, trusted_roles=[role])
+
+
+def test_simple_group_and_existing_users_join_without_being_created(iam_evaluator):
+    """The console's role referenced, the console's users added as they are: one UserToGroupAddition per user and
+    group, no AWS::IAM::User, and the group passes the console role to MediaLive (S30)."""
+    from medialive_iam_constructs import MediaLiveAccessRole
+
+    _, stack = new_stack("SimpleAdoption")
+    console = MediaLiveAccessRole.from_console_role(stack, "Console")
+    alice, bob = (iam.User.from_user_name(stack, n.title(), n) for n in ("alice", "bob"))
+    group = MediaLiveOperatorGroup(stack, "Simple", tier=OperatorTier.READ_WRITE, trusted_entity="SIMPLE",
+                                   users=[alice, bob])
+    template = template_of(stack)
+    types = [r["Type"] for r in template["Resources"].values()]
+    assert "AWS::IAM::User" not in types and "AWS::IAM::Role" not in types
+    additions = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::IAM::UserToGroupAddition"]
+    assert sorted(u for a in additions for u in a["Users"]) == ["alice", "bob"]
+    te = TemplateEvaluator(template, iam_evaluator)
+    gid = stack.get_logical_id(group.group.node.default_child)
+    assert te.decide(gid, "iam:PassRole", te.resolve(stack.resolve(console.role_arn)),
+                     {"iam:PassedToService": "medialive.amazonaws.com"}) == "Allowed"
+
+
+def test_group_named_as_the_non_production_chapter_warns():
+    from aws_cdk.assertions import Annotations, Match
+
+    _, stack = new_stack("PowerUsersName")
+    MediaLiveOperatorGroup(stack, "Power", tier=OperatorTier.BASIC, group_name="medialivepowerusers",
+                           policy_name_prefix="MediaLivePowerAccess")
+    warnings = [m.entry.data for m in Annotations.from_stack(stack).find_warning("*", Match.any_value())
+                if "medialive-iam:console-name" in m.entry.data]
+    assert len(warnings) == 2, warnings
+    assert any("group_name" in w and "iam.User.from_user_name" in w for w in warnings), warnings
+    assert any("policy_name_prefix" in w for w in warnings), warnings
+
+
+def test_existing_users_join_with_one_addition_each_whose_id_names_group_and_user():
+    """Issue 23: the console's users join without being created; the membership's logical id depends on the group
+    and the user, so dropping another group (the simple-option group at the end of docs/adopting.md) renumbers
+    nothing (users=[iam.User.from_user_name] gives aliceGroup0, aliceGroup1 by order in the stack)."""
+    def additions(both: bool) -> dict:
+        _, stack = new_stack(f"Existing{both}")
+        if both:
+            MediaLiveOperatorGroup(stack, "Simple", tier=OperatorTier.BASIC, existing_users=["alice"])
+        MediaLiveOperatorGroup(stack, "Complex", tier=OperatorTier.BASIC,
+                               existing_users=[iam.User.from_user_name(stack, "Alice", "alice"), "bob"])
+        template = template_of(stack)
+        assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::User"]
+        return {k: v["Properties"] for k, v in template["Resources"].items()
+                if v["Type"] == "AWS::IAM::UserToGroupAddition"}
+
+    both, complex_only = additions(True), additions(False)
+    assert len(both) == 3 and len(complex_only) == 2
+    assert set(complex_only) < set(both)  # the same logical ids with or without the other group
+    assert sorted(p["Users"][0] for p in complex_only.values()) == ["alice", "bob"]
+
+
+@pytest.mark.parametrize("props, fragment", [
+    ({"existing_users": ["alice", "ALICE"]}, "given twice"),
+    ({"existing_users": ["alice"], "console_users": ["alice"]}, "EntityAlreadyExists"),
+    ({"existing_users": ["bad name"]}, "existing_users"),
+    ({"existing_users": "alice"}, "is a string"),
+])
+def test_existing_users_are_checked(props, fragment):
+    _, stack = new_stack(f"ExistingBad{abs(hash(str(props)))}")
+    with pytest.raises(MediaLiveIamError, match="existing_users") as err:
+        MediaLiveOperatorGroup(stack, "G", tier=OperatorTier.BASIC, **props)
+    assert fragment in str(err.value), str(err.value)

@@ -564,8 +564,8 @@ def test_simple_role_is_the_console_template(simple):
     assert simple.te.resolve(trust) == {
         "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "medialive.amazonaws.com"},
         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
-                      "ArnLike": {"aws:SourceArn": [f"{P}:medialive:{REGION}:{ACCOUNT}:channel:*",
-                                                    f"{P}:medialive:{REGION}:{ACCOUNT}:input:*"]}}}
+                      "ArnLike": {"aws:SourceArn": [f"{P}:medialive:*:{ACCOUNT}:channel:*",
+                                                    f"{P}:medialive:*:{ACCOUNT}:input:*"]}}}
     assert not _resources(simple.template, "AWS::IAM::ManagedPolicy")
 
 
@@ -761,3 +761,116 @@ def srt_by_name(iam_evaluator):
 def test_secret_by_name_is_granted_with_six_character_suffix(srt_by_name, secret, decision):
     te, role = srt_by_name
     assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:{secret}") == decision
+
+
+# --- issue 23: one MediaLiveAccessRole per account serves every region; adopting the console's role --------------
+
+def _source_arns(stack: cdk.Stack) -> list[str]:
+    from medialive_iam_constructs.template import TemplateValues
+
+    (role,) = _resources(template_of(stack), "AWS::IAM::Role").values()
+    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    values = TemplateValues(template_of(stack), account=ACCOUNT, region=REGION, partition="aws")
+    arns = values.resolve(trust["Condition"]["ArnLike"]["aws:SourceArn"])
+    return [arns] if isinstance(arns, str) else arns
+
+
+def _admits(patterns: list[str], arn: str) -> bool:
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(arn, p) for p in patterns)
+
+
+def test_simple_role_admits_channels_of_every_region_of_its_account_only():
+    """Deployed once per account (docs/trusted-role.md), the role served only its stack's region on fa9ab59: a
+    channel of eu-west-1 could not start with it. Any region now; account and partition still pinned."""
+    _, stack = new_stack("SimpleRegions")
+    MediaLiveAccessRole(stack, "Access")
+    arns = _source_arns(stack)
+    assert _admits(arns, f"arn:aws:medialive:eu-west-1:{ACCOUNT}:channel:123")
+    assert _admits(arns, f"arn:aws:medialive:{REGION}:{ACCOUNT}:input:9")
+    assert not _admits(arns, "arn:aws:medialive:eu-west-1:999988887777:channel:123")
+    assert not _admits(arns, f"arn:aws-cn:medialive:cn-north-1:{ACCOUNT}:channel:123")
+
+
+def test_simple_role_regions_narrow_the_trust():
+    _, stack = new_stack("SimpleTwoRegions")
+    MediaLiveAccessRole(stack, "Access", regions=["us-west-2", "eu-west-1"])
+    arns = _source_arns(stack)
+    assert _admits(arns, f"arn:aws:medialive:eu-west-1:{ACCOUNT}:channel:1")
+    assert _admits(arns, f"arn:aws:medialive:us-west-2:{ACCOUNT}:input:1")
+    assert not _admits(arns, f"arn:aws:medialive:ap-south-1:{ACCOUNT}:channel:1")
+
+
+def test_workflow_role_keeps_its_stack_region():
+    _, stack = new_stack("WorkflowRegion")
+    MediaLiveTrustedRole(stack, "Workflow")
+    arns = _source_arns(stack)
+    assert not _admits(arns, f"arn:aws:medialive:eu-west-1:{ACCOUNT}:channel:1")
+    assert _admits(arns, f"arn:aws:medialive:{REGION}:{ACCOUNT}:channel:1")
+
+
+@pytest.mark.parametrize("regions, fragment", [
+    ([], "no region"), (["*", "us-east-1"], "mixes"), (["us-east"], "not a region"),
+    (["cn-north-1"], "partition aws-cn"), ("us-east-1", "is a string"),
+])
+def test_simple_role_regions_are_checked(regions, fragment):
+    _, stack = new_stack(f"BadRegions{abs(hash(str(regions)))}")
+    err = raises_named(lambda: MediaLiveAccessRole(stack, "Access", regions=regions),
+                       construct=f"{stack.stack_name}/Access (MediaLiveAccessRole)", prop="regions")
+    assert fragment in str(err), str(err)
+
+
+def _warnings(stack: cdk.Stack) -> list[str]:
+    from aws_cdk.assertions import Annotations, Match
+
+    return [m.entry.data for m in Annotations.from_stack(stack).find_warning("*", Match.any_value())]
+
+
+def test_stack_made_access_role_warns_that_the_console_may_have_made_it():
+    """Issue 23: MediaLiveAccessRole in a stack synthesized silently and failed at deploy with EntityAlreadyExists
+    where the console had made the role (fa9ab59: no warning)."""
+    _, stack = new_stack("ConsoleNameWarning")
+    MediaLiveAccessRole(stack, "Access")
+    (warning,) = [w for w in _warnings(stack) if "medialive-iam:console-name" in w]
+    assert "EntityAlreadyExists" in warning and "from_console_role" in warning and "cdk import" in warning, warning
+
+
+def test_adopt_existing_keeps_the_role_and_drops_the_warning():
+    _, stack = new_stack("AdoptExisting")
+    MediaLiveAccessRole(stack, "Access", adopt_existing=True)
+    (role,) = _resources(template_of(stack), "AWS::IAM::Role").values()
+    assert role["DeletionPolicy"] == "Retain" and role["UpdateReplacePolicy"] == "Retain"
+    assert not [w for w in _warnings(stack) if "console-name" in w]
+
+
+def test_console_role_is_referenced_not_created():
+    from medialive_iam_constructs import MediaLiveConsoleRole
+
+    _, stack = new_stack("ConsoleRef")
+    console = MediaLiveAccessRole.from_console_role(stack, "Console")
+    assert isinstance(console, MediaLiveConsoleRole)
+    user = iam.Role(stack, "User", assumed_by=iam.AccountRootPrincipal())
+    console.grant_pass_role(user)
+    console.role.add_to_principal_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))  # dropped
+    template = template_of(stack)
+    assert list(_resources(template, "AWS::IAM::Role")) == [_logical_id(stack, user)]
+    (policy,) = _resources(template, "AWS::IAM::Policy").values()
+    (stmt,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert stmt["Action"] == "iam:PassRole" and stmt["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "medialive.amazonaws.com"}}
+    assert stack.resolve(stmt["Resource"]) == {"Fn::Join": ["", [
+        "arn:", {"Ref": "AWS::Partition"}, f":iam::{ACCOUNT}:role/MediaLiveAccessRole"]]}
+
+
+@pytest.mark.parametrize("arn, fragment", [
+    (f"arn:aws:iam::{ACCOUNT}:role/medialiveWorkflow15", "not the console's role"),
+    (f"arn:aws:iam::{ACCOUNT}:role/team/MediaLiveAccessRole", "not the console's role"),
+    ("arn:aws:iam::999988887777:role/MediaLiveAccessRole", "in account 999988887777"),
+    (f"arn:aws:iam::{ACCOUNT}:role/*", "wildcard"),
+])
+def test_console_role_arn_is_checked(arn, fragment):
+    _, stack = new_stack(f"ConsoleArn{abs(hash(arn))}")
+    err = raises_named(lambda: MediaLiveAccessRole.from_console_role(stack, "Console", role_arn=arn),
+                       construct=f"{stack.stack_name}/Console (MediaLiveConsoleRole)", prop="role_arn")
+    assert fragment in str(err), str(err)

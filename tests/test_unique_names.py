@@ -137,3 +137,21 @@ def test_the_check_is_registered_once_per_app():
     for root in (app, other_app):
         checks = context_of(root).host_checks[""].checks  # the app root's checks, in the app's synth context
         assert [type(c) for c in checks].count(_UniqueIamNames) == 1
+
+
+def test_console_made_names_warn_case_insensitively_and_only_those():
+    """Issue 23: names the console or the non-production chapter makes (catalog CONSOLE_MADE_NAMES) warn with the
+    fix; other names, tokens and kinds without such names do not."""
+    from aws_cdk.assertions import Annotations, Match
+
+    from medialive_iam_constructs._unique_names import CONSOLE_NAME_WARNING, warn_console_made_name
+
+    _, stack = new_stack("ConsoleNames")
+    assert warn_console_made_name(stack, "role_name", "role", "medialiveACCESSrole", "reference it")
+    assert warn_console_made_name(stack, "group_name", "group", "Administrators", "rename it")
+    assert not warn_console_made_name(stack, "group_name", "group", "MediaLiveReadWriteUsers", "x")
+    assert not warn_console_made_name(stack, "role_name", "role", cdk.Aws.STACK_NAME, "x")
+    assert not warn_console_made_name(stack, "user_name", "user", "alice", "x")
+    assert not warn_console_made_name(stack, "role_name", "role", None, "x")
+    found = [m.entry.data for m in Annotations.from_stack(stack).find_warning("*", Match.any_value())]
+    assert len(found) == 2 and all(CONSOLE_NAME_WARNING in w and "Fix: " in w for w in found), found

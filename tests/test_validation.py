@@ -118,3 +118,24 @@ def test_a_key_prefix_without_a_trailing_slash_warns(scope):
         "Test/Role (Construct): p.prefix: key prefix 'live' has no trailing '/', so it also grants keys such as "
         "'live2/...'. Fix: write 'live/' if you mean the folder (or keep it if the siblings are meant). "
         "[ack: medialive-iam:prefix-without-slash]"]
+
+
+# --- issue 23: regions of the console role's confused-deputy condition; the simple role's name in any case -------
+
+def test_check_regions():
+    _, stack = new_stack("Regions")
+    assert v.check_regions(stack, "regions", None, "us-east-1") is None
+    assert v.check_regions(stack, "regions", ["*"], "us-east-1") == ["*"]
+    assert v.check_regions(stack, "regions", ["eu-west-1", "eu-west-1"], "us-east-1") == ["eu-west-1"]
+    for bad in ([], ["*", "eu-west-1"], ["eu-west"], ["cn-north-1"], "eu-west-1"):
+        with pytest.raises(MediaLiveIamError, match="regions: "):
+            v.check_regions(stack, "regions", bad, "us-east-1")
+    assert v.check_regions(stack, "regions", ["cn-north-1"], "cn-northwest-1") == ["cn-north-1"]
+
+
+def test_check_complex_role_name_ignores_case():
+    _, stack = new_stack("ComplexName")
+    for name in ("MediaLiveAccessRole", "medialiveaccessrole", "MEDIALIVEACCESSROLE"):
+        with pytest.raises(MediaLiveIamError, match="must not be named"):
+            v.check_complex_role_name(stack, "trusted_roles", name)
+    v.check_complex_role_name(stack, "trusted_roles", "medialiveWorkflow15")

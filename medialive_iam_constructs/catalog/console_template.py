@@ -60,3 +60,15 @@ CONSOLE_TEMPLATE_STATEMENTS: tuple[dict, ...] = (
 )
 #: AWS managed policies the console template attaches (names; ARNs are built per partition).
 CONSOLE_TEMPLATE_MANAGED_POLICIES: tuple[str, ...] = ("AmazonSSMReadOnlyAccess",)
+
+#: IAM names that already exist in an account that followed the console and the guide's non-production
+#: (pre-production) chapter, by kind: a stack that creates one again fails at deploy with ``EntityAlreadyExists``
+#: and rolls back. The console's "Create role from template" makes the role (reference §2.2); the pre-production
+#: chapter makes the group ``MediaLivePowerUsers`` with the policies ``MediaLivePowerAccess``,
+#: ``MediaConnectPowerAccess`` and ``MediaLiveTrustedEntityAccess``, and the full-access administrators' group
+#: ``Administrators`` (reference §5). Names are compared case-insensitively (IAM's rule); docs/adopting.md.
+CONSOLE_MADE_NAMES: dict[str, tuple[str, ...]] = {
+    "role": ("MediaLiveAccessRole",),
+    "group": ("MediaLivePowerUsers", "Administrators"),
+    "policy": ("MediaLivePowerAccess", "MediaConnectPowerAccess", "MediaLiveTrustedEntityAccess"),
+}

@@ -279,13 +279,15 @@ def find_stack_artifact(outdir: Path, stack: str) -> tuple[str, Path]:
 def run_flow(app: str, stack: str, cwd: Path = PROJECT_ROOT, port: int | None = None,
              after_verify: Callable[[DeployContext], None] | None = None,
              work_dir: Path | None = None, keep_work_dir: bool = False, without_fixes: bool = False,
-             allow_unsupported: tuple[str, ...] = (), context: Mapping[str, str] | None = None) -> Result:
+             allow_unsupported: tuple[str, ...] = (), context: Mapping[str, str] | None = None,
+             before_deploy: Callable[[object], None] | None = None) -> Result:
     """The whole cycle; never raises for step failures (they land in ``Result.error``/``exit_code``).
 
     ``allow_unsupported``: non-IAM resource types (e.g. ``AWS::MediaLive::Channel``) the emulator cannot
     create and that are tolerated; they are listed in the report. Any other type the emulator "deploys as a
     fallback" is a problem. ``context``: ``--context key=value`` pairs for the app (values as strings; JSON
-    for structured values)."""
+    for structured values). ``before_deploy``: called with the IAM client after bootstrap, before the first deploy
+    (a test creates what the account holds already: the console's role, users and groups)."""
     import boto3
     from botocore.config import Config
 
@@ -320,6 +322,9 @@ def run_flow(app: str, stack: str, cwd: Path = PROJECT_ROOT, port: int | None = 
         # bootstrap from the work dir: an explicit environment and no cdk.json means no synth of the app
         run_cdk(["bootstrap", f"aws://{ACCOUNT}/{REGION}"], env, work, cdk_log, "bootstrap")
         lap("bootstrap")
+        if before_deploy is not None:
+            before_deploy(iam)
+            lap("before_deploy")
         app_args = ["--app", app, "--output", str(outdir)]
         for key, value in (context or {}).items():
             app_args += ["--context", f"{key}={value}"]
