@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping
 
 from .template import Placeholders
 
-__all__ = ["StackTemplate", "find_stack", "partition_of", "stacks"]
+__all__ = ["StackTemplate", "find_stack", "partition_of", "pseudo_parameters", "stacks"]
 
 #: What the manifest says of an environment it does not know.
 UNKNOWN_ENV = ("", "unknown-account", "unknown-region")
@@ -53,20 +53,40 @@ class StackTemplate:
         """The template (read once)."""
         return json.loads(self.template_file.read_text())
 
-    def _env_part(self, index: int) -> str | None:
-        match = re.fullmatch(r"aws://([^/]*)/(.*)", self.environment)
-        value = match.group(index) if match else ""
-        return None if value in UNKNOWN_ENV else value
-
     @property
     def account(self) -> str | None:
         """The account the stack is synthesized for; None when environment-agnostic."""
-        return self._env_part(1)
+        return _environment_parts(self.environment)[0]
 
     @property
     def region(self) -> str | None:
         """The region the stack is synthesized for; None when environment-agnostic."""
-        return self._env_part(2)
+        return _environment_parts(self.environment)[1]
+
+    @property
+    def pseudo_parameters(self) -> dict[str, str]:
+        """:func:`pseudo_parameters` of the stack's environment."""
+        return pseudo_parameters(self.environment)
+
+
+def pseudo_parameters(environment: str | None) -> dict[str, str]:
+    """The pseudo parameters an environment ``aws://ACCOUNT/REGION`` (as the manifest writes it) fixes:
+    ``AWS::AccountId`` when the account is known, ``AWS::Region`` and ``AWS::Partition`` when the region is; none for
+    an environment-agnostic stack (``aws://unknown-account/unknown-region``) or no environment."""
+    account, region = _environment_parts(environment)
+    out = {}
+    if account is not None:
+        out["AWS::AccountId"] = account
+    if region is not None:
+        out.update({"AWS::Region": region, "AWS::Partition": partition_of(region)})
+    return out
+
+
+def _environment_parts(environment: str | None) -> tuple[str | None, str | None]:
+    """(account, region) of ``aws://ACCOUNT/REGION``, each None where the manifest does not know it."""
+    match = re.fullmatch(r"aws://([^/]*)/(.*)", environment or "")
+    parts = (match.group(1), match.group(2)) if match else ("", "")
+    return tuple(None if value in UNKNOWN_ENV else value for value in parts)  # type: ignore[return-value]
 
 
 def partition_of(region: str) -> str:

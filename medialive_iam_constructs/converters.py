@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 #: IAM's policy variable for the caller's user name: ``user/<path>${aws:username}`` is the caller's own user (A9).
 OWN_USER = "${aws:username}"
 
-_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 _MPV2_CHANNEL_RESOURCE = re.compile(r"channelGroup/([^/]+)/channel/([^/]+)")
 
 
@@ -46,15 +45,18 @@ class Partitions:
     :param expected: the partition of the stack's region when the region is known (CDK keeps ``Stack.partition`` a
         token even then), else None: any one partition is accepted.
     :param seen: each partition named by an ARN, with the first prop that named it.
+    :param region: the stack's region when it is known, else None: an ARN naming another region fails.
     """
 
     expected: str | None
     seen: dict[str, str] = field(default_factory=dict)
+    region: str | None = None
 
     @classmethod
     def of(cls, scope: IConstruct) -> Partitions:
-        """Nothing seen yet; ``expected`` from ``scope``'s stack's region."""
-        return cls(v.partition_of_region(stack_of(scope).region))
+        """Nothing seen yet; ``expected`` and ``region`` from ``scope``'s stack's region."""
+        region = stack_of(scope).region
+        return cls(v.partition_of_region(region), region=None if is_token(region) else region)
 
 
 def is_arn(value: Any) -> bool:
@@ -65,14 +67,14 @@ def is_arn(value: Any) -> bool:
 def arn_parts(scope: IConstruct, prop: str, value: str, service: str, resource_prefix: str | None = None, *,
               partitions: Partitions | None = None, one: tuple[str, str] | None = None) -> dict | None:
     """``value`` checked as the ARN of one ``service`` resource whose resource part starts with ``resource_prefix``,
-    in the expected partition and without wildcards; its parts (None for a token). Its partition is added to
-    ``partitions.seen`` (without ``partitions``: checked against the stack's region, recorded nowhere).
+    in the expected partition and region and without wildcards; its parts (None for a token). Its partition is added
+    to ``partitions.seen`` (without ``partitions``: checked against the stack's region, recorded nowhere).
 
     :param one: ``(what, fix)``: a resource of another type or a wildcard is then one error, ``... is not the ARN of
         one <what>`` with ``fix`` (the roles and channels of operator groups: ``("IAM role", "give arn:...")``).
     """
     partitions = partitions if partitions is not None else Partitions.of(scope)
-    parts = v.parse_arn(scope, prop, value, service=service, partition=partitions.expected)
+    parts = v.parse_arn(scope, prop, value, service=service, partition=partitions.expected, region=partitions.region)
     if parts is None:
         return None
     resource = parts["resource"]
@@ -117,23 +119,26 @@ def own_user_arn(scope: IConstruct, path: str) -> str:
     return under_path(scope, kinds.IAM_USER, path, OWN_USER)
 
 
-def role_arn(scope: IConstruct, prop: str, value: Any) -> str:
-    """The ARN of one IAM role of the stack's account, given as an ``iam.IRole``, a construct exposing ``.role``
-    (``MediaLiveTrustedRole``) or a role ARN without wildcards (S32, A7), in any partition (``Partitions(None)``)."""
+def role_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
+    """The ARN of one IAM role of the stack's account and partition, given as an ``iam.IRole``, a construct exposing
+    ``.role`` (``MediaLiveTrustedRole``) or a role ARN without wildcards (S32, A7)."""
     arn = value if isinstance(value, str) else _role_attribute(value, "role_arn")
     if arn is None:
         raise MediaLiveIamError(describe(scope), prop, f"{value!r} is neither a role nor a role ARN",
                                 "give iam.IRole objects, MediaLiveTrustedRole constructs or role ARNs")
-    parts = arn_parts(scope, prop, arn, "iam", "role/", partitions=Partitions(None), one=(
+    parts = arn_parts(scope, prop, arn, "iam", "role/", partitions=partitions, one=(
         "IAM role", "give arn:<partition>:iam::<account>:role/<path/name> without wildcards "
         "(use pass_roles_by_path for all roles under a path)"))
+    _own_account(scope, prop, arn, parts, "iam:PassRole passes roles of the caller's own account only")
+    return arn
+
+
+def _own_account(scope: IConstruct, prop: str, arn: str, parts: dict | None, why: str) -> None:
+    """The ARN (``parts``, None for a token) names the stack's account when both are known; ``why`` is the fix."""
     account = stack_of(scope).account
     if parts is not None and not is_token(account) and parts["account"] != account:
-        raise MediaLiveIamError(
-            describe(scope), prop, f"{arn!r} is in account {parts['account']}, the stack in {account}",
-            "iam:PassRole passes roles of the caller's own account only",
-        )
-    return arn
+        raise MediaLiveIamError(describe(scope), prop, f"{arn!r} is in account {parts['account']}, the stack in {account}",
+                                why)
 
 
 def _role_attribute(value: Any, name: str) -> str | None:
@@ -160,12 +165,13 @@ def role_name(value: Any, arn: str) -> str | None:
     return literal if isinstance(literal, str) else name
 
 
-def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_by_path: str | None) -> list[str]:
+def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_by_path: str | None, *,
+                   partitions: Partitions | None = None) -> list[str]:
     """S32: the roles an operator group passes to MediaLive, each ARN once: ``trusted_roles`` (:func:`role_arn`, never
     the simple option's console role) and every role under ``pass_roles_by_path``."""
     arns: list[str] = []
     for value in trusted_roles:
-        arn = role_arn(scope, "trusted_roles", value)
+        arn = role_arn(scope, "trusted_roles", value, partitions=partitions)
         v.check_complex_role_name(scope, "trusted_roles", role_name(value, arn))
         arns.append(arn)
     if pass_roles_by_path is not None:
@@ -269,17 +275,21 @@ def stack_arns(scope: IConstruct, stack_prefix: str) -> list[str]:
     return [render_kind(scope, kinds.CFN_STACK, StackName=stack_prefix + "*")]
 
 
-def channel_arn(scope: IConstruct, prop: str, value: str) -> str:
-    """The ARN of one MediaLive channel, without wildcards, in any partition (the channel-scoped rows of
-    ``channel_arns``)."""
-    arn_parts(scope, prop, value, "medialive", "channel:", partitions=Partitions(None), one=(
+def channel_arn(scope: IConstruct, prop: str, value: str, *, partitions: Partitions | None = None) -> str:
+    """The ARN of one MediaLive channel of the stack's partition, region and account (when known), without wildcards
+    (the channel-scoped rows of ``channel_arns``). MediaLive has no resource policies: another account's channel is
+    never reachable."""
+    parts = arn_parts(scope, prop, value, "medialive", "channel:", partitions=partitions, one=(
         "MediaLive channel", "give arn:<partition>:medialive:<region>:<account>:channel:<id> without wildcards"))
+    _own_account(scope, prop, value, parts, "give a channel of the stack's account: MediaLive has no resource "
+                 "policies, so no grant reaches another account's channel")
     return value
 
 
-def channel_arns(scope: IConstruct, prop: str, values: Iterable[str]) -> list[str]:
+def channel_arns(scope: IConstruct, prop: str, values: Iterable[str], *, partitions: Partitions | None = None
+                 ) -> list[str]:
     """:func:`channel_arn` of each value."""
-    return [channel_arn(scope, prop, value) for value in values]
+    return [channel_arn(scope, prop, value, partitions=partitions) for value in values]
 
 
 # --- workflow resources (MediaLiveTrustedRole, T6-T23) -------------------------------------------------------------
@@ -367,6 +377,7 @@ def parameter_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Parti
     """A Parameter Store parameter, as an ``ssm.IStringParameter``, a name (``/medialive/news/pw``) or an ARN
     (T23)."""
     if hasattr(value, "parameter_arn"):
+        literal_arn(scope, prop, value.parameter_arn, "ssm", "parameter/", partitions=partitions)
         return value.parameter_arn
     if not isinstance(value, str):
         raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a parameter",
@@ -389,6 +400,7 @@ def parameter_path_arn(scope: IConstruct, prop: str, value: str) -> str:
 def key_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
     """A customer managed KMS key, as a ``kms.IKey`` or its ARN (T23.kms)."""
     if hasattr(value, "key_arn"):
+        literal_arn(scope, prop, value.key_arn, "kms", "key/", partitions=partitions)
         return value.key_arn
     if is_arn(value):
         arn_parts(scope, prop, value, "kms", "key/", partitions=partitions)
@@ -399,20 +411,37 @@ def key_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions 
 
 def secret_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions | None = None) -> str:
     """A Secrets Manager secret, as a ``secretsmanager.ISecret``, a name or an ARN (T20, T21). A name or a partial
-    ARN (without the 6-character suffix Secrets Manager appends) gets ``-??????`` (E21)."""
+    ARN (without the 6-character suffix Secrets Manager appends) gets ``-??????`` (E21). A name that ends with what
+    looks like that suffix fails or warns (:func:`~.validation.check_secret_name`); an ARN whose end may or may not be
+    it warns (:func:`~.validation.check_secret_arn_suffix`); an ``ISecret`` says which it is."""
     if hasattr(value, "secret_arn"):
         full = value.secret_full_arn
+        arn = full if full is not None else value.secret_arn
+        literal_arn(scope, prop, arn, "secretsmanager", "secret:", partitions=partitions)
         return full if full is not None else f"{value.secret_arn}-??????"
     if not isinstance(value, str):
         raise MediaLiveIamError(describe(scope), prop, f"{value!r} is not a secret",
                                 "give a secretsmanager.ISecret, a secret name or its ARN")
     if is_arn(value):
         parts = arn_parts(scope, prop, value, "secretsmanager", "secret:", partitions=partitions)
-        if parts is None or _SECRET_SUFFIX.search(parts["resource"]):
-            return value  # a complete ARN (with the 6-character suffix), or a token
+        if parts is None:
+            return value  # a token
+        name = parts["resource"][len("secret:"):]
+        if v.secret_suffix(name) is not None:
+            v.check_secret_arn_suffix(scope, prop, value, name)
+            return value  # a complete ARN (with the 6-character suffix)
         return f"{value}-??????"  # a partial ARN (E21)
     v.check_identifier(scope, prop, value, "secret name", extra="/+=@", max_len=512)
+    v.check_secret_name(scope, prop, value)
     return render_kind(scope, kinds.SECRET, SecretId=f"{value}-??????")
+
+
+def literal_arn(scope: IConstruct, prop: str, arn: Any, service: str, resource_prefix: str, *,
+                partitions: Partitions | None = None) -> None:
+    """The ARN a CDK object carries (``Secret.from_secret_complete_arn``, ``Key.from_key_arn``), checked as a string
+    ARN is (:func:`arn_parts`: partition, region) when it is literal; a token (a resource of the app) is not."""
+    if isinstance(arn, str) and arn.startswith("arn:"):
+        arn_parts(scope, prop, arn, service, resource_prefix, partitions=partitions)
 
 
 def inference_feed_arn(scope: IConstruct, prop: str, value: str, *, partitions: Partitions | None = None) -> str:

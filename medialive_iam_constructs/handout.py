@@ -2,7 +2,10 @@
 
 The guide's Step 6 asks the administrator to tell each group what it may do and which role ARNs to choose. This
 module renders that handout from a synthesized template alone, from what the constructs record: the catalog rows
-of every group and role (``medialive-iam:rows`` metadata) and the roles each group's PassRole statements name. It
+of every group and role (``medialive-iam:rows`` metadata), the roles each group's PassRole statements name, and
+the tags its statements' conditions require (``aws:ResourceTag/<key>``: a tag-scoped row says on which tag). ARNs
+carry the stack's account, region and partition where its environment (in the cloud assembly's manifest) fixes
+them, placeholders (``<AWS::AccountId>``) where the stack is environment-agnostic. It
 ships with the package and needs no evaluator; the repository's tests prove, through the IAM evaluator, that what
 it says matches what the policies do (``tests/test_handout.py``).
 
@@ -29,29 +32,94 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import catalog
-from .assembly import find_stack
+from ._rows import sid_rows
+from .assembly import find_stack, pseudo_parameters
 from .principals import DEFAULT_ACCOUNT, PrincipalPolicies, TemplatePrincipals
 from .template import Placeholders, listed, policy_holders, statements
 from .testing import rows_of
 
 __all__ = ["EvaluatedGroup", "GroupHandout", "evaluated_groups", "group_handouts", "load_stack",
-           "pass_role_targets", "render", "render_terminal", "main"]
+           "pass_role_targets", "render", "render_terminal", "tag_scopes", "main"]
 
 _TYPES = {"AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
 
 
 class GroupHandout:
-    """One principal's part of the handout."""
+    """One principal's part of the handout. ``scopes``: for each tag-scoped row, on what (:func:`tag_scopes`);
+    ``pass_tags``: for each role ARN it may pass, the tags the role must carry (``"Team=news"``), if any."""
 
-    def __init__(self, logical_id: str, kind: str, name: str, rows: tuple[str, ...], passable: tuple[str, ...]):
+    def __init__(self, logical_id: str, kind: str, name: str, rows: tuple[str, ...], passable: tuple[str, ...],
+                 scopes: Mapping[str, str] | None = None, pass_tags: Mapping[str, str] | None = None):
         """
         :param logical_id: the principal's logical id in the template.
         :param kind: ``group`` or ``role``.
         :param name: its name (``GroupName`` / ``RoleName``, else the logical id).
         :param rows: the catalog rows it was given (its ``medialive-iam:rows`` metadata).
         :param passable: the roles it may pass to MediaLive.
+        :param scopes: for each tag-scoped row, on what (:func:`tag_scopes`).
+        :param pass_tags: for each role ARN it may pass, the tags the role must carry, if any.
         """
         self.logical_id, self.kind, self.name, self.rows, self.passable = logical_id, kind, name, rows, passable
+        self.scopes, self.pass_tags = dict(scopes or {}), dict(pass_tags or {})
+
+
+_TAG_KEY = re.compile(r"aws:(ResourceTag|RequestTag)/(.+)", re.IGNORECASE)
+_TAG_OPERATORS = ("StringEquals", "StringEqualsIgnoreCase", "StringLike")
+
+
+def _tags(statement: Mapping[str, Any], which: str) -> tuple[str, ...]:
+    """The tags (``"Team=news"``, values of one key joined by ``or``) a statement's conditions require on the
+    resource (``which="ResourceTag"``) or in the request (``"RequestTag"``), read from the policy alone (an
+    ``...IfExists`` operator requires nothing)."""
+    out = []
+    for operator, block in (statement.get("Condition") or {}).items():
+        if operator not in _TAG_OPERATORS or not isinstance(block, Mapping):
+            continue
+        for key, values in block.items():
+            m = _TAG_KEY.fullmatch(str(key))
+            if m and m.group(1).lower() == which.lower():
+                out.append(f"{m.group(2)}=" + " or ".join(str(v) for v in listed(values)))
+    return tuple(sorted(out))
+
+
+def _resource_kind(resource: str) -> str:
+    """``channels`` for ``arn:...:medialive:...:channel:*``, ``input security groups``, ``roles``, ``mediapackage
+    channels``: the resource type an ARN (or pattern) names, in words."""
+    parts = resource.split(":", 5)
+    if len(parts) < 6:
+        return "resources"
+    service, kind = parts[2], re.split(r"[:/]", parts[5])[0]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind).replace("-", " ").replace("_", " ").lower() or "resource"
+    plural = words if words.endswith("s") else words + ("es" if words.endswith("x") else "s")
+    return plural if service in ("medialive", "iam") else f"{service} {plural}"
+
+
+def tag_scopes(policy_statements: Iterable[Mapping[str, Any]], text: Callable[[Any], str] = str) -> dict[str, str]:
+    """For each catalog row (named by the statements' Sids) that a tag condition limits, on what, as the handout
+    prints it after "yes": ``only channels, inputs tagged Team=news; creates them only so tagged``. Read from the
+    policy conditions (``aws:ResourceTag/<key>``, ``aws:RequestTag/<key>``), never from the constructs."""
+    kinds: dict[str, set[str]] = {}
+    tags: dict[str, set[str]] = {}
+    creates: dict[str, set[str]] = {}
+    for st in policy_statements:
+        if st.get("Effect") != "Allow":
+            continue
+        on, made = _tags(st, "ResourceTag"), _tags(st, "RequestTag")
+        for row in sid_rows(str(st.get("Sid", ""))):
+            if on:
+                kinds.setdefault(row, set()).update(_resource_kind(text(r)) for r in listed(st.get("Resource", [])))
+                tags.setdefault(row, set()).update(on)
+            if made:
+                creates.setdefault(row, set()).update(made)
+    out = {}
+    for row in sorted(set(tags) | set(creates)):
+        parts = []
+        if row in tags:
+            parts.append(f"only {', '.join(sorted(kinds[row]))} tagged {' and '.join(f'`{t}`' for t in sorted(tags[row]))}")
+        if row in creates:
+            parts.append(f"creates them only tagged {' and '.join(f'`{t}`' for t in sorted(creates[row]))}")
+        out[row] = "; ".join(parts)
+    return out
 
 
 def pass_role_targets(policy_statements: Iterable[Mapping[str, Any]]) -> list[Any]:
@@ -66,10 +134,23 @@ def _passable(policy_statements: Iterable[Mapping[str, Any]], text: Callable[[An
     return tuple(sorted({text(r) for r in pass_role_targets(policy_statements)}))
 
 
-def group_handouts(template: Mapping[str, Any]) -> list[GroupHandout]:
-    """Every group and role the constructs made, with its rows and what it may pass, in name order."""
+def _pass_tags(policy_statements: Iterable[Mapping[str, Any]], text: Callable[[Any], str]) -> dict[str, str]:
+    """For each role ARN an Allow ``iam:PassRole`` statement names with a resource tag condition, those tags."""
+    out: dict[str, str] = {}
+    for st in policy_statements:
+        tags = _tags(st, "ResourceTag")
+        if tags and pass_role_targets([st]):
+            out.update({text(r): " and ".join(f"`{t}`" for t in tags) for r in listed(st.get("Resource", []))})
+    return out
+
+
+def group_handouts(template: Mapping[str, Any], *, environment: str | None = None) -> list[GroupHandout]:
+    """Every group and role the constructs made, with its rows, what it may pass and the tags that scope it, in name
+    order. ``environment`` (``aws://ACCOUNT/REGION``, the stack's in the cloud assembly's manifest): ARNs are written
+    with its account, region and partition where it knows them, else with ``<AWS::AccountId>``... placeholders."""
     resources = template.get("Resources") or {}
-    text = Placeholders(fallback=lambda v: json.dumps(v, sort_keys=True), roles=resources).render
+    text = Placeholders(fallback=lambda v: json.dumps(v, sort_keys=True), roles=resources,
+                        pseudo=pseudo_parameters(environment)).render
     held = policy_holders(template)
     out = []
     for logical_id, rows in rows_of(dict(template)).items():
@@ -77,8 +158,9 @@ def group_handouts(template: Mapping[str, Any]) -> list[GroupHandout]:
         kind = _TYPES.get(res.get("Type"), "principal")
         props = res.get("Properties") or {}
         name = props.get("GroupName") or props.get("RoleName") or logical_id
-        passable = _passable(statements(held.get(logical_id, {}).values()), text)
-        out.append(GroupHandout(logical_id, kind, text(name), rows, passable))
+        own = statements(held.get(logical_id, {}).values())
+        out.append(GroupHandout(logical_id, kind, text(name), rows, _passable(own, text), tag_scopes(own, text),
+                                _pass_tags(own, text)))
     return sorted(out, key=lambda h: (h.kind, h.name))
 
 
@@ -198,6 +280,12 @@ def _render_evaluated(template: Mapping[str, Any], views: Sequence[EvaluatedGrou
                   and any(i in v.decisions for i in ids)]
         cannot = [f"{r.id} {r.title}" for r in rows if v.decisions.get(r.id) == "no" and r.table == "user"]
         lines += [f"### `{v.name}`", "", f"Policies: {', '.join(f'`{p}`' for p in v.policies)}", ""]
+        by_scope: dict[str, list[str]] = {}
+        for row_id, scope in tag_scopes(v.statements).items():
+            by_scope.setdefault(scope, []).append(row_id)
+        if by_scope:
+            lines += ["Tag-scoped (read from the policies' conditions): "
+                      + "; ".join(f"{', '.join(ids)}: {scope}" for scope, ids in by_scope.items()) + ".", ""]
         if v.role_arns:
             lines += ["Trusted-entity roles you may choose (type the ARN in the channel's IAM role section):", ""]
             lines += [f"- `{show(a)}`" for a in v.role_arns] + [""]
@@ -259,12 +347,14 @@ def render(template: Mapping[str, Any], *, title: str, environment: str | None =
     if environment:
         lines += [f"Environment: `{environment}`.", ""]
     lines += ["Rendered from the catalog rows the constructs recorded in the template (`medialive-iam:rows`); row ids",
-              "are those of AWS's tables (docs/catalog.md). Guard rails (explicit denies) are marked as such.", ""]
-    for h in group_handouts(template):
+              "are those of AWS's tables (docs/catalog.md). Guard rails (explicit denies) are marked as such; a row",
+              "its policies limit by tag says on which tag (read from their `aws:ResourceTag` conditions).", ""]
+    for h in group_handouts(template, environment=environment):
         lines += [f"## {h.kind} `{h.name}`", ""]
         if h.passable:
             lines += ["Role ARNs it may choose for its channels (passed to MediaLive only):", ""]
-            lines += [f"- `{arn}`" for arn in h.passable] + [""]
+            lines += [f"- `{arn}`" + (f" (only roles tagged {h.pass_tags[arn]})" if arn in h.pass_tags else "")
+                      for arn in h.passable] + [""]
         lines += ["| Row | May | Activity |", "|---|---|---|"]
         for row_id in h.rows:
             row = catalog.ROWS.get(row_id)
@@ -272,7 +362,8 @@ def render(template: Mapping[str, Any], *, title: str, environment: str | None =
                 lines.append(f"| {row_id} | ? | (not in this version's catalog) |")
                 continue
             guard = row.grants and all(g.effect == "Deny" for g in row.grants)
-            lines.append(f"| {row_id} | {'guard rail' if guard else 'yes'} | {row.title} |")
+            may = "guard rail" if guard else "yes" + (f", {h.scopes[row_id]}" if row_id in h.scopes else "")
+            lines.append(f"| {row_id} | {may} | {row.title} |")
         lines.append("")
     return "\n".join(lines)
 

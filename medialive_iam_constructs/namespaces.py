@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from constructs import Construct
 
 from . import catalog
+from . import converters as c
 from .catalog.model import Grant, Row
 from .catalog import resources as kinds
 from .errors import MediaLiveIamError, describe
@@ -107,10 +108,20 @@ class MediaLiveNamespaces:
                     and "${" not in vpc:
                 raise MediaLiveIamError(describe(scope), f"{prop}.vpcs", f"{vpc!r} is not a VPC",
                                         "give VPC ids ('vpc-0abc...'), their ARNs or ec2.IVpc objects")
+        self._check_arns(scope, prop)
+
+    def _check_arns(self, scope: Construct, prop: str) -> None:
+        """The keys, Elastic IPs and VPCs given as ARNs (or CDK objects with a literal ARN) go through the converters a
+        trusted role's props use (issue 23): the right service and resource type, the stack's partition and region,
+        one partition."""
+        partitions = c.Partitions.of(scope)
+        for key in self.kms_keys:
+            c.key_arn(scope, f"{prop}.kms_keys", key, partitions=partitions)
         for allocation in self.elastic_ip_allocations:
-            if not (isinstance(allocation, str) and allocation.startswith("arn:")):
-                v.check_identifier(scope, f"{prop}.elastic_ip_allocations", allocation, "eipalloc id",
-                                   starts_with="eipalloc-", max_len=64)
+            c.elastic_ip_arn(scope, f"{prop}.elastic_ip_allocations", allocation, partitions=partitions)
+        for vpc in self.vpcs:
+            c.literal_arn(scope, f"{prop}.vpcs", vpc, "ec2", "vpc/", partitions=partitions)
+        v.check_one_partition(scope, partitions.seen)
 
     # --- ARNs -----------------------------------------------------------------------------------------
 

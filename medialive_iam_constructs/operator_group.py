@@ -30,14 +30,17 @@ from .catalog.tiers import OperatorTier, TrustedEntityOption, group_rows, tag_sc
 from ._console_users import add_members, check_console_users, check_existing_users
 from ._group import GroupConstruct, attach_policies, principal_group
 from ._unique_names import ensure_unique_names, warn_console_made_name
-from .converters import channel_arns as to_channel_arns, pass_role_arns
+from .converters import Partitions, channel_arns as to_channel_arns, pass_role_arns
 from .scopes import OperatorProps, password_statements
 from .statements import Statement, tag_scope_conditions
-from .tokens import stack_of
+from ._synth_checks import add_check
+from .tokens import is_token, stack_of
 from .validation import (
     check_group_rows,
     check_list,
     check_name,
+    check_one_partition,
+    check_passable_roles,
     check_path,
     check_tag_pair,
     check_tag_scope,
@@ -221,7 +224,8 @@ class MediaLiveOperatorGroup(GroupConstruct):
                               notification_endpoints=bool(notification_endpoints), console_users=bool(console_users))
         self.rows = composed.ids
         check_trusted_roles(self, tier, option, self.rows, trusted_roles, pass_roles_by_path)
-        role_arns = pass_role_arns(self, trusted_roles, pass_roles_by_path)
+        partitions = Partitions.of(self)
+        role_arns = pass_role_arns(self, trusted_roles, pass_roles_by_path, partitions=partitions)
         check_name(self, "group_name", group_name, "group")
         check_path(self, "path", path)
         check_path(self, "path", path, policy=True)
@@ -234,7 +238,8 @@ class MediaLiveOperatorGroup(GroupConstruct):
         ops.check(self)
         if tag is not None:
             check_tag_pair(self, *tag)
-        channels = to_channel_arns(self, "channel_arns", channel_arns)
+        channels = to_channel_arns(self, "channel_arns", channel_arns, partitions=partitions)
+        check_one_partition(self, partitions.seen)
         user_names = check_console_users(self, console_users)
         prefix = _policy_prefix(self, tier, policy_name_prefix)
 
@@ -258,7 +263,41 @@ class MediaLiveOperatorGroup(GroupConstruct):
             self, self.group, members, user_names, self.user_path, password_encryption_key,
             self.rows, empty_reason=_NO_MEMBERS_REASON.format(rows=", ".join(self.rows[:4])),
             existing=self.existing_users)
+        if tag is not None and pass_roles_by_path is not None:
+            add_check(stack_of(self), _PassableRoles(self, tag[1], pass_roles_by_path, trusted_roles))
         self._seal()
+
+
+class _PassableRoles:
+    """At synth, once tags are applied (``Tags.of`` is an aspect): the roles a tag-scoped group with
+    ``pass_roles_by_path`` lists or finds under the path carry its tag (:func:`~.validation.check_passable_roles`)."""
+
+    def __init__(self, group: MediaLiveOperatorGroup, tag: tuple[str, str], path: str, listed) -> None:
+        self.group, self.tag, self.path = group, tag, path
+        self.listed = {r.node.path for r in (_cfn_role(x) for x in listed) if r is not None}
+
+    def validate(self) -> list[str]:
+        account = stack_of(self.group).account
+        roles = []
+        for c in self.group.node.root.node.find_all():
+            if not isinstance(c, iam.CfnRole):
+                continue
+            other = stack_of(c).account
+            if not is_token(account) and not is_token(other) and other != account:
+                continue  # another account's roles: this group cannot pass them
+            path = c.path if c.path is not None else "/"
+            tags = c.tags.tag_values()
+            known = not is_token(path) and not any(is_token(k) or is_token(v) for k, v in tags.items())
+            roles.append((c.node.scope.node.path, None if is_token(path) else path, tags if known else None,
+                          c.node.path in self.listed))
+        return check_passable_roles(self.group, self.tag, self.path, roles)
+
+
+def _cfn_role(value) -> iam.CfnRole | None:
+    """The ``CfnRole`` of an ``iam.Role`` or of a construct's ``.role`` made in this app; None for an ARN or an
+    imported role."""
+    child = getattr(getattr(getattr(value, "role", value), "node", None), "default_child", None)
+    return child if isinstance(child, iam.CfnRole) else None
 
 
 def _policy_prefix(scope: Construct, tier: OperatorTier | None, explicit: str | None) -> str:

@@ -224,21 +224,28 @@ class Placeholders(Text):
     ids); any other value ``fallback(value)`` (cdk-nag: ``str``; the handout: sorted JSON).
 
     ``roles``: the template's resources; a role's ``Arn`` is then written as its ARN when the role has a literal
-    name (``arn:<AWS::Partition>:iam::<AWS::AccountId>:role/path/name``), as the handout shows the roles to choose."""
+    name (``arn:<AWS::Partition>:iam::<AWS::AccountId>:role/path/name``), as the handout shows the roles to choose.
 
-    def __init__(self, *, fallback: Callable[[Any], str], roles: Mapping[str, Any] | None = None) -> None:
+    ``pseudo``: values of pseudo parameters known for the stack (``{"AWS::AccountId": "111122223333"}``, from its
+    environment: :meth:`~medialive_iam_constructs.assembly.StackTemplate.pseudo_parameters`), written instead of
+    their placeholders; the others stay ``<AWS::...>``."""
+
+    def __init__(self, *, fallback: Callable[[Any], str], roles: Mapping[str, Any] | None = None,
+                 pseudo: Mapping[str, str] | None = None) -> None:
         self.fallback = fallback
         self.roles = roles
+        self.pseudo = dict(pseudo or {})
 
     def ref(self, name: str, value: Mapping[str, Any]) -> Any:
-        return f"<{name}>"
+        return self.pseudo.get(name, f"<{name}>")
 
     def get_att(self, target: str, attribute: str, value: Mapping[str, Any]) -> Any:
         if self.roles is not None and attribute == "Arn":
             props = (self.roles.get(target) or {}).get("Properties") or {}
             name = props.get("RoleName")
             if isinstance(name, str):
-                return f"arn:<AWS::Partition>:iam::<AWS::AccountId>:role{props.get('Path', '/')}{name}"
+                return (f"arn:{self.ref('AWS::Partition', value)}:iam::{self.ref('AWS::AccountId', value)}:"
+                        f"role{props.get('Path', '/')}{name}")
         return f"<{target}.{attribute}>"
 
     def function(self, name: str, arg: Any, value: Mapping[str, Any]) -> Any:

@@ -106,8 +106,13 @@ def check_key_prefix(scope, prop: str, prefix: str | None) -> None:
         )
 
 
-def parse_arn(scope, prop: str, value: str, *, service: str | None = None, partition: str | None = None) -> dict | None:
-    """Checks an ARN's form (and service / partition when known); returns its parts, or None for a token."""
+def parse_arn(scope, prop: str, value: str, *, service: str | None = None, partition: str | None = None,
+              region: str | None = None) -> dict | None:
+    """Checks an ARN's form (and service / partition / region when known); returns its parts, or None for a token.
+
+    ``region``: the stack's concrete region. An ARN that names another region fails (a global ARN, with an empty
+    region field, never does): the constructs grant to principals of the stack's region (a trusted role's trust
+    policy admits channels of its stack's region only; an operator group's other rows name its stack's region)."""
     if is_token(value):
         return None
     m = _ARN.match(value)
@@ -127,7 +132,80 @@ def parse_arn(scope, prop: str, value: str, *, service: str | None = None, parti
             describe(scope), prop, f"{value!r} is in partition {parts['partition']!r}, the stack is in {partition!r}",
             "give an ARN in the stack's partition (a role cannot be granted resources of another partition)",
         )
+    if region and not is_token(region) and parts["region"] and parts["region"] != region:
+        raise MediaLiveIamError(
+            describe(scope), prop, f"{value!r} is in region {parts['region']!r}, the stack in {region!r}: this "
+            f"construct's grants serve {region} (what it grants there would not reach that {parts['service']} "
+            "resource, and the resource would not be used from there)",
+            f"give the ARN of the resource in {region}; if the workflow really runs in {parts['region']}, define this "
+            f"construct in a stack of that region (cdk.Stack(..., env=cdk.Environment(region={parts['region']!r})): "
+            "one stack per region)",
+        )
     return parts
+
+
+#: The six characters Secrets Manager appends to a secret's name in its ARN (``medialive/srt-AbCdEf``), E21.
+_SECRET_SUFFIX = re.compile(r"-([A-Za-z0-9]{6})$")
+#: A capitalised word or code (``Backup``, ``Prod01``): a name may end so; a random suffix rarely does.
+_WORD = re.compile(r"[A-Z]?[a-z0-9]{5,6}|[A-Z0-9]{6}")
+#: The warning id of a secret name or ARN whose ending may or may not be the console's suffix (acknowledgeable).
+SECRET_SUFFIX_WARNING = "medialive-iam:secret-suffix-ambiguous"
+
+
+def secret_suffix(name: str) -> str | None:
+    """What the end of a secret name says about Secrets Manager's random six-character suffix (E21):
+    ``"surely"`` when the name ends with ``-`` and six letters and digits that mix lower and upper case the way no
+    chosen word does (``srt-AbCdEf``, ``srt-x7Qp2M``: 9 in 10 of the suffixes Secrets Manager draws from
+    [A-Za-z0-9]),
+    ``"maybe"`` when it ends with ``-`` and six letters or digits of one case or a capitalised word (``srt-backup``,
+    ``srt-prod01``, ``srt-Backup``: a real name may end so, and 1 in 10 random suffixes looks so), else None."""
+    m = _SECRET_SUFFIX.search(name)
+    if not m:
+        return None
+    six = m.group(1)
+    mixed = any(c.islower() for c in six) and any(c.isupper() for c in six)
+    return "surely" if mixed and not _WORD.fullmatch(six) else "maybe"
+
+
+def check_secret_name(scope, prop: str, name: str) -> None:
+    """A secret given by name (T20, T21) that ends with what looks like the six-character suffix Secrets Manager
+    appends in the ARN (copied from the console): granted as ``name-??????`` it would match no secret. Surely a
+    suffix (mixed case): an error; maybe one: a warning (acknowledge it, or say which it is with an ``ISecret``)."""
+    if is_token(name):
+        return
+    kind = secret_suffix(name)
+    if kind is None:
+        return
+    base = name[: -7]
+    problem = (f"secret name {name!r} ends with {name[-7:]!r}, which looks like the six characters Secrets Manager "
+               f"appends to the name in a secret's ARN (the console shows them): it is granted as {name + '-??????'!r}, "
+               "which matches no secret if they are that suffix")
+    fix = (f"give the name without them ({base!r}) or the complete ARN; if the secret's name really ends so, pass "
+           f"secretsmanager.Secret.from_secret_name_v2(scope, id, {name!r})")
+    if kind == "surely":
+        raise MediaLiveIamError(describe(scope), prop, problem, fix)
+    _warn(scope, SECRET_SUFFIX_WARNING, prop, problem, fix + f" or acknowledge this warning "
+          f"(Annotations.of(construct).acknowledge_warning({SECRET_SUFFIX_WARNING!r}))")
+
+
+def check_secret_arn_suffix(scope, prop: str, arn: str, name: str) -> None:
+    """A secret ARN (T20, T21) is complete when its name ends with the six-character suffix (granted as it is), partial
+    otherwise (granted as ``arn-??????``, E21). An ending that may be either (:func:`secret_suffix` ``"maybe"``) is
+    taken as the suffix, with a warning: a partial ARN of a name that ends so would match no secret."""
+    if secret_suffix(name) != "maybe":
+        return
+    _warn(scope, SECRET_SUFFIX_WARNING, prop,
+          f"{arn!r} is taken as a complete secret ARN ({name[-7:]!r} as the six characters Secrets Manager appends); "
+          "if it is a partial ARN whose name ends so, the grant matches no secret",
+          "say which it is: secretsmanager.Secret.from_secret_complete_arn(...) or from_secret_partial_arn(...), or "
+          f"acknowledge this warning (Annotations.of(construct).acknowledge_warning({SECRET_SUFFIX_WARNING!r}))")
+
+
+def _warn(scope, warning_id: str, prop: str, problem: str, fix: str) -> None:
+    """A synth warning that names the construct, the prop and the fix, as an error would."""
+    from aws_cdk import Annotations
+
+    Annotations.of(scope).add_warning_v2(warning_id, f"{describe(scope)}: {prop}: {problem}. Fix: {fix}.")
 
 
 def check_parameter_name(scope, prop: str, value: str) -> None:
@@ -652,6 +730,41 @@ def check_trusted_roles(scope, tier, option, rows, trusted_roles, pass_roles_by_
             "give the roles an administrator made for the workflows (MediaLiveTrustedRole, iam.IRole or role ARNs), "
             "or pass_roles_by_path='/medialive/', or use trusted_entity=SIMPLE",
         )
+
+
+#: The warning id of a role under a tag-scoped group's ``pass_roles_by_path`` without the group's tag key.
+UNTAGGED_ROLE_WARNING = "medialive-iam:role-without-group-tag"
+
+
+def check_passable_roles(scope, tag: tuple[str, str], pass_roles_by_path: str, roles) -> list[str]:
+    """A tag-scoped group with ``pass_roles_by_path`` passes only roles tagged ``key=value`` (S32 carries
+    ``aws:ResourceTag/<key>``, a case-insensitive key). ``roles``: ``(name, path, tags, listed)`` of the roles of the
+    app in the group's account (``tags`` None when unknown, ``listed``: in ``trusted_roles``). A listed role without
+    the tag: an error (returned as text, for a synth-time validation); a role under the path without the key at all:
+    a warning (it may be meant for a group without tag scoping); a role with another value: another team's."""
+    key, value = tag
+    errors = []
+    for name, path, tags, listed in roles:
+        if tags is None:
+            continue
+        found = next((v for k, v in tags.items() if k.lower() == key.lower()), None)
+        if found == value:
+            continue
+        add = f"Tags.of(role).add({key!r}, {value!r})"
+        has = "no tag " + repr(key) if found is None else f"the tag {key}={found!r}"
+        if listed:
+            errors.append(str(MediaLiveIamError(
+                describe(scope), "trusted_roles", f"the role {name} has {has}, and this tag-scoped group passes only "
+                f"roles tagged {key}={value!r} (S32 with pass_roles_by_path carries aws:ResourceTag/{key}): its "
+                "operators could not choose it for a channel", f"tag the role: {add}, or drop it from trusted_roles")))
+        elif found is None and path is not None and path.startswith(pass_roles_by_path):
+            _warn(scope, UNTAGGED_ROLE_WARNING, "pass_roles_by_path",
+                  f"the role {name} lies under {pass_roles_by_path!r} without the tag {key!r}: this tag-scoped group "
+                  f"passes only roles tagged {key}={value!r} (S32 carries aws:ResourceTag/{key}), so its operators "
+                  "cannot choose it for a channel",
+                  f"tag the role if this group's channels use it: {add}; if it serves a group without tag scoping, "
+                  f"acknowledge this warning (Annotations.of(group).acknowledge_warning({UNTAGGED_ROLE_WARNING!r}))")
+    return errors
 
 
 def check_complex_role_name(scope, prop: str, name: str | None) -> None:

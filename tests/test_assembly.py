@@ -9,7 +9,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 
-from medialive_iam_constructs.assembly import find_stack, partition_of, stacks
+from medialive_iam_constructs.assembly import find_stack, partition_of, pseudo_parameters, stacks
 from medialive_iam_constructs.handout import load_stack
 
 
@@ -79,3 +79,11 @@ def test_the_handout_reads_a_nested_stack_of_a_stage(assemblies):
 def test_partition_of_a_region():
     assert partition_of("cn-north-1") == "aws-cn" and partition_of("us-gov-west-1") == "aws-us-gov"
     assert partition_of("eu-west-1") == "aws" and partition_of("us-isof-south-1") == "aws-iso-f"
+
+
+def test_pseudo_parameters_of_an_environment():
+    """What the manifest's ``aws://ACCOUNT/REGION`` fixes (the handout resolves ARNs with it, issue 23)."""
+    assert pseudo_parameters("aws://444455556666/cn-north-1") == {
+        "AWS::AccountId": "444455556666", "AWS::Region": "cn-north-1", "AWS::Partition": "aws-cn"}
+    assert pseudo_parameters("aws://444455556666/unknown-region") == {"AWS::AccountId": "444455556666"}
+    assert pseudo_parameters("aws://unknown-account/unknown-region") == {} == pseudo_parameters(None)

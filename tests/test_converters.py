@@ -50,8 +50,8 @@ def raises(fn, *args, **kwargs) -> MediaLiveIamError:
 def test_partitions_expect_the_partition_of_the_stacks_region():
     app = cdk.App()
     china = cdk.Stack(app, "Cn", env=cdk.Environment(account=ACCOUNT, region="cn-north-1"))
-    assert c.Partitions.of(Construct(china, "R")) == c.Partitions("aws-cn")
-    assert c.Partitions.of(Construct(cdk.Stack(app, "Agnostic"), "R")).expected is None
+    assert c.Partitions.of(Construct(china, "R")) == c.Partitions("aws-cn", region="cn-north-1")
+    assert c.Partitions.of(Construct(cdk.Stack(app, "Agnostic"), "R")) == c.Partitions(None, region=None)
     _, stack = new_stack()
     assert c.Partitions.of(stack).expected == "aws"
 
@@ -290,3 +290,40 @@ def test_role_name_of_a_role_made_in_the_app_is_its_literal_name():
     assert role_name(plain, role_arn(stack, "trusted_roles", plain)).startswith("${Token")  # generated: unknown
     imported = iam.Role.from_role_name(stack, "Imp", "medialiveWorkflow15")
     assert role_name(imported, role_arn(stack, "trusted_roles", imported)) == "medialiveWorkflow15"
+
+
+# --- issue 23: regions, partitions, accounts, the console's secret suffix ------------------------------------------
+
+@pytest.mark.parametrize("convert, value, prop", [
+    (c.mediapackage_v2_channel_arns, "arn:aws:mediapackagev2:eu-west-1:111122223333:channelGroup/g/channel/c", "mpv2"),
+    (c.channel_arn, "arn:aws:medialive:eu-west-1:111122223333:channel:1", "channel_arns"),
+    (c.secret_arn, "arn:aws:secretsmanager:eu-west-1:111122223333:secret:srt-AbCdEf", "srt"),
+    (c.mediapackage_channel_arn, "arn:aws:mediapackage:eu-west-1:111122223333:channels/news", "mp"),
+])
+def test_an_arn_of_another_region_fails(scope, convert, value, prop):
+    e = raises(convert, scope, prop, value)
+    assert e.prop == prop and "is in region 'eu-west-1', the stack in 'us-west-2'" in e.problem
+
+
+def test_cdk_objects_with_a_literal_arn_are_checked_as_strings(scope):
+    other = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:srt-AbCdEf"
+    assert "region 'eu-west-1'" in raises(
+        c.secret_arn, scope, "srt", sm.Secret.from_secret_complete_arn(scope, "S", other)).problem
+    key = kms.Key.from_key_arn(scope, "K", "arn:aws-cn:kms:us-west-2:111122223333:key/1")
+    assert "partition 'aws-cn'" in raises(c.key_arn, scope, "keys", key).problem
+
+
+def test_operator_group_arns_are_checked_for_partition_and_account(scope):
+    assert "partition 'aws-cn'" in raises(c.channel_arn, scope, "channel_arns",
+                                          "arn:aws-cn:medialive:us-west-2:111122223333:channel:1").problem
+    assert "partition 'aws-cn'" in raises(c.role_arn, scope, "trusted_roles",
+                                          "arn:aws-cn:iam::111122223333:role/medialive/news").problem
+    e = raises(c.channel_arn, scope, "channel_arns", "arn:aws:medialive:us-west-2:444455556666:channel:1")
+    assert "account 444455556666" in e.problem and "no resource policies" in e.fix
+
+
+def test_a_secret_name_with_the_consoles_suffix_is_refused(scope):
+    assert raises(c.secret_arn, scope, "srt", "medialive/srt-AbCdEf").prop == "srt"
+    arn = f"{SM}:secret:medialive/srt-backup"
+    assert c.secret_arn(scope, "srt", arn) == arn  # taken as complete, with a warning
+    assert any("from_secret_partial_arn" in m.data for m in scope.node.metadata)

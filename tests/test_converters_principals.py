@@ -144,14 +144,19 @@ def test_channel_arn_refuses(scope, value, problem):
         c.channel_arns(scope, "channel_arns", [CHANNEL, value])
 
 
-def test_role_and_channel_arns_are_taken_in_any_partition():
-    """Unlike the trusted role's ARNs (``arn_parts`` against the region's partition), an operator group's roles and
-    channels are not checked against the stack's partition (they never were: ``Stack.partition`` is a token)."""
+def test_role_and_channel_arns_are_checked_against_the_stacks_partition():
+    """Issue 23 (item 5): an operator group's roles and channels get the trusted role's check (``arn_parts`` against
+    the region's partition); they were taken in any partition before. An environment-agnostic stack takes any one."""
     import aws_cdk as cdk
 
     china = Construct(cdk.Stack(cdk.App(), "Cn", env=cdk.Environment(account=ACCOUNT, region="cn-north-1")), "X")
-    assert c.role_arn(china, "trusted_roles", ROLE) == ROLE
-    assert c.channel_arn(china, "channel_arns", CHANNEL) == CHANNEL
+    for convert, prop, arn in ((c.role_arn, "trusted_roles", ROLE), (c.channel_arn, "channel_arns", CHANNEL)):
+        with pytest.raises(MediaLiveIamError, match="is in partition 'aws', the stack is in 'aws-cn'"):
+            convert(china, prop, arn)
+        assert convert(china, prop, arn.replace("arn:aws:", "arn:aws-cn:").replace(REGION, "cn-north-1")).startswith(
+            "arn:aws-cn:")
+    agnostic = Construct(cdk.Stack(cdk.App(), "Any"), "X")
+    assert c.role_arn(agnostic, "trusted_roles", ROLE) == ROLE
 
 
 # --- groups and boundaries (RestrictedAdmin) ----------------------------------------------------------------

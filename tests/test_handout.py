@@ -100,3 +100,91 @@ def test_the_decide_hook_adds_the_evaluated_column():
     assert "111122223333" not in text
     assert render_terminal(views).splitlines()[-3].startswith("A8.self")
     assert render(template, title="Sample") != text  # without decisions: the shipped handout
+
+
+# --- issue 23, item 5: a user's app (tag-scoped group, env set) ---------------------------------------------------
+
+def _user_app(tmp_path, env):
+    """A user-shaped app: `cdk.App()` without cdk.json's flags (no partition literals), one stack, a workflow role
+    tagged for the news team, and a news operator group scoped to Team=news that passes roles by path."""
+    import aws_cdk as cdk
+
+    from medialive_iam_constructs import MediaLiveOperatorGroup, MediaLiveTrustedRole, OperatorTier
+
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"))
+    stack = cdk.Stack(app, "NewsIam", env=env)
+    role = MediaLiveTrustedRole(stack, "News", role_name="medialiveNews", destination_buckets=["medialive-news"])
+    cdk.Tags.of(role).add("Team", "news")
+    MediaLiveOperatorGroup(stack, "NewsOps", tier=OperatorTier.READ_WRITE, group_name="NewsOperators",
+                           pass_roles_by_path="/medialive/", resource_tag=("Team", "news"))
+    return app.synth().directory, stack
+
+
+def test_handout_of_a_user_app_says_the_tag_and_the_accounts_arns(tmp_path, capsys):
+    """Failed on fa9ab59: 'S1 yes' for a group that may only touch Team=news, and role ARNs with
+    <AWS::Partition> although the stack's account and region are set."""
+    import aws_cdk as cdk
+
+    directory, _ = _user_app(tmp_path, cdk.Environment(account="444455556666", region="eu-west-1"))
+    assert main([directory, "--stack", "NewsIam"]) == 0
+    text = capsys.readouterr().out
+    assert "| S1 | yes, only channels, input security groups, inputs tagged `Team=news`; creates them only tagged " \
+           "`Team=news` |" in text
+    assert "| S10 | yes, only channels tagged `Team=news` |" in text
+    assert "| S25 | yes | Monitor channel health" in text  # CloudWatch metrics take no tag: not scoped, not said
+    assert "- `arn:aws:iam::444455556666:role/medialive/*` (only roles tagged `Team=news`)" in text
+    assert "<AWS::" not in text
+
+
+def test_handout_of_an_environment_agnostic_stack_keeps_placeholders(tmp_path, capsys):
+    directory, _ = _user_app(tmp_path, None)
+    assert main([directory, "--stack", "NewsIam"]) == 0
+    text = capsys.readouterr().out
+    assert "- `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/medialive/*` (only roles tagged `Team=news`)" in text
+
+
+def test_the_tag_a_row_names_is_what_the_evaluator_enforces(tmp_path, iam_evaluator):
+    """What the handout says of S10 (only channels tagged Team=news) holds in the IAM evaluator: StartChannel on a
+    channel without the tag is denied, with it allowed."""
+    import aws_cdk as cdk
+
+    from tools.iam_evaluator import TemplateEvaluator
+    from medialive_iam_constructs.assembly import find_stack
+
+    directory, _ = _user_app(tmp_path, cdk.Environment(account="444455556666", region="eu-west-1"))
+    found = find_stack(directory, "NewsIam")
+    (group,) = [h for h in group_handouts(found.template, environment=found.environment) if h.kind == "group"]
+    assert group.scopes["S10"] == "only channels tagged `Team=news`"
+    te = TemplateEvaluator(dict(found.template), iam_evaluator, account=found.account, region=found.region)
+    channel = "arn:aws:medialive:eu-west-1:444455556666:channel:1"  # the stack's account and region
+    assert te.decide(group.logical_id, "medialive:StartChannel", channel) == "ImplicitlyDenied"
+    assert te.decide(group.logical_id, "medialive:StartChannel", channel, {"aws:ResourceTag/Team": "news"}) == "Allowed"
+
+
+def test_tag_scopes_read_the_conditions_only():
+    statements = [
+        {"Sid": "S10", "Effect": "Allow", "Action": "medialive:StartChannel",
+         "Resource": "arn:aws:medialive:r:1:channel:*", "Condition": {"StringEquals": {"aws:ResourceTag/Dept": "news"}}},
+        {"Sid": "S1No2", "Effect": "Allow", "Action": "medialive:CreateInput", "Resource": "arn:aws:medialive:r:1:input:*",
+         "Condition": {"StringEquals": {"aws:RequestTag/Dept": ["news", "sport"]}}},
+        {"Sid": "S13", "Effect": "Allow", "Action": "medialive:CreateTags", "Resource": "*",
+         "Condition": {"StringEqualsIfExists": {"aws:RequestTag/Dept": "news"}}},  # requires nothing
+        {"Sid": "S2", "Effect": "Deny", "Action": "medialive:Describe*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/Dept": "x"}}},
+    ]
+    from medialive_iam_constructs.handout import tag_scopes
+
+    assert tag_scopes(statements) == {"S10": "only channels tagged `Dept=news`",
+                                      "S1": "creates them only tagged `Dept=news or sport`"}
+
+
+def test_the_evaluated_handout_names_the_tag_too(tmp_path):
+    import aws_cdk as cdk
+
+    from medialive_iam_constructs.assembly import find_stack
+
+    directory, _ = _user_app(tmp_path, cdk.Environment(account="444455556666", region="eu-west-1"))
+    template = dict(find_stack(directory, "NewsIam").template)
+    text = render(template, title="News", evaluated=evaluated_groups(template, lambda policies, held: {"S10": "yes"}))
+    line = next(t for t in text.splitlines() if t.startswith("Tag-scoped"))
+    assert "S10" in line and "only channels tagged `Team=news`" in line

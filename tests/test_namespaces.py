@@ -4,12 +4,14 @@ without ``cdk.json``), with and without ``env``, for names, ARNs and L2 imports 
 
 from __future__ import annotations
 
+import re
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as sm
 
-from medialive_iam_constructs import MediaLivePermissionsBoundary, MediaLiveTrustedRole
+from medialive_iam_constructs import MediaLiveNamespaces, MediaLivePermissionsBoundary, MediaLiveTrustedRole
 from medialive_iam_constructs.errors import MediaLiveIamError
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
@@ -82,8 +84,11 @@ def test_another_region_or_account_fails_where_the_stack_knows_its_own(app_kind,
     stack = _stack(app_kind)
     boundary = MediaLivePermissionsBoundary(stack, "Boundary")
     arn = SECRET_ARN.replace(REGION, "us-east-1") if where == "region" else SECRET_ARN.replace(ACCOUNT, "210987654321")
-    with pytest.raises(MediaLiveIamError, match="fall outside the boundary"):
+    # another region is the ARN's mistake, not the namespaces' (issue 23, item 4): the prop that names it, the fix
+    blamed = "is in region 'us-east-1', the stack in 'eu-west-1'" if where == "region" else "fall outside the boundary"
+    with pytest.raises(MediaLiveIamError, match=blamed) as raised:
         MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, srt_secrets=[arn])
+    assert raised.value.prop == ("srt_secrets" if where == "region" else "permissions_boundary")
 
 
 def test_a_region_named_in_a_stack_without_env_is_a_warning_not_an_error():
@@ -200,3 +205,19 @@ def test_a_vpc_that_is_not_one_fails_at_synth():
     _, stack = new_stack()
     with pytest.raises(MediaLiveIamError, match="namespaces.vpcs"):
         MediaLivePermissionsBoundary(stack, "B", namespaces=MediaLiveNamespaces(vpcs=["subnet-0123456789abcdef0"]))
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("kms_keys", "1234abcd-12ab-34cd-56ef-1234567890ab", "is not a KMS key"),
+    ("kms_keys", "arn:aws:kms:us-east-1:123456789012:key/1", "is in region 'us-east-1'"),
+    ("elastic_ip_allocations", "arn:aws:ec2:us-east-1:123456789012:elastic-ip/eipalloc-1", "is in region 'us-east-1'"),
+    ("elastic_ip_allocations", "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-1", "is not a ec2 elastic-ip ARN"),
+    ("vpcs", "arn:aws-cn:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0", "is in partition 'aws-cn'"),
+])
+def test_namespace_arns_get_the_checks_of_the_trusted_roles_arns(field, value, problem):
+    """Issue 23: the namespaces' keys, Elastic IPs and VPCs were taken unchecked (a key id, an ARN of another region
+    or partition, another resource type) and scoped the boundary to nothing."""
+    stack = _stack("flag, env")
+    with pytest.raises(MediaLiveIamError, match=re.escape(problem)) as raised:
+        MediaLivePermissionsBoundary(stack, "Boundary", namespaces=MediaLiveNamespaces(**{field: [value]}))
+    assert raised.value.prop == f"namespaces.{field}"

@@ -795,6 +795,27 @@ def test_tag_scope_with_roles_by_path_passes_only_the_teams_roles(iam_evaluator)
     assert built.decide("iam:PassRole", role, TO_MEDIALIVE) == "ImplicitlyDenied"
 
 
+def test_tag_scope_with_roles_by_path_needs_the_tag_on_listed_roles_too(iam_evaluator):
+    """Issue 23: with pass_roles_by_path, S32's tag condition holds for the listed trusted_roles as well (one
+    statement): the evaluator denies passing a listed role without the tag, and the synth says so, naming the role and
+    the tag to add; tagged, it synthesizes and the evaluator allows it."""
+    app, stack = new_stack("OpsTaggedListed")
+    role = iam.Role(stack, "Own", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"), path="/teams/",
+                    role_name="NewsOwn")
+    group = MediaLiveOperatorGroup(stack, "Operators", tier=OperatorTier.READ_WRITE, trusted_roles=[role],
+                                   pass_roles_by_path="/medialive/", resource_tag=("Department", "news"))
+    with pytest.raises(RuntimeError, match=r"the role OpsTaggedListed/Own has no tag 'Department'.*"
+                                           r"Fix: tag the role: Tags.of\(role\).add\('Department', 'news'\)"):
+        app.synth()
+    import aws_cdk as cdk
+
+    cdk.Tags.of(role).add("Department", "news")
+    built = Built(app, stack, group, iam_evaluator)
+    own = f"arn:aws:iam::{ACCOUNT}:role/teams/NewsOwn"
+    assert built.decide("iam:PassRole", own, TO_MEDIALIVE) == "ImplicitlyDenied"  # untagged: what the synth refused
+    assert built.decide("iam:PassRole", own, {**TO_MEDIALIVE, **NEWS}) == "Allowed"
+
+
 def test_device_transfer_is_opt_in(tier_stacks, iam_evaluator):
     device = f"arn:aws:medialive:{REGION}:{ACCOUNT}:inputDevice:hd-123456789012"
     built = tier_stacks(OperatorTier.ADVANCED, TrustedEntityOption.COMPLEX)

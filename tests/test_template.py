@@ -75,6 +75,15 @@ def test_placeholders_as_cdk_nag_prints_them_and_roles_by_their_arn():
     assert handout.render(["x"]) == '["x"]'
 
 
+def test_placeholders_write_the_pseudo_parameters_they_are_given():
+    """Issue 23: the handout of a stack with an account and region shows its ARNs, not placeholders."""
+    known = Placeholders(fallback=str, roles=TEMPLATE["Resources"],
+                         pseudo={"AWS::Partition": "aws-cn", "AWS::AccountId": "444455556666"})
+    assert known.render(ROLE_ARN) == "arn:aws-cn:iam::444455556666:role/<Role>"
+    assert known.render(GET_ATT) == "arn:aws-cn:iam::444455556666:role/medialive/ops"
+    assert known.render({"Ref": "AWS::Region"}) == "<AWS::Region>"  # not given: a placeholder
+
+
 def test_pseudo_keeps_an_arns_pseudo_parameters_and_gives_up_on_anything_else():
     arn = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", "b"]]}
     assert Pseudo().render(arn) == "arn:${Partition}:s3:::b"

@@ -139,3 +139,72 @@ def test_check_complex_role_name_ignores_case():
         with pytest.raises(MediaLiveIamError, match="must not be named"):
             v.check_complex_role_name(stack, "trusted_roles", name)
     v.check_complex_role_name(stack, "trusted_roles", "medialiveWorkflow15")
+
+
+# --- issue 23: the console's secret suffix, regions, tag-scoped PassRole -----------------------------------------
+
+@pytest.mark.parametrize("name, kind", [
+    ("medialive/srt-AbCdEf", "surely"), ("srt-x7Qp2M", "surely"), ("srt-aBC123", "surely"),  # mixed case
+    ("srt-backup", "maybe"), ("srt-prod01", "maybe"), ("srt-Backup", "maybe"), ("srt-ABC123", "maybe"),
+    ("medialive/srt", None), ("srt/news-passphrase", None), ("srt-AbCdEfX", None), ("srt_AbCdEf", None),
+])
+def test_secret_suffix_tells_the_consoles_suffix_from_a_name(name, kind):
+    assert v.secret_suffix(name) == kind
+
+
+def test_a_secret_name_with_the_consoles_suffix_fails(scope):
+    e = raises(v.check_secret_name, scope, "srt_secrets", "medialive/srt-AbCdEf")
+    assert e.prop == "srt_secrets" and "'medialive/srt-AbCdEf-??????'" in e.problem
+    assert "'medialive/srt'" in e.fix and "from_secret_name_v2" in e.fix
+
+
+def test_a_secret_name_that_may_end_with_the_suffix_warns(scope):
+    v.check_secret_name(scope, "irdeto_secrets", "licence-prod01")
+    (text,) = _warnings(scope)
+    assert text.startswith("Test/Role (Construct): irdeto_secrets: secret name 'licence-prod01' ends with '-prod01'")
+    assert "'licence'" in text and f"[ack: {v.SECRET_SUFFIX_WARNING}]" in text
+
+
+@pytest.mark.parametrize("name", ["medialive/srt", "srt/news-passphrase", cdk.Aws.STACK_NAME])
+def test_secret_names_without_a_suffix_pass_silently(scope, name):
+    v.check_secret_name(scope, "srt_secrets", name)
+    assert _warnings(scope) == []
+
+
+def test_a_secret_arn_that_may_be_partial_warns(scope):
+    arn = "arn:aws:secretsmanager:us-west-2:111122223333:secret:srt-backup"
+    v.check_secret_arn_suffix(scope, "srt_secrets", arn, "srt-backup")
+    (text,) = _warnings(scope)
+    assert "taken as a complete secret ARN" in text and "from_secret_partial_arn" in text
+    v.check_secret_arn_suffix(scope, "srt_secrets", arn.replace("backup", "AbCdEf"), "srt-AbCdEf")
+    assert len(_warnings(scope)) == 1  # surely the suffix: complete, silently
+
+
+def test_an_arn_of_another_region_fails(scope):
+    arn = "arn:aws:medialive:eu-west-1:111122223333:channel:1"
+    e = raises(v.parse_arn, scope, "channel_arns", arn, service="medialive", partition="aws", region="us-west-2")
+    assert e.problem.startswith(f"{arn!r} is in region 'eu-west-1', the stack in 'us-west-2'")
+    assert "env=cdk.Environment(region='eu-west-1')" in e.fix
+    assert v.parse_arn(scope, "p", arn, region="eu-west-1")["region"] == "eu-west-1"
+    assert v.parse_arn(scope, "p", arn, region=cdk.Aws.REGION) is not None  # a token region: not compared
+    assert v.parse_arn(scope, "p", "arn:aws:iam::111122223333:role/x", region="us-west-2")  # global: no region
+
+
+def test_check_passable_roles(scope):
+    tag = ("Team", "news")
+    roles = [
+        ("App/News", "/medialive/", {"team": "news"}, True),  # tagged (keys compare without case)
+        ("App/Sports", "/medialive/", {"Team": "sports"}, False),  # another team's
+        ("App/Imported", "/medialive/", None, True),  # tags unknown
+        ("App/Outside", "/other/", {}, False),  # not under the path, not listed
+    ]
+    assert v.check_passable_roles(scope, tag, "/medialive/", roles) == [] and _warnings(scope) == []
+    errors = v.check_passable_roles(scope, tag, "/medialive/", [("App/Listed", "/other/", {"Team": "sports"}, True)])
+    assert errors == ["Test/Role (Construct): trusted_roles: the role App/Listed has the tag Team='sports', and this "
+                      "tag-scoped group passes only roles tagged Team='news' (S32 with pass_roles_by_path carries "
+                      "aws:ResourceTag/Team): its operators could not choose it for a channel. Fix: tag the role: "
+                      "Tags.of(role).add('Team', 'news'), or drop it from trusted_roles"]
+    assert v.check_passable_roles(scope, tag, "/medialive/", [("App/Untagged", "/medialive/a/", {}, False)]) == []
+    (text,) = _warnings(scope)
+    assert "the role App/Untagged lies under '/medialive/' without the tag 'Team'" in text
+    assert f"[ack: {v.UNTAGGED_ROLE_WARNING}]" in text

@@ -5,6 +5,8 @@ failed app validation (``synth-error``), or a warning annotation (``warning``, o
 Counted with ``PYTHONPATH=<checkout> python -m tests.test_validation_at_synth`` on the code before issue 14 (main at
 40aae23): 0 of 18 reported (the two enum cases raised a bare ``ValueError`` naming neither construct, prop nor
 fix; the three guard cases had no guard to run; the other 13 synthesized silently); after: 18 of 18.
+Issue 23 (cases ``23.*``), counted the same way on main at fa9ab59: 0 of 13 reported (12 synthesized silently; the
+MediaPackage v2 ARN of another region in a boundary blamed the boundary's namespaces); after: 13 of 13.
 """
 
 from __future__ import annotations
@@ -137,6 +139,77 @@ def bogus_trusted_entity(app, stack):
     MediaLiveOperatorGroup(stack, "Ops", tier="basic", trusted_entity="bogus")
 
 
+# --- issue 23: silent mistakes left ---
+
+OTHER_REGION_MPV2 = "arn:aws:mediapackagev2:eu-west-1:111122223333:channelGroup/medialive/channel/news"
+
+
+def secret_name_with_console_suffix(app, stack):
+    MediaLiveTrustedRole(stack, "R", srt_secrets=["medialive/srt-AbCdEf"])
+
+
+def secret_name_maybe_with_suffix(app, stack):
+    MediaLiveTrustedRole(stack, "R", irdeto_secrets=["medialive/licence-prod01"])
+
+
+def partial_secret_arn_maybe_with_suffix(app, stack):
+    MediaLiveTrustedRole(stack, "R", srt_secrets=["arn:aws:secretsmanager:us-west-2:111122223333:secret:srt-backup"])
+
+
+def channel_of_another_region(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic", channel_arns=["arn:aws:medialive:eu-west-1:111122223333:channel:1"])
+
+
+def channel_of_another_account(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic", channel_arns=["arn:aws:medialive:us-west-2:444455556666:channel:1"])
+
+
+def mpv2_of_another_region(app, stack):
+    MediaLiveTrustedRole(stack, "R", mediapackage_v2_channels=[OTHER_REGION_MPV2])
+
+
+def mpv2_of_another_region_in_the_boundary(app, stack):
+    boundary = MediaLivePermissionsBoundary(stack, "Boundary", path="/medialive-admin/")
+    MediaLiveTrustedRole(stack, "R", permissions_boundary=boundary, mediapackage_v2_channels=[OTHER_REGION_MPV2])
+
+
+def key_of_another_region(app, stack):
+    from aws_cdk import aws_kms as kms
+
+    key = kms.Key.from_key_arn(stack, "K", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    MediaLiveTrustedRole(stack, "R", password_parameter_paths=["/medialive/news/"], parameter_keys=[key])
+
+
+def secret_of_another_region(app, stack):
+    from aws_cdk import aws_secretsmanager as sm
+
+    secret = sm.Secret.from_secret_complete_arn(
+        stack, "S", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:medialive/srt-AbCdEf")
+    MediaLiveTrustedRole(stack, "R", srt_secrets=[secret])
+
+
+def channel_of_another_partition(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic",
+                           channel_arns=["arn:aws-cn:medialive:us-west-2:111122223333:channel:1"])
+
+
+def role_of_another_partition(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE,
+                           trusted_roles=["arn:aws-cn:iam::111122223333:role/medialive/news"])
+
+
+def tag_scoped_group_listed_role_without_tag(app, stack):
+    role = MediaLiveTrustedRole(stack, "News", path="/teams/")
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[role],
+                           pass_roles_by_path="/medialive/", resource_tag=("Team", "news"))
+
+
+def tag_scoped_group_role_under_path_without_tag(app, stack):
+    MediaLiveTrustedRole(stack, "News")  # under /medialive/, untagged
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, pass_roles_by_path="/medialive/",
+                           resource_tag=("Team", "news"))
+
+
 #: (case, build, outcome, prop or text the report must contain)
 CASES: list[tuple[str, Callable, str, str]] = [
     ("1 S3 prefix without trailing slash", prefix_without_slash, "warning", "source_buckets.prefix"),
@@ -158,6 +231,23 @@ CASES: list[tuple[str, Callable, str, str]] = [
     ("8 duplicate user names across groups", duplicate_user_names, "synth-error", "user_name"),
     ("9 tier READ_WRTIE", misspelled_tier, "error", "tier"),
     ("9 trusted_entity bogus", bogus_trusted_entity, "error", "trusted_entity"),
+    ("23.1 secret name with the console's suffix", secret_name_with_console_suffix, "error", "srt_secrets"),
+    ("23.1 secret name maybe with the suffix", secret_name_maybe_with_suffix, "warning", "irdeto_secrets"),
+    ("23.1 partial secret ARN maybe with the suffix", partial_secret_arn_maybe_with_suffix, "warning",
+     "from_secret_partial_arn"),
+    ("23.2 channel ARN of another region", channel_of_another_region, "error", "channel_arns"),
+    ("23.2 channel ARN of another account", channel_of_another_account, "error", "channel_arns"),
+    ("23.2 KMS key (IKey) of another region", key_of_another_region, "error", "parameter_keys"),
+    ("23.2 secret (ISecret) of another region", secret_of_another_region, "error", "srt_secrets"),
+    ("23.3 tag-scoped group, listed role without the tag", tag_scoped_group_listed_role_without_tag, "synth-error",
+     "Tags.of(role).add('Team', 'news')"),
+    ("23.3 tag-scoped group, role under the path without the tag", tag_scoped_group_role_under_path_without_tag,
+     "warning", "Tags.of(role).add('Team', 'news')"),
+    ("23.4 MediaPackage v2 ARN of another region", mpv2_of_another_region, "error", "mediapackage_v2_channels"),
+    ("23.4 MediaPackage v2 ARN of another region, boundary", mpv2_of_another_region_in_the_boundary, "error",
+     "mediapackage_v2_channels"),
+    ("23.5 channel ARN of another partition", channel_of_another_partition, "error", "channel_arns"),
+    ("23.5 role ARN of another partition", role_of_another_partition, "error", "trusted_roles"),
 ]
 
 
@@ -232,6 +322,40 @@ def test_prefix_and_roles_outside_the_path_stay_accepted():
                                     path="/teams/")]),
     ):
         assert outcome(build) == ("nothing", "")
+
+
+def _tagged_roles(app, stack):
+    news, sports = MediaLiveTrustedRole(stack, "News"), MediaLiveTrustedRole(stack, "Sports")
+    cdk.Tags.of(news).add("team", "news")  # IAM compares tag keys without regard to case
+    cdk.Tags.of(sports).add("Team", "sports")  # another team's role under the same path
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, pass_roles_by_path="/medialive/",
+                           resource_tag=("Team", "news"))
+
+
+def test_issue_23_valid_neighbours_stay_silent():
+    """What the issue-23 checks must not report: secret names and ARNs that say which they are, ARNs of the stack's
+    region, account and partition, roles tagged for the group or for another team."""
+    from aws_cdk import aws_secretsmanager as sm
+
+    for build in (
+        lambda app, stack: MediaLiveTrustedRole(stack, "R", srt_secrets=[
+            "medialive/srt", "srt/news-passphrase", "arn:aws:secretsmanager:us-west-2:111122223333:secret:srt-AbC123",
+            sm.Secret.from_secret_name_v2(stack, "S", "medialive/srt-backup")]),
+        lambda app, stack: MediaLiveTrustedRole(stack, "R", mediapackage_v2_channels=[
+            OTHER_REGION_MPV2.replace("eu-west-1", "us-west-2")]),
+        lambda app, stack: MediaLiveOperatorGroup(stack, "Ops", tier="basic", channel_arns=[
+            "arn:aws:medialive:us-west-2:111122223333:channel:1"]),
+        _tagged_roles,
+    ):
+        assert outcome(build) == ("nothing", "")
+
+
+def test_issue_23_a_stack_without_region_checks_no_region():
+    """An environment-agnostic stack may deploy anywhere: an ARN's region is not compared."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Agnostic")
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic", channel_arns=["arn:aws:medialive:eu-west-1:111122223333:channel:1"])
+    MediaLiveTrustedRole(stack, "R", mediapackage_v2_channels=[OTHER_REGION_MPV2])
 
 
 def main(argv: list[str]) -> None:
