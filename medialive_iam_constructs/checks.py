@@ -12,7 +12,7 @@ message, two sources; pure Python: no CDK, no node.
 What a template cannot tell, :func:`check_assembly` reads from what the constructs record in it: a library principal
 is a group or role with ``medialive-iam:rows`` metadata; a restricted administrator is such a group given row A5,
 its permissions boundary and role path are the ``iam:PermissionsBoundary`` condition and the role ARN of its A5
-statement; a principal's own managed policies are those whose every Sid names rows it was given (``_rows.sid_rows``);
+statement; a principal's own policies are those whose every Sid names rows it was given (``_rows.sid_rows``);
 the simple option's console role is the role named ``MediaLiveAccessRole`` (``catalog.SIMPLE_ROLE_NAME``). Construct
 paths come from the ``aws:cdk:path`` metadata (``cdk synth`` writes it), else a resource is named by stack and
 logical id. A role's quota of managed policies can be raised to 25: pass ``role_quota``.
@@ -340,7 +340,8 @@ def _admins(stacks: Sequence[_Stack]) -> list[AdminScope]:
 
 
 def _own_policy(st: _Stack, lid: str, principal_rows: set[str]) -> bool:
-    """A managed policy the construct made for its principal: every statement's Sid names rows it was given."""
+    """A policy the construct made for its principal (its managed policies; the console users' password policy, A9):
+    every statement's Sid names rows the principal was given."""
     from ._rows import sid_rows
 
     held = statements([st.props(lid).get("PolicyDocument") or {}])
@@ -362,7 +363,7 @@ def _guard(stacks: Sequence[_Stack], chosen: Sequence[_Stack], report: AssemblyR
                     continue
                 # a library role is reported on its construct (the Role's parent), as the Aspect does
                 subject = st.path(lid, 2 if st.rows(lid) else 1)
-                path = props.get("Path") if isinstance(props.get("Path"), str) else "/"
+                path = str(props["Path"]) if isinstance(props.get("Path"), str) else "/"
                 for message in role_errors(subject, props.get("PermissionsBoundary"), path, admins):
                     report.findings.append(Finding("error", subject, message))
         for lid, res in library:
@@ -370,15 +371,15 @@ def _guard(stacks: Sequence[_Stack], chosen: Sequence[_Stack], report: AssemblyR
             subject = st.path(lid, 2)
             name = principal_name(kind, subject, f"{res['Type']} {lid}")
             rows = set(catalog.expand(st.rows(lid))) if _known(st.rows(lid)) else set(st.rows(lid))
-            own = [{"Ref": plid} for plid, _ in st.of_type("AWS::IAM::ManagedPolicy") if _own_policy(st, plid, rows)]
+            own = [{"Ref": plid} for plid, _ in st.of_type(*_POLICIES) if _own_policy(st, plid, rows)]
             for plid, pol in st.of_type(*_POLICIES):
                 props = st.props(plid)
                 if {"Ref": lid} not in listed(props.get("Groups", [])) + listed(props.get("Roles", [])) \
                         or {"Ref": plid} in own:
                     continue
-                message = outside_catalog_warning(name, st.path(plid), props.get("PolicyDocument"))
-                if message:
-                    report.findings.append(Finding("warning", subject, message, OUTSIDE_CATALOG))
+                warning = outside_catalog_warning(name, st.path(plid), props.get("PolicyDocument"))
+                if warning:
+                    report.findings.append(Finding("warning", subject, warning, OUTSIDE_CATALOG))
             allowed = ()
             if lid in console:
                 from .catalog.console_template import CONSOLE_TEMPLATE_MANAGED_POLICIES
@@ -407,7 +408,7 @@ def _quotas(stacks: Sequence[tuple[_Stack, str]], chosen: Sequence[_Stack], repo
             (managed, st.props(lid).get("PolicyDocument"),
              {p.lower(): st.props(lid).get(p) for p in ("Groups", "Roles", "Users")})
             for lid, r in st.resources.items() if isinstance(r, dict)
-            for managed in [_POLICIES.get(r.get("Type"))] if managed is not None)
+            for managed in [_POLICIES.get(str(r.get("Type")))] if managed is not None)
         for lid, res in st.of_type(*_KINDS):
             kind = _KINDS[res["Type"]]
             props = st.props(lid)

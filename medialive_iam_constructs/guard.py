@@ -29,15 +29,12 @@ from aws_cdk import Annotations, Aspects, IAspect, Stack
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
-from . import catalog
 from .checks import (
     EXTRA_MANAGED_POLICY, OUTSIDE_CATALOG, AdminScope, extra_managed_policy_warnings, outside_catalog_warning,
     principal_name, role_errors, trusts_medialive,
 )
 
 __all__ = ["MediaLiveIamGuard"]
-
-_MEDIALIVE = catalog.MEDIALIVE_SERVICE
 
 
 @jsii.implements(IAspect)
