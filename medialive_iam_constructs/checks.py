@@ -370,7 +370,9 @@ def _guard(stacks: Sequence[_Stack], chosen: Sequence[_Stack], report: AssemblyR
             kind = _KINDS[res["Type"]]
             subject = st.path(lid, 2)
             name = principal_name(kind, subject, f"{res['Type']} {lid}")
-            rows = set(catalog.expand(st.rows(lid))) if _known(st.rows(lid)) else set(st.rows(lid))
+            # the console role records no rows: its own policy is the one whose Sids all name catalog rows
+            rows = (set(catalog.ROWS) if not st.rows(lid) else
+                    set(catalog.expand(st.rows(lid))) if _known(st.rows(lid)) else set(st.rows(lid)))
             own = [{"Ref": plid} for plid, _ in st.of_type(*_POLICIES) if _own_policy(st, plid, rows)]
             for plid, pol in st.of_type(*_POLICIES):
                 props = st.props(plid)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -339,6 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except UsageError as e:
         print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # `medialive-iam check | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
 
 

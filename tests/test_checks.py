@@ -13,7 +13,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Annotations, Match
 
-from medialive_iam_constructs import MediaLiveAccessRole, MediaLiveTrustedRole
+from medialive_iam_constructs import MediaLiveAccessRole, MediaLiveNamespaces, MediaLiveTrustedRole
 from medialive_iam_constructs.checks import (
     MANAGED_POLICY_MAX_CHARS, AdminScope, check_assembly, principal_quota_errors, role_errors,
 )
@@ -73,6 +73,8 @@ def test_a_clean_app_has_no_finding_and_without_an_administrator_no_role_error(t
     stack = cdk.Stack(app, "Test", env=ENV)
     _, news, ops, _ = _with_admin(stack)
     news.grant_pass_role(ops)
+    # the simple option's console role with namespaces: its own managed policy (Sids T5...), no rows recorded
+    MediaLiveAccessRole(stack, "Access", namespaces=MediaLiveNamespaces(bucket_names=["news-sources"]))
     other = cdk.Stack(app, "NoAdmin", env=ENV)
     MediaLiveTrustedRole(other, "Sports")  # no boundary; the administrator is in another stack of the app
     app.synth()
