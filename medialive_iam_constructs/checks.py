@@ -7,7 +7,7 @@ StackResourceLimit`, :class:`~medialive_iam_constructs.scale.RolesPerAccountLimi
 template values (``{"Ref": "BoundaryPolicy..."}``, policy documents, ``Groups``/``Roles``/``Users`` lists): the
 Aspect and the validations feed them from constructs (``stack.resolve``), :func:`check_assembly` (the ``medialive-iam
 check`` command) feeds them from the templates of a cloud assembly someone else synthesized. Same rule, same
-message, two sources; pure Python: no CDK, no node.
+message, two sources; the rules take plain values, never a construct.
 
 What a template cannot tell, :func:`check_assembly` reads from what the constructs record in it: a library principal
 is a group or role with ``medialive-iam:rows`` metadata; a restricted administrator is such a group given row A5,

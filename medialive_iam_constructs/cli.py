@@ -279,8 +279,9 @@ def parser() -> argparse.ArgumentParser:
         prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="MediaLive IAM: handouts, checks, permission diffs and proofs over a synthesized cloud assembly "
                     "(cdk.out).",
-        epilog="exit codes: 0 nothing found, 1 something found (a finding, new access, a grant), 2 the command could "
-               "not run (usage, no cdk.out, unknown stack, [prove] extra missing)\ndocs: docs/cli.md")
+        epilog="exit codes: 0 nothing found; 1 something found (a finding, new access, a grant);\n"
+               "            2 the command could not run (usage, no cdk.out, unknown stack, [prove] extra missing)\n"
+               "COMMAND --help describes each; docs/cli.md in the source repository has examples")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     _sub(sub, "handout", _handout, formats=("markdown", "terminal"), write=True,

@@ -49,6 +49,7 @@ def _without_construct_class(message: str) -> str:
     return re.sub(r"(the (?:group|role) of \S+) \([^)]*\)", r"\1", message)
 
 
+@pytest.mark.invalid_template  # the group's own policy attached a second time by ARN: a circular dependency
 def test_check_assembly_reports_what_the_guard_aspect_reports_on_the_same_app(tmp_path):
     app, _ = _dirty_app(tmp_path / "cdk.out", guard=False)
     app.synth()
