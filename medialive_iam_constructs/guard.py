@@ -29,11 +29,12 @@ from aws_cdk import Annotations, Aspects, IAspect, Stack
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
-from . import catalog
+from .checks import (
+    EXTRA_MANAGED_POLICY, OUTSIDE_CATALOG, AdminScope, extra_managed_policy_warnings, outside_catalog_warning,
+    principal_name, role_errors, trusts_medialive,
+)
 
 __all__ = ["MediaLiveIamGuard"]
-
-_MEDIALIVE = catalog.MEDIALIVE_SERVICE
 
 
 @jsii.implements(IAspect)
@@ -101,21 +102,10 @@ class MediaLiveIamGuard:
             target = target.node.scope
         boundary = stack.resolve(cfn.permissions_boundary)
         path = cfn.path if isinstance(cfn.path, str) else "/"
-        boundaries = [stack.resolve(a.permissions_boundary.managed_policy_arn) for a in admins]
-        if not any(_same(boundary, b) for b in boundaries):
-            names = ", ".join(a.node.path for a in admins)
-            Annotations.of(target).add_error(
-                f"medialive-iam-guard: the MediaLive role {target.node.path} (trusts {_MEDIALIVE}) does not carry the "
-                f"permissions boundary of the restricted administrator ({names}): the boundary does not cap it and "
-                "the administrator cannot maintain it (A5, A8.create). Fix: give it permissions_boundary= the "
-                "administrator's boundary (MediaLiveTrustedRole(permissions_boundary=admin.boundary or the "
-                "MediaLivePermissionsBoundary you passed to RestrictedAdmin)).")
-        role_paths = sorted({a.role_path for a in admins})
-        if not any(path.startswith(p) for p in role_paths):
-            Annotations.of(target).add_error(
-                f"medialive-iam-guard: the MediaLive role {target.node.path} has path {path!r}, outside the restricted "
-                f"administrator's role_path {' or '.join(map(repr, role_paths))}: the administrator can neither pass "
-                f"nor maintain it. Fix: create it with path={role_paths[0]!r} (MediaLiveTrustedRole's default).")
+        scopes = [AdminScope(a.node.path, stack.resolve(a.permissions_boundary.managed_policy_arn), a.role_path)
+                  for a in admins]
+        for message in role_errors(target.node.path, boundary, path, scopes):
+            Annotations.of(target).add_error(message)
 
     def _check_extra_statements(self, nodes: list, principals: list) -> None:
         by_ref: dict[tuple[str, str], tuple[Any, Any, set[str], set[str]]] = {}
@@ -138,26 +128,14 @@ class MediaLiveIamGuard:
         for construct, cfn, _, allowed in principals:
             stack = Stack.of(cfn)
             arns = stack.resolve(cfn.managed_policy_arns) or []
-            extra = [a for a in arns if not any(name in json.dumps(a) for name in allowed)]
             own_arns = [stack.resolve(p.managed_policy_arn) for p in construct.managed_policies]
-            extra = [a for a in extra if a not in own_arns]
-            for arn in extra:
-                Annotations.of(construct).add_warning_v2(
-                    "medialive-iam-guard:extra-managed-policy",
-                    f"medialive-iam-guard: {_principal_name(construct)} has the managed policy {_text(arn)} attached "
-                    "outside the catalog (docs/catalog.md does not account for it).")
+            for message in extra_managed_policy_warnings(_principal_name(construct), arns, own_arns, allowed):
+                Annotations.of(construct).add_warning_v2(EXTRA_MANAGED_POLICY, message)
 
     def _warn(self, construct: Any, policy_path: str, document: Any) -> None:
-        statements = (document or {}).get("Statement", []) if isinstance(document, dict) else []
-        statements = [s for s in statements if not _is_pass_role_row(s)]
-        if not statements:
-            return
-        shown = "; ".join(_statement_text(s) for s in statements) or _text(document)
-        Annotations.of(construct).add_warning_v2(
-            "medialive-iam-guard:outside-catalog",
-            f"medialive-iam-guard: {_principal_name(construct)} gets statements outside the catalog from "
-            f"{policy_path}: {shown}. They are not in docs/catalog.md nor in the construct's rows; prefer the "
-            "construct's props (e.g. MediaLiveTrustedRole(destination_buckets=...)), or keep the grant knowingly.")
+        message = outside_catalog_warning(_principal_name(construct), policy_path, document)
+        if message is not None:
+            Annotations.of(construct).add_warning_v2(OUTSIDE_CATALOG, message)
 
 
 def _complete(construct: Any) -> bool:
@@ -170,33 +148,11 @@ def _complete(construct: Any) -> bool:
         return False
 
 
-def _is_pass_role_row(s: dict) -> bool:
-    """The statement ``grant_pass_role`` writes: row S32, ``iam:PassRole`` to MediaLive only."""
-    return (s.get("Effect") == "Allow" and s.get("Action") == "iam:PassRole"
-            and s.get("Condition") == {"StringEquals": {"iam:PassedToService": _MEDIALIVE}})
-
-
 def _principal_name(construct: Any) -> str:
     kind = "role" if hasattr(construct, "role") and not hasattr(construct, "group") else "group"
-    return f"the {kind} of {construct.node.path} ({type(construct).__name__})"
+    return principal_name(kind, construct.node.path, type(construct).__name__)
 
 
 def _trusts_medialive(cfn: iam.CfnRole) -> bool:
-    document = Stack.of(cfn).resolve(cfn.assume_role_policy_document)
-    return _MEDIALIVE in json.dumps(document)
+    return trusts_medialive(Stack.of(cfn).resolve(cfn.assume_role_policy_document))
 
-
-def _same(a: Any, b: Any) -> bool:
-    return a is not None and json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-
-
-def _statement_text(s: dict) -> str:
-    def many(v: Any) -> str:
-        items = v if isinstance(v, list) else [v]
-        return ", ".join(_text(i) for i in items)
-
-    return f"{s.get('Effect', 'Allow')} {many(s.get('Action', []))} on {many(s.get('Resource', []))}"

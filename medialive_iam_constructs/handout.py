@@ -14,15 +14,15 @@ each group and catalog row (:func:`evaluated_groups` takes them from a ``decide`
 ``tools.permissions_doc`` supplies), :func:`render` writes the evaluated handout instead: the matrix of rows by
 groups, each group's roles and duties, the trusted-entity roles and a diagram.
 
-Usage on your own cloud assembly::
+Usage on your own cloud assembly (the package's command, :mod:`medialive_iam_constructs.cli`; ``python -m
+medialive_iam_constructs.handout`` runs the same)::
 
     cdk synth
-    python -m medialive_iam_constructs.handout cdk.out --stack MyStack [--write handout.md]
+    medialive-iam handout cdk.out [--stack MyStack] [--format terminal] [--write handout.md]
 """
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import json
 import re
@@ -39,7 +39,7 @@ from .template import Placeholders, listed, policy_holders, statements
 from .testing import rows_of
 
 __all__ = ["EvaluatedGroup", "GroupHandout", "evaluated_groups", "group_handouts", "load_stack",
-           "pass_role_targets", "render", "render_terminal", "tag_scopes", "main"]
+           "pass_role_targets", "render", "render_terminal", "render_text", "tag_scopes", "main"]
 
 _TYPES = {"AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
 
@@ -356,15 +356,34 @@ def render(template: Mapping[str, Any], *, title: str, environment: str | None =
             lines += [f"- `{arn}`" + (f" (only roles tagged {h.pass_tags[arn]})" if arn in h.pass_tags else "")
                       for arn in h.passable] + [""]
         lines += ["| Row | May | Activity |", "|---|---|---|"]
-        for row_id in h.rows:
-            row = catalog.ROWS.get(row_id)
-            if row is None:
-                lines.append(f"| {row_id} | ? | (not in this version's catalog) |")
-                continue
-            guard = row.grants and all(g.effect == "Deny" for g in row.grants)
-            may = "guard rail" if guard else "yes" + (f", {h.scopes[row_id]}" if row_id in h.scopes else "")
-            lines.append(f"| {row_id} | {may} | {row.title} |")
+        lines += [f"| {row_id} | {may} | {title} |" for row_id, may, title in _row_lines(h)]
         lines.append("")
+    return "\n".join(lines)
+
+
+def _row_lines(h: GroupHandout) -> list[tuple[str, str, str]]:
+    """``(row, may, activity)`` of each of ``h``'s rows, as both renderers print them: ``yes`` (with the tag a
+    condition limits it to), ``guard rail`` (explicit denies) or ``?`` (a row this version's catalog lacks)."""
+    out = []
+    for row_id in h.rows:
+        row = catalog.ROWS.get(row_id)
+        if row is None:
+            out.append((row_id, "?", "(not in this version's catalog)"))
+            continue
+        guard = row.grants and all(g.effect == "Deny" for g in row.grants)
+        out.append((row_id, "guard rail" if guard else "yes" + (f", {h.scopes[row_id]}" if row_id in h.scopes else ""),
+                    row.title))
+    return out
+
+
+def render_text(template: Mapping[str, Any], *, title: str, environment: str | None = None) -> str:
+    """The handout of :func:`render` as plain text for a terminal: per principal its role ARNs and its rows."""
+    lines = [f"Who can do what: {title}" + (f" ({environment})" if environment else "")]
+    for h in group_handouts(template, environment=environment):
+        lines += ["", f"{h.kind} {h.name}"]
+        lines += [f"  may pass {arn}" + (f" (only roles tagged {h.pass_tags[arn]})" if arn in h.pass_tags else "")
+                  for arn in h.passable]
+        lines += [f"  {row_id:<16} {may:<10} {title}" for row_id, may, title in _row_lines(h)]
     return "\n".join(lines)
 
 
@@ -376,21 +395,11 @@ def load_stack(out: Path, stack: str) -> tuple[dict, str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m medialive_iam_constructs.handout CDK_OUT``: prints the handout of a synthesized app."""
-    parser = argparse.ArgumentParser(prog="python -m medialive_iam_constructs.handout",
-                                     description="Step 6 handout of a synthesized stack: rows per group, role ARNs")
-    parser.add_argument("out", type=Path, help="cloud assembly directory (cdk.out)")
-    parser.add_argument("--stack", required=True, help="stack name or display name (Stage/Stack)")
-    parser.add_argument("--write", type=Path, help="write the Markdown here (default: print it)")
-    args = parser.parse_args(argv)
-    template, environment = load_stack(args.out, args.stack)
-    text = render(template, title=args.stack, environment=environment)
-    if args.write:
-        args.write.write_text(text)
-        print(f"handout: wrote {args.write}")
-    else:
-        print(text)
-    return 0
+    """``python -m medialive_iam_constructs.handout CDK_OUT [--stack NAME]``: ``medialive-iam handout`` (the
+    package's command, :mod:`medialive_iam_constructs.cli`), kept for the command lines that call it."""
+    from .cli import main as cli_main
+
+    return cli_main(["handout", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ other unresolved token (a role ARN from ``Fn::GetAtt``, a parameter) counts as
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
@@ -28,34 +27,22 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
 from ._synth_context import stack_state
+# the quotas and the measure live with the checks (one implementation for synth and cloud assemblies); kept importable
+from .checks import (  # noqa: F401
+    INLINE_BUDGET, MANAGED_POLICY_MAX_CHARS, MAX_MANAGED_POLICIES, MAX_MANAGED_POLICIES_ADJUSTED, attachment_table,
+    document_size, principal_quota_errors, principal_usage,
+)
 from .errors import QuotaExceededError, describe
 from .nag import acknowledge_wildcards
 from .statements import Statement
-from .template import PSEUDO_LENGTHS, UNRESOLVED_TOKEN_CHARS, Symbolic, WorstCase, canonical  # noqa: F401 - the sizes' constants
+from .template import PSEUDO_LENGTHS, UNRESOLVED_TOKEN_CHARS, Symbolic, canonical  # noqa: F401 - the sizes' constants
 from .tokens import stack_of, stack_tokens
 from .validation import check_name
 
-#: IAM quotas (reference §7.1).
-MANAGED_POLICY_MAX_CHARS = 6144
-MAX_MANAGED_POLICIES = {"group": 10, "role": 10, "user": 10}
-MAX_MANAGED_POLICIES_ADJUSTED = {"group": 10, "role": 25, "user": 20}
-INLINE_BUDGET = {"user": 2048, "group": 5120, "role": 10240}
-
-_WORST_CASE = WorstCase()
 _SORT_TEXT = Symbolic(opaque=True)
 
 
 # --- measuring -----------------------------------------------------------------------------------
-
-#: Every white-space code point (the largest is U+3000), for str.translate.
-_WHITE_SPACE = {c: None for c in range(0x3001) if chr(c).isspace()}
-
-
-def document_size(document: dict) -> int:
-    """Characters IAM counts for a policy document (a resolved template value): white space excluded."""
-    text = json.dumps(_WORST_CASE.render(document), separators=(",", ":"))
-    return len(text.translate(_WHITE_SPACE))
-
 
 def _doc(statements: Sequence[dict]) -> dict:
     return {"Version": "2012-10-17", "Statement": list(statements)}
@@ -327,10 +314,6 @@ def policy_dependencies(allows: int, denies: int) -> list[tuple[int, int]]:
 
 # --- synth-time validation of the whole principal -------------------------------------------------
 
-def _list(resolved: Any) -> list:
-    return resolved if isinstance(resolved, list) else []
-
-
 def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
     """For every principal a policy of the stack names: managed policies attached and inline characters.
 
@@ -347,14 +330,7 @@ def _attachments(stack: Stack) -> dict[str, dict[str, int]]:
                               for i, (child, managed) in enumerate(policies)]) if policies else []
     if [r["i"] for r in resolved] != list(range(len(policies))):
         raise AssertionError("stack.resolve changed the list of policies")  # cannot happen: maps stay
-    table: dict[str, dict[str, int]] = {}
-    for (child, managed), values in zip(policies, resolved):
-        size = 0 if managed else document_size(values["document"])
-        for prop in ("groups", "roles", "users"):
-            for ref in _list(values.get(prop)):
-                entry = table.setdefault(json.dumps(ref, sort_keys=True), {"managed": 0, "inline": 0})
-                entry["managed" if managed else "inline"] += 1 if managed else size
-    return table
+    return attachment_table((managed, values.get("document"), values) for (_, managed), values in zip(policies, resolved))
 
 
 @jsii.implements(IValidation)
@@ -373,24 +349,6 @@ class PrincipalQuotaValidation:
         values = stack.resolve({  # one round trip; resolve drops the undefined ones
             "ref": self._principal.ref, "managed": getattr(self._principal, "managed_policy_arns", None),
             "inline": getattr(self._principal, "policies", None)})
-        me = json.dumps(values["ref"], sort_keys=True)
         table = stack_state(stack).attachments(lambda: _attachments(stack), reader=self)
-        found = table.get(me, {"managed": 0, "inline": 0})
-        attached = len(_list(values.get("managed"))) + found["managed"]
-        inline = found["inline"]
-        for inline_policy in _list(values.get("inline")):
-            inline += document_size(inline_policy.get("PolicyDocument", inline_policy))
-        errors = []
-        if attached > self._max:
-            errors.append(
-                f"{describe(self._owner)}: the {self._kind} has {attached} managed policies attached, over IAM's quota "
-                f"of {self._max}. Fix: attach fewer policies (each of ours holds up to {MANAGED_POLICY_MAX_CHARS} "
-                "characters), or merge your own statements into one policy."
-            )
-        budget = INLINE_BUDGET[self._kind]
-        if inline > budget:
-            errors.append(
-                f"{describe(self._owner)}: the {self._kind}'s inline policies total {inline} characters, over IAM's "
-                f"budget of {budget}. Fix: use customer managed policies instead of add_to_policy / inline policies."
-            )
-        return errors
+        attached, inline = principal_usage(values["ref"], values.get("managed"), values.get("inline"), table)
+        return principal_quota_errors(describe(self._owner), self._kind, attached, inline, self._max)

@@ -12,10 +12,12 @@ import jsii
 from aws_cdk import CfnResource, Stack, Stage
 from constructs import IValidation
 
+from .checks import (  # noqa: F401 - the quotas live with the checks (synth and cloud assemblies)
+    DEFAULT_ROLES_PER_ACCOUNT, ENV_AGNOSTIC, MAX_RESOURCES_PER_STACK, RESOURCES_FIX, ROLES_PER_ACCOUNT_FIX,
+    resource_limit_errors, roles_per_account_errors,
+)
 from .tokens import stack_of
 
-#: CloudFormation quota: resources per stack.
-MAX_RESOURCES_PER_STACK = 500
 T = TypeVar("T")
 
 
@@ -39,14 +41,10 @@ class StackResourceLimit:
     def __init__(self, stack: Stack, limit: int = MAX_RESOURCES_PER_STACK, fix: str | None = None) -> None:
         self._stack = stack
         self._limit = limit
-        self._fix = fix or "spread the resources over more stacks"
+        self._fix = fix or RESOURCES_FIX
 
     def validate(self) -> list[str]:
-        count = resource_count(self._stack)
-        if count <= self._limit:
-            return []
-        return [f"{self._stack.node.path} (Stack): the stack has {count} CloudFormation resources, over the quota of "
-                f"{self._limit} per stack. Fix: {self._fix}"]
+        return resource_limit_errors(self._stack.node.path, resource_count(self._stack), self._limit, self._fix)
 
 
 def shards(items: Sequence[T], per_shard: int) -> list[list[T]]:
@@ -54,12 +52,6 @@ def shards(items: Sequence[T], per_shard: int) -> list[list[T]]:
     if per_shard < 1:
         raise ValueError("per_shard must be at least 1")
     return [list(items[i:i + per_shard]) for i in range(0, len(items), per_shard)]
-
-
-#: IAM quota: roles per account (default; adjustable in Service Quotas up to 5,000).
-DEFAULT_ROLES_PER_ACCOUNT = 1000
-#: The key under which stacks without an account (environment-agnostic) are counted together.
-ENV_AGNOSTIC = "environment-agnostic (the account of your credentials or each StackSet member)"
 
 
 def roles_per_account(root) -> dict[str, dict[str, int]]:
@@ -94,17 +86,8 @@ class RolesPerAccountLimit:
         self._root = root
         self._limit = limit
         self._prop = prop
-        self._fix = fix or ("spread the workflows over more accounts, or raise the account's 'Roles per account' "
-                            "quota in Service Quotas and the limit with it")
+        self._fix = fix or ROLES_PER_ACCOUNT_FIX
 
     def validate(self) -> list[str]:
-        errors = []
-        for account, stacks in sorted(roles_per_account(self._root).items()):
-            total = sum(stacks.values())
-            if total > self._limit:
-                where = ", ".join(f"{path} {n}" for path, n in sorted(stacks.items()))
-                errors.append(
-                    f"{self._root.node.path or 'app'} (RolesPerAccountLimit): {self._prop}: account {account} would "
-                    f"hold {total} IAM roles from this app ({where}), over the quota of {self._limit} roles per "
-                    f"account (roles the account already has count too). Fix: {self._fix}")
-        return errors
+        return roles_per_account_errors(f"{self._root.node.path or 'app'}", self._prop,
+                                        roles_per_account(self._root), self._limit, self._fix)

@@ -61,6 +61,18 @@ def sample_app(**context: object):
     return app, stacks
 
 
+def synth_sample(outdir, **context: object):
+    """The sample app synthesized into the cloud assembly ``outdir`` as ``cdk synth`` writes it (construct paths in
+    ``aws:cdk:path`` metadata), with context overrides; returns ``outdir``."""
+    from medialive_iam_constructs.sample import build_app
+
+    app = cdk.App(outdir=str(outdir), context={**cdk_json_context(), "aws:cdk:enable-path-metadata": True,
+                                                **{f"medialive-iam:{k}": v for k, v in context.items()}})
+    build_app(app)
+    app.synth()
+    return outdir
+
+
 _SAMPLE: dict = {}
 
 

@@ -1,7 +1,8 @@
 """The package as a CDK team gets it (issue 14): build the wheel and the sdist, install the wheel into a fresh
 virtualenv with only its declared dependencies, import it from there, synthesize a small app with every public
 construct (tests/packaging/user_app.py) and type-check that app with ``mypy --strict``: 0 errors, no
-``import-untyped``. Takes about 5 minutes on the 2-core machine (2026-12-01: build, fresh virtualenv and install
+``import-untyped``; run the installed ``medialive-iam`` command on the cdk.out that app wrote (``--help``, ``handout``,
+``check``, and ``diff`` without the ``[prove]`` extra). Takes about 5 minutes on the 2-core machine (2026-12-01: build, fresh virtualenv and install
 ~100 s, most of it installing aws-cdk-lib; synth ~15 s; mypy --strict ~190 s, most of it reading aws-cdk-lib's
 type information without a cache); deselect with ``-m "not packaging"``.
 """
@@ -27,11 +28,13 @@ pytestmark = [pytest.mark.packaging, pytest.mark.invalid_template]
 PINS = {m.group(1): m.group(2) for m in re.finditer(r"^(build|mypy)==(\S+)", (ROOT / "requirements-dev.txt").read_text(), re.M)}
 
 
-def _run(args: list, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["PATH"] = f"{ROOT / 'node_modules' / 'node' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+def _run(args: list, cwd: Path, timeout: int = 600, *, code: int = 0,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``args`` with the project's Node first on PATH; assert it exits with ``code``."""
+    full = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")} | (env or {})
+    full["PATH"] = f"{ROOT / 'node_modules' / 'node' / 'bin'}{os.pathsep}{full.get('PATH', '')}"
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=full, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == code, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
 
@@ -106,16 +109,42 @@ def test_fresh_venv_has_only_the_declared_dependencies(installed):
     assert not names & {"pytest", "syrupy", "cfn-lint", "boto3", "mypy", "checkov"}
 
 
-def test_import_and_synth_from_the_wheel(installed):
+@pytest.fixture(scope="module")
+def user_app(installed):
+    """(the app's directory, holding the cdk.out it synthesized; the synth's result), from the installed wheel."""
     tmp, _, user, *_ = installed
     app_dir = tmp / "app"
     app_dir.mkdir()
     shutil.copy(ROOT / "tests" / "packaging" / "user_app.py", app_dir)
+    return app_dir, _run([user, "user_app.py"], cwd=app_dir, env={"CDK_OUTDIR": str(app_dir / "cdk.out")})
+
+
+def test_import_and_synth_from_the_wheel(installed, user_app):
+    tmp, _, user, *_ = installed
+    app_dir, result = user_app
     where = _run([user, "-c", "import medialive_iam_constructs as m; print(m.__file__)"], cwd=app_dir).stdout
     assert str(tmp / "user") in where, where
-    result = _run([user, "user_app.py"], cwd=app_dir)
     assert "synthesized" in result.stdout and "rejected: tier" in result.stdout, result.stdout
     assert "end-of-life" not in result.stderr.lower(), result.stderr[-2000:]
+
+
+def test_the_console_script_from_the_wheel(installed, user_app):
+    """``medialive-iam`` as pip installs it, on the cdk.out the user's app synthesized (docs/cli.md)."""
+    _, _, user, *_ = installed
+    app_dir, _ = user_app
+    command = user.parent / "medialive-iam"
+    assert "handout" in _run([command, "--help"], cwd=app_dir).stdout
+    handout = _run([command, "handout"], cwd=app_dir).stdout  # ./cdk.out, every stack
+    assert "# Who can do what: Complex" in handout and "# Who can do what: Simple" in handout
+    # the guard's one finding (archive.grant_read(news): a grant outside the catalog), as the Aspect reported it
+    check = _run([command, "check", "cdk.out"], cwd=app_dir, code=1).stdout
+    assert "0 error(s), 1 warning(s)" in check and "medialive-iam-guard: the role of Complex/" in check, check
+    _run([command, "check", "--fail-on", "error", "--stack", "Simple"], cwd=app_dir)
+    missing = _run([command, "check", "elsewhere"], cwd=app_dir, code=2).stderr
+    assert "run `cdk synth` first or pass the directory" in missing
+    # the [prove] extra is not installed: diff and prove say how to get it
+    no_z3 = _run([command, "diff", "cdk.out", "cdk.out"], cwd=app_dir, code=2).stderr
+    assert "pip install 'medialive-iam-constructs[prove]'" in no_z3
 
 
 def test_mypy_strict_on_a_users_app(installed):
