@@ -267,13 +267,17 @@ class _Reader:
                                failover["secondaryInputId"], text, helper)
             self._walk(source, f"{where}.inputSettings", attachment.get("inputSettings"), text, write=False)
 
-    def _destination(self, source: str, where: str, dest: dict, text: _Tokens) -> None:
-        for j, s in enumerate(dest.get("settings") or []):
-            at = f"{where}.settings[{j}]"
+    def _endpoints(self, source: str, where: str, items: Any, text: _Tokens, *, write: bool) -> None:
+        """A list of ``{url, passwordParam, username}``: a channel's destination settings, an input's sources."""
+        for j, s in enumerate(items or []):
+            at = f"{where}[{j}]"
             if s.get("url"):
-                self._location(source, f"{at}.url", self._string(source, f"{at}.url", s["url"], text), write=True)
+                self._location(source, f"{at}.url", self._string(source, f"{at}.url", s["url"], text), write=write)
             if s.get("passwordParam"):
                 self._parameter(source, f"{at}.passwordParam", s["passwordParam"], text)
+
+    def _destination(self, source: str, where: str, dest: dict, text: _Tokens) -> None:
+        self._endpoints(source, f"{where}.settings", dest.get("settings"), text, write=True)
         for j, s in enumerate(dest.get("srtSettings") or []):
             if s.get("encryptionPassphraseSecretArn"):
                 self._secret(source, f"{where}.srtSettings[{j}].encryptionPassphraseSecretArn",
@@ -315,12 +319,7 @@ class _Reader:
     # -- an input --
 
     def _input(self, source: str, props: dict, text: _Tokens) -> None:
-        for i, s in enumerate(props.get("sources") or []):
-            at = f"sources[{i}]"
-            if s.get("url"):
-                self._location(source, f"{at}.url", self._string(source, f"{at}.url", s["url"], text), write=False)
-            if s.get("passwordParam"):
-                self._parameter(source, f"{at}.passwordParam", s["passwordParam"], text)
+        self._endpoints(source, "sources", props.get("sources"), text, write=False)
         if props.get("mediaConnectFlows") or props.get("type") == "MEDIACONNECT":
             self._use(source, "mediaConnectFlows" if props.get("mediaConnectFlows") else "type", "mediaconnect_inputs",
                       True)
@@ -437,7 +436,8 @@ class _Flat(Text):
     def get_att(self, target: str, attribute: str, value: Any) -> Any:
         element = self.stack.element(target)
         if attribute == "Arn" and element is not None and element.cfn_resource_type == "AWS::S3::Bucket":
-            return "arn:${AWS::Partition}:s3:::${" + target + "}"
+            return kinds.S3_BUCKET.arn_format.replace("${Partition}", "${AWS::Partition}").replace(
+                "${BucketName}", "${" + target + "}")
         return "${" + json.dumps(value, sort_keys=True) + "}"
 
     def join(self, separator: Any, parts: Any, value: Any) -> Any:

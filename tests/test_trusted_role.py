@@ -761,3 +761,16 @@ def srt_by_name(iam_evaluator):
 def test_secret_by_name_is_granted_with_six_character_suffix(srt_by_name, secret, decision):
     te, role = srt_by_name
     assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:{secret}") == decision
+
+
+def test_srt_input_secrets_grant_t20_input_and_srt_secrets_keep_t20(iam_evaluator):
+    """SRT input passphrases (T20.input, issue 23) are their own prop; srt_secrets stays T20 (outputs)."""
+    _, stack = new_stack("SrtInput")
+    both = MediaLiveTrustedRole(stack, "Both", srt_secrets=["medialive/out"], srt_input_secrets=["medialive/in"])
+    assert MediaLiveTrustedRole(stack, "Out", srt_secrets=["medialive/out"]).rows == ("T5", "T20")
+    assert MediaLiveTrustedRole(stack, "In", srt_input_secrets=["medialive/in"]).rows == ("T5", "T20.input")
+    assert both.rows == ("T5", "T20", "T20.input")
+    te = TemplateEvaluator(template_of(stack), iam_evaluator)
+    role = stack.resolve(both.role.node.default_child.logical_id)
+    assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:medialive/in-AbCdEf") == "Allowed"
+    assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:medialive/other-AbCdEf") == "ImplicitlyDenied"

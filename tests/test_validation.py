@@ -118,3 +118,11 @@ def test_a_key_prefix_without_a_trailing_slash_warns(scope):
         "Test/Role (Construct): p.prefix: key prefix 'live' has no trailing '/', so it also grants keys such as "
         "'live2/...'. Fix: write 'live/' if you mean the folder (or keep it if the siblings are meant). "
         "[ack: medialive-iam:prefix-without-slash]"]
+
+
+def test_a_key_read_from_a_channel_url_does_not_warn(scope):
+    """The key of a channel's destination URL (``live/stream``) is where MediaLive writes: no sibling warning."""
+    v.check_key_prefix(scope, "p.prefix", "live/stream", warn_siblings=False)
+    assert _warnings(scope) == []
+    with pytest.raises(MediaLiveIamError):
+        v.check_key_prefix(scope, "p.prefix", "/live/stream", warn_siblings=False)
