@@ -15,6 +15,7 @@ our role derived from it. Then, on the derived role:
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 from typing import Any, Callable, NamedTuple
 
@@ -241,7 +242,12 @@ def _derived(feature: Feature) -> tuple[dict, str, MediaLiveTrustedRole]:
     channel = feature.build(stack, named)
     # a channel that needs no permission (UDP, Smooth to an HTTP origin) keeps T5 only if asked: a role must grant something
     role = MediaLiveTrustedRole(stack, "Role", role_name=ROLE_NAME, channels=[channel], logging=True if not feature.needs else None)
-    return template_of(stack), stack.get_logical_id(role.role.node.default_child), role
+    # cfn-lint's W2501 reads a channel's PasswordParam (the parameter's name) as a hardcoded password: the alpha's
+    # channel is not this library's resource, so a stack holding one is not recorded for the lint pass
+    linted = synthesized.not_recorded() if feature.needs is _PARAMS else contextlib.nullcontext()
+    with linted:
+        template = template_of(stack)
+    return template, stack.get_logical_id(role.role.node.default_child), role
 
 
 @pytest.mark.parametrize("name", sorted(FEATURES))
