@@ -60,6 +60,8 @@ class S3Location:
     :param prefix: a literal key prefix (``"live/news/"``); objects under it are granted (``prefix*``) and
         ``s3:ListBucket`` is limited to it with the ``s3:prefix`` condition. No wildcards: the construct appends
         the ``*`` itself. ``None`` (default) grants the whole bucket.
+    :param setting: set by ``channels=`` (the channel's path and setting it was read from, named in errors); not
+        compared. Leave it out.
     """
 
     bucket: Any
@@ -112,6 +114,16 @@ class WorkflowProps:
     vpc_inputs: VpcAccess | None = None
     vpc_delivery: VpcAccess | None = None
     inference_feeds: Sequence[str] = ()
+
+    @classmethod
+    def from_channels(cls, scope: IConstruct, channels: Sequence[Any], *, given: "WorkflowProps | None" = None
+                      ) -> "WorkflowProps":
+        """What ``channels`` (alpha ``Channel``/``Input``, ``CfnChannel``/``CfnInput``) use, added to ``given``: the
+        props ``MediaLiveTrustedRole(channels=...)`` grants (``channels.workflow_props_from_channels``; errors name
+        ``scope``)."""
+        from .channels import workflow_props_from_channels
+
+        return workflow_props_from_channels(scope, channels, given=given)
 
 
 class PropGrant(NamedTuple):
@@ -563,9 +575,7 @@ def _with_channels(role: MediaLiveTrustedRole, props: WorkflowProps, channels: S
     """``props`` and, with ``channels``, what the channels name (``channels.workflow_props_from_channels``)."""
     if not channels:
         return props
-    from .channels import workflow_props_from_channels
-
-    return workflow_props_from_channels(role, channels, given=props)
+    return WorkflowProps.from_channels(role, channels, given=props)
 
 
 def _serve(role: MediaLiveTrustedRole, channels: Sequence[Any]) -> None:

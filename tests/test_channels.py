@@ -93,6 +93,14 @@ def test_every_kind_of_setting_maps_to_its_prop():
                          "T20", "T20.input", "T23")
 
 
+def test_workflow_props_from_channels_is_the_function():
+    _, stack = new_stack()
+    channel = _channel(stack, destinations=[_dest("hls", "s3ssl://dest-bucket/live/stream")])
+    given = WorkflowProps(srt_secrets=["medialive/out"])
+    assert WorkflowProps.from_channels(stack, [channel], given=given) == workflow_props_from_channels(
+        stack, [channel], given=given)
+
+
 def test_each_use_names_its_channel_and_setting():
     _, stack = new_stack()
     channel = _every_kind(stack)
