@@ -5,7 +5,7 @@ Per stack (:class:`StackState`, by the stack's construct path): the stack's toke
 stack, :mod:`medialive_iam_constructs.tokens`), the validation that runs the library's checks of the stack
 (:mod:`medialive_iam_constructs._synth_checks`) and the table of policy attachments of the current synthesis
 (:mod:`medialive_iam_constructs.packing`). Per app: the checks of other hosts (the app's root), and whether the
-app-wide check of IAM names is registered. Nothing is kept in module globals or set on a jsii object: two apps in
+app-wide check of IAM names is registered, and the trusted roles whose channels are checked (:mod:`medialive_iam_constructs.channels`). Nothing is kept in module globals or set on a jsii object: two apps in
 one process, or two synths of one app, never see each other's state.
 
 Finding the context costs jsii round trips (a fraction of a millisecond each): ``Stack.of``, the app's root and its
@@ -65,6 +65,8 @@ class SynthContext(Construct):
         self.host_checks: dict[str, Any] = {}
         #: the app-wide check of IAM names is registered (``_unique_names``)
         self.unique_names = False
+        #: the app's ``MediaLiveTrustedRole`` s, whose channels are checked against them (``channels.register_role``)
+        self.trusted_roles: list[Any] = []
         self._by_stack: "weakref.WeakKeyDictionary[Stack, StackState]" = weakref.WeakKeyDictionary()
         self._scopes: "weakref.WeakKeyDictionary[IConstruct, Stack]" = weakref.WeakKeyDictionary()
 

@@ -306,11 +306,11 @@ class BucketArns(NamedTuple):
 
 
 def bucket_arns(scope: IConstruct, prop: str, bucket: Any, prefix: str | None = None, *,
-                partitions: Partitions | None = None) -> BucketArns:
+                partitions: Partitions | None = None, warn_siblings: bool = True) -> BucketArns:
     """An S3 bucket, as an ``s3.IBucket``, a bucket name or a bucket ARN, optionally narrowed to a literal key
-    ``prefix`` (checked as ``<prop>.prefix``) (T18, T19)."""
+    ``prefix`` (checked as ``<prop>.prefix``; ``warn_siblings``: see ``validation.check_key_prefix``) (T18, T19)."""
     v.check_prefix(scope, f"{prop}.prefix", prefix)
-    v.check_key_prefix(scope, f"{prop}.prefix", prefix)
+    v.check_key_prefix(scope, f"{prop}.prefix", prefix, warn_siblings=warn_siblings)
     pattern = f"{prefix or ''}*"
     if isinstance(bucket, str):
         if bucket.startswith("arn:"):

@@ -24,6 +24,7 @@ from . import catalog
 from . import converters as c
 from .catalog.model import Grant, Row
 from .catalog import resources as kinds
+from .catalog.trusted_entity import SAME_GRANTS_AS
 from .errors import MediaLiveIamError, describe
 from .statements import Statement, render_kind, row_statements, stack_env
 from .template import Pseudo
@@ -32,9 +33,11 @@ from . import validation as v
 
 __all__ = ["MediaLiveNamespaces", "namespace_statements", "uncovered"]
 
-#: The trusted-entity rows with grants (T5-T23), in catalog order.
+#: The trusted-entity rows with grants (T5-T23), in catalog order; a row whose grants are an older row's
+#: (``SAME_GRANTS_AS``: T20.input, T20's secrets) is covered by that row's statement.
 TRUSTED_GRANT_ROWS: tuple[str, ...] = tuple(
-    r.id for r in catalog.TRUSTED_ROWS if r.grants and 5 <= int(r.base_id[1:]) <= 23
+    r.id for r in catalog.TRUSTED_ROWS
+    if r.grants and 5 <= int(r.base_id[1:]) <= 23 and r.id not in SAME_GRANTS_AS
 )
 
 

@@ -60,10 +60,15 @@ class S3Location:
     :param prefix: a literal key prefix (``"live/news/"``); objects under it are granted (``prefix*``) and
         ``s3:ListBucket`` is limited to it with the ``s3:prefix`` condition. No wildcards: the construct appends
         the ``*`` itself. ``None`` (default) grants the whole bucket.
+    :param setting: set by ``channels=`` (the channel's path and setting it was read from, named in errors); not
+        compared. Leave it out.
     """
 
     bucket: Any
     prefix: str | None = None
+    #: Where a channel names it (``Stack/Channel: destinations[0].settings[0].url``), for a location read from a
+    #: channel (``channels=``): its prefix is the key MediaLive writes under, no sibling warning. None: given.
+    setting: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class WorkflowProps:
     """The props of :class:`MediaLiveTrustedRole` that turn on rows, as given (see the constructor for each):
     what :data:`TRUSTED_ROLE_PROPS`' parsers read. Defaults as the constructor's (checked at import)."""
 
-    logging: bool = True
+    logging: bool | None = None
     source_buckets: Sequence[BucketLike] = ()
     destination_buckets: Sequence[BucketLike] = ()
     thumbnail_buckets: Sequence[BucketLike] = ()
@@ -104,10 +109,21 @@ class WorkflowProps:
     password_parameter_paths: Sequence[str] = ()
     parameter_keys: Sequence[Any] = ()
     srt_secrets: Sequence[Any] = ()
+    srt_input_secrets: Sequence[Any] = ()
     irdeto_secrets: Sequence[Any] = ()
     vpc_inputs: VpcAccess | None = None
     vpc_delivery: VpcAccess | None = None
     inference_feeds: Sequence[str] = ()
+
+    @classmethod
+    def from_channels(cls, scope: IConstruct, channels: Sequence[Any], *, given: "WorkflowProps | None" = None
+                      ) -> "WorkflowProps":
+        """What ``channels`` (alpha ``Channel``/``Input``, ``CfnChannel``/``CfnInput``) use, added to ``given``: the
+        props ``MediaLiveTrustedRole(channels=...)`` grants (``channels.workflow_props_from_channels``; errors name
+        ``scope``)."""
+        from .channels import workflow_props_from_channels
+
+        return workflow_props_from_channels(scope, channels, given=given)
 
 
 class PropGrant(NamedTuple):
@@ -151,6 +167,12 @@ class TrustedRoleProp:
 
 # --- TRUSTED_ROLE_PROPS' parsers (role, entry, props, partitions) -> grants ---------------------------------------
 
+def _logging_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
+                    partitions: Partitions) -> list[PropGrant]:
+    """T5: on unless ``logging=False`` (None, the default, is on)."""
+    return [PropGrant(entry.rows, {}, None, entry.prop)] if entry.value(props) is not False else []
+
+
 def _flag_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowProps,
                  partitions: Partitions) -> list[PropGrant]:
     """A switch (T5, T11/T12): its rows, on the resources the catalog names."""
@@ -171,7 +193,9 @@ def _bucket_grants(scope: IConstruct, entry: TrustedRoleProp, props: WorkflowPro
     grants = []
     for value in entry.value(props):
         location = value if isinstance(value, S3Location) else S3Location(value)
-        arns = c.bucket_arns(scope, entry.prop, location.bucket, location.prefix, partitions=partitions)
+        prop = entry.prop if location.setting is None else f"{entry.prop} (from {location.setting})"
+        arns = c.bucket_arns(scope, prop, location.bucket, location.prefix, partitions=partitions,
+                             warn_siblings=location.setting is None)
         hook = partial(listing_under_prefix, arns.prefix_pattern) if arns.prefix_pattern is not None else None
         grants.append(PropGrant(entry.rows, {kinds.S3_BUCKET: [arns.bucket], kinds.S3_OBJECT: [arns.objects]}, hook, entry.prop))
     return grants
@@ -251,7 +275,7 @@ _VPC = (kinds.EC2_SUBNET, kinds.EC2_SECURITY_GROUP, kinds.EC2_NETWORK_INTERFACE)
 #: catalog row and one entry here (and the prop with its docstring, and its field of :class:`WorkflowProps`).
 #: Checked against the constructor and the catalog at import (:func:`check_props_table`).
 TRUSTED_ROLE_PROPS: tuple[TrustedRoleProp, ...] = (
-    TrustedRoleProp("logging", ("T5",), (), _flag_grants, lambda p: p.logging),
+    TrustedRoleProp("logging", ("T5",), (), _logging_grants, lambda p: p.logging),
     TrustedRoleProp("source_buckets", ("T18.read",), _S3, _bucket_grants, lambda p: p.source_buckets),
     TrustedRoleProp("destination_buckets", ("T18.write",), _S3, _bucket_grants, lambda p: p.destination_buckets),
     TrustedRoleProp("thumbnail_buckets", ("T19",), (kinds.S3_OBJECT,), _bucket_grants, lambda p: p.thumbnail_buckets),
@@ -270,6 +294,8 @@ TRUSTED_ROLE_PROPS: tuple[TrustedRoleProp, ...] = (
                     lambda p: p.password_parameters),
     TrustedRoleProp("parameter_keys", ("T23.kms",), (kinds.KMS_KEY,), _key_grants, lambda p: p.parameter_keys),
     TrustedRoleProp("srt_secrets", ("T20",), (kinds.SECRET,), partial(_arn_per_value, c.secret_arn), lambda p: p.srt_secrets),
+    TrustedRoleProp("srt_input_secrets", ("T20.input",), (kinds.SECRET,), partial(_arn_per_value, c.secret_arn),
+                    lambda p: p.srt_input_secrets),
     TrustedRoleProp("irdeto_secrets", ("T21",), (kinds.SECRET,), partial(_arn_per_value, c.secret_arn),
                     lambda p: p.irdeto_secrets),
     TrustedRoleProp("vpc_inputs", ("T6", "T7"), _VPC, _vpc_grants, lambda p: p.vpc_inputs, input_feature=True),
@@ -391,7 +417,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         policy_path: str | None = None,
         description: str | None = None,
         permissions_boundary: Any = None,
-        logging: bool = True,
+        logging: bool | None = None,
         source_buckets: Sequence[BucketLike] = (),
         destination_buckets: Sequence[BucketLike] = (),
         thumbnail_buckets: Sequence[BucketLike] = (),
@@ -404,10 +430,12 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         password_parameter_paths: Sequence[str] = (),
         parameter_keys: Sequence[Any] = (),
         srt_secrets: Sequence[Any] = (),
+        srt_input_secrets: Sequence[Any] = (),
         irdeto_secrets: Sequence[Any] = (),
         vpc_inputs: VpcAccess | None = None,
         vpc_delivery: VpcAccess | None = None,
         inference_feeds: Sequence[str] = (),
+        channels: Sequence[Any] = (),
         confused_deputy_conditions: bool = True,
         max_managed_policies: int = 10,
     ) -> None:
@@ -428,7 +456,8 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         :param permissions_boundary: the role's permissions boundary: a ``MediaLivePermissionsBoundary`` (then
             every grant of the role is checked against the boundary's namespaces at synth, and one outside fails
             with the fix) or any ``iam.IManagedPolicy``.
-        :param logging: T5, channel logs to CloudWatch Logs (log group ``ElementalMediaLive``). On by default.
+        :param logging: T5, channel logs to CloudWatch Logs (log group ``ElementalMediaLive``). On by default
+            (None); with ``channels``, None follows the channels' ``logLevel`` (T5 when one of them logs).
         :param source_buckets: T18 read: ``IBucket``, bucket name, or :class:`S3Location` (bucket + key prefix).
         :param destination_buckets: T18 read/write, same forms.
         :param thumbnail_buckets: T19 ``PutObject`` for input thumbnails, same forms.
@@ -442,11 +471,19 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             names (``/medialive/news/pw``) or ARNs.
         :param password_parameter_paths: T23, path prefixes (``/medialive/news/``): every parameter below.
         :param parameter_keys: T23.kms, customer managed KMS keys (``IKey`` or key ARN) of SecureString parameters.
-        :param srt_secrets: T20, Secrets Manager secrets with SRT passphrases: ``ISecret``, names or ARNs.
+        :param srt_secrets: T20, Secrets Manager secrets with the passphrases of SRT **outputs** (caller or
+            listener destinations): ``ISecret``, names or ARNs.
+        :param srt_input_secrets: T20.input, secrets with the decryption passphrases of SRT **inputs** (caller or
+            listener sources), same forms.
         :param irdeto_secrets: T21, secrets with Irdeto watermarking licences, same forms.
         :param vpc_inputs: T6/T7, CDI, RTP and RTMP-push VPC inputs: the subnets and security groups of the ENIs.
         :param vpc_delivery: T8 (and T9 with ``elastic_ip_allocations``), output delivery through your VPC.
         :param inference_feeds: T10, AWS Elemental Inference feed ids or ARNs.
+        :param channels: the channels the role serves (``aws_medialive_alpha.Channel`` or ``aws_medialive.CfnChannel``;
+            their inputs are read through their input attachments): the props above are derived from what they name
+            (:func:`~medialive_iam_constructs.channels.workflow_props_from_channels`) and added to those given. A
+            setting the library cannot read (an unresolvable token, a kind of destination no row covers) fails with
+            the channel, the setting and the fix. See docs/trusted-role.md, "Derive the role from the channel".
         :param confused_deputy_conditions: add ``aws:SourceAccount`` and ``aws:SourceArn`` to the trust policy
             (default). Turning them off is weaker: any MediaLive resource of any account could then make
             MediaLive assume the role if it learns the ARN.
@@ -454,22 +491,21 @@ class MediaLiveTrustedRole(_MediaLiveRole):
             account's quota was raised). Synth fails with the fix when the workflow needs more.
         """
         super().__init__(scope, id)
-        ensure_unique_names(self)
-        v.check_role_name(self, "role_name", role_name)
-        v.check_path(self, "path", path)
-        boundary, boundary_policy = c.permissions_boundary(self, "permissions_boundary", permissions_boundary,
-                                                           own_policy=True)
-        policy_path = _policy_path(self, policy_path, boundary=boundary_policy, medialive_boundary=boundary is not None)
-        v.check_description(self, "description", description)
-        v.check_max_managed_policies(self, "max_managed_policies", max_managed_policies, "role")
-        grants = workflow_grants(self, WorkflowProps(
+        boundary, boundary_policy, policy_path = _check_role_props(
+            self, role_name=role_name, path=path, policy_path=policy_path, description=description,
+            permissions_boundary=permissions_boundary, max_managed_policies=max_managed_policies)
+        #: The props the role grants: those given and, with ``channels``, what the channels name.
+        self.workflow_props = _with_channels(self, WorkflowProps(
             logging=logging, source_buckets=source_buckets, destination_buckets=destination_buckets,
             thumbnail_buckets=thumbnail_buckets, mediapackage_channels=mediapackage_channels,
             mediapackage_v2_channels=mediapackage_v2_channels, mediaconnect_inputs=mediaconnect_inputs,
             mediastore_source_containers=mediastore_source_containers, password_parameters=password_parameters,
             mediastore_destination_containers=mediastore_destination_containers, parameter_keys=parameter_keys,
-            password_parameter_paths=password_parameter_paths, srt_secrets=srt_secrets, irdeto_secrets=irdeto_secrets,
-            vpc_inputs=vpc_inputs, vpc_delivery=vpc_delivery, inference_feeds=inference_feeds))
+            password_parameter_paths=password_parameter_paths, srt_secrets=srt_secrets,
+            srt_input_secrets=srt_input_secrets, irdeto_secrets=irdeto_secrets,
+            vpc_inputs=vpc_inputs, vpc_delivery=vpc_delivery, inference_feeds=inference_feeds), channels)
+        grants = workflow_grants(self, self.workflow_props)
+        self._grants: tuple[PropGrant, ...] = tuple(grants)
         statements = grant_statements(self, grants)
         self._rows: tuple[str, ...] = granted_rows(grants)
         self._check_boundary(statements, boundary)
@@ -479,6 +515,7 @@ class MediaLiveTrustedRole(_MediaLiveRole):
         record_rows(self._role.node.default_child, self._rows)
         self._policies = _workflow_policies(self, self._role, statements, role_name=role_name, path=policy_path,
                                             max_policies=max_managed_policies)
+        _serve(self, channels)
 
     # --- public API --------------------------------------------------------------------------------
 
@@ -522,6 +559,37 @@ class MediaLiveTrustedRole(_MediaLiveRole):
                 f"{unverifiable[0][1]} on {unverifiable[0][2]} ({unverifiable[0][0]}); make sure their names fall "
                 "inside its namespaces and the stack deploys where they live.",
             )
+
+
+def _check_role_props(role: MediaLiveTrustedRole, *, role_name: str | None, path: str, policy_path: str | None,
+                      description: str | None, permissions_boundary: Any, max_managed_policies: int) -> tuple:
+    """The props that do not turn on rows, checked in order: (the MediaLive boundary construct or None, the boundary
+    policy, the managed policies' path)."""
+    ensure_unique_names(role)
+    v.check_role_name(role, "role_name", role_name)
+    v.check_path(role, "path", path)
+    boundary, boundary_policy = c.permissions_boundary(role, "permissions_boundary", permissions_boundary,
+                                                       own_policy=True)
+    policy_path = _policy_path(role, policy_path, boundary=boundary_policy, medialive_boundary=boundary is not None)
+    v.check_description(role, "description", description)
+    v.check_max_managed_policies(role, "max_managed_policies", max_managed_policies, "role")
+    return boundary, boundary_policy, policy_path
+
+
+def _with_channels(role: MediaLiveTrustedRole, props: WorkflowProps, channels: Sequence[Any]) -> WorkflowProps:
+    """``props`` and, with ``channels``, what the channels name (``channels.workflow_props_from_channels``)."""
+    if not channels:
+        return props
+    return WorkflowProps.from_channels(role, channels, given=props)
+
+
+def _serve(role: MediaLiveTrustedRole, channels: Sequence[Any]) -> None:
+    """The channels named by the role's literal ARN are created after it; the app's channels whose ``roleArn`` is
+    this role are checked against it at synth (``channels.register_role``)."""
+    from .channels import depend_on_role, register_role
+
+    depend_on_role(role, channels)
+    register_role(role)
 
 
 def _role_description(description: str | None, rows: Sequence[str]) -> str:

@@ -85,9 +85,10 @@ def check_prefix(scope, prop: str, value: str | None) -> None:
         )
 
 
-def check_key_prefix(scope, prop: str, prefix: str | None) -> None:
+def check_key_prefix(scope, prop: str, prefix: str | None, *, warn_siblings: bool = True) -> None:
     """An S3 key prefix (T18, T19): S3 keys never start with '/'; a prefix without a trailing '/' also matches its
-    siblings (``live`` covers ``live2/``), which may be meant: a warning, not an error."""
+    siblings (``live`` covers ``live2/``), which may be meant: a warning, not an error (``warn_siblings=False``: a
+    prefix read from a channel's URL, the start of every key MediaLive writes there)."""
     if prefix is None or is_token(prefix):
         return
     if prefix.startswith("/"):
@@ -95,7 +96,7 @@ def check_key_prefix(scope, prop: str, prefix: str | None) -> None:
             describe(scope), prop, f"key prefix {prefix!r} starts with '/': S3 keys do not, so it matches no object",
             f"write {prefix.lstrip('/')!r}",
         )
-    if prefix and not prefix.endswith("/"):
+    if prefix and not prefix.endswith("/") and warn_siblings:
         from aws_cdk import Annotations
 
         Annotations.of(scope).add_warning_v2(

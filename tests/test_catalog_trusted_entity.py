@@ -70,6 +70,18 @@ def test_t23_grants_three_parameter_reads_within_the_pages_managed_policy():
     assert (kms.source, kms.actions) == ("inferred", ("kms:Decrypt",)) and kms.notes[0].startswith("[inferred]")
 
 
+def test_srt_input_passphrases_have_their_own_inferred_row_citing_the_user_guide():
+    """T20 is AWS's row for SRT **output** passphrases; SRT inputs name a secret too (issue 23): T20.input, inferred,
+    its sources the user guide's SRT input pages, the same grant as T20 (so a namespace's T20 statement covers it)."""
+    from medialive_iam_constructs.catalog.trusted_entity import SAME_GRANTS_AS, SRT_INPUT_PREREQS, SRT_INPUT_SECRETS
+
+    row, t20 = catalog.ROWS["T20.input"], catalog.ROWS["T20"]
+    assert row.source.startswith("inferred") and SRT_INPUT_PREREQS in row.source and SRT_INPUT_SECRETS in row.source
+    assert SRT_INPUT_PREREQS.startswith("https://docs.aws.amazon.com/medialive/latest/ug/")
+    assert row.notes[0].startswith("[inferred]") and "output" in t20.title and "input" in row.title
+    assert row.grants == t20.grants and SAME_GRANTS_AS == {"T20.input": "T20"}
+
+
 def test_the_rows_are_t1_to_t23_in_order_and_from_the_trusted_table():
     bases = list(dict.fromkeys(r.base_id for r in TRUSTED_ROWS))
     assert bases == [f"T{i}" for i in range(1, 24)]

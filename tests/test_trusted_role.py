@@ -874,3 +874,16 @@ def test_console_role_arn_is_checked(arn, fragment):
     err = raises_named(lambda: MediaLiveAccessRole.from_console_role(stack, "Console", role_arn=arn),
                        construct=f"{stack.stack_name}/Console (MediaLiveConsoleRole)", prop="role_arn")
     assert fragment in str(err), str(err)
+
+
+def test_srt_input_secrets_grant_t20_input_and_srt_secrets_keep_t20(iam_evaluator):
+    """SRT input passphrases (T20.input, issue 23) are their own prop; srt_secrets stays T20 (outputs)."""
+    _, stack = new_stack("SrtInput")
+    both = MediaLiveTrustedRole(stack, "Both", srt_secrets=["medialive/out"], srt_input_secrets=["medialive/in"])
+    assert MediaLiveTrustedRole(stack, "Out", srt_secrets=["medialive/out"]).rows == ("T5", "T20")
+    assert MediaLiveTrustedRole(stack, "In", srt_input_secrets=["medialive/in"]).rows == ("T5", "T20.input")
+    assert both.rows == ("T5", "T20", "T20.input")
+    te = TemplateEvaluator(template_of(stack), iam_evaluator)
+    role = stack.resolve(both.role.node.default_child.logical_id)
+    assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:medialive/in-AbCdEf") == "Allowed"
+    assert te.decide(role, "secretsmanager:GetSecretValue", f"{SECRET}:medialive/other-AbCdEf") == "ImplicitlyDenied"

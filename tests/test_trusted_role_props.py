@@ -106,11 +106,11 @@ def test_a_broken_table_fails_with_the_mismatch(change, message):
 
 
 def test_a_props_field_must_keep_the_constructors_default():
-    def init() -> None:  # stands for a constructor whose logging is off by default (WorkflowProps: on)
+    def init() -> None:  # stands for a constructor whose logging is off by default (WorkflowProps: None, on)
         raise AssertionError("never called")
 
     signature = inspect.signature(MediaLiveTrustedRole.__init__)
     params = [p.replace(default=False) if p.name == "logging" else p for p in signature.parameters.values()]
     init.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-    with pytest.raises(RuntimeError, match=re.escape("WorkflowProps.logging: default True is not the constructor's")):
+    with pytest.raises(RuntimeError, match=re.escape("WorkflowProps.logging: default None is not the constructor's")):
         check_props_table(TRUSTED_ROLE_PROPS, init)

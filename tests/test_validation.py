@@ -208,3 +208,11 @@ def test_check_passable_roles(scope):
     (text,) = _warnings(scope)
     assert "the role App/Untagged lies under '/medialive/' without the tag 'Team'" in text
     assert f"[ack: {v.UNTAGGED_ROLE_WARNING}]" in text
+
+
+def test_a_key_read_from_a_channel_url_does_not_warn(scope):
+    """The key of a channel's destination URL (``live/stream``) is where MediaLive writes: no sibling warning."""
+    v.check_key_prefix(scope, "p.prefix", "live/stream", warn_siblings=False)
+    assert _warnings(scope) == []
+    with pytest.raises(MediaLiveIamError):
+        v.check_key_prefix(scope, "p.prefix", "/live/stream", warn_siblings=False)

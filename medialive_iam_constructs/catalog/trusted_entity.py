@@ -34,6 +34,16 @@ from .resources import (
 _TE = "CUR-TE"
 _T = "trusted"
 
+#: The MediaLive user guide's pages on SRT inputs whose source is encrypted (T20.input's sources): the passphrase is
+#: stored in a Secrets Manager secret whose ARN the input names.
+SRT_INPUT_PREREQS = "https://docs.aws.amazon.com/medialive/latest/ug/input-listener-srt-prereqs.html"
+SRT_INPUT_SECRETS = "https://docs.aws.amazon.com/medialive/latest/ug/requirements-for-secrets.html"
+
+#: Rows whose grants are those of an older row (same actions, same resource kinds): where every row is granted on
+#: one namespace (``MediaLiveNamespaces``: the boundary, the scoped simple role) the older row's statement covers
+#: them, so that the templates of existing boundaries do not change when such a row is added.
+SAME_GRANTS_AS: dict[str, str] = {"T20.input": "T20"}
+
 MANAGED_STAR_REASON = (
     "mediaconnect:Managed* actions are not in the Service Authorization Reference (E14); MediaConnect rejects "
     "flow-scoped grants for them, so they can only be granted on '*'."
@@ -119,6 +129,13 @@ TRUSTED_ROWS: tuple[Row, ...] = (
     Row("T20", "SRT caller output: passphrase stored in Secrets Manager", _TE, (
         Grant(_a("secretsmanager", "GetSecretValue"), (SECRET,), must_bind=True),
     ), _T),
+    Row("T20.input", "SRT caller or listener input: decryption passphrase stored in Secrets Manager",
+        f"inferred from {SRT_INPUT_PREREQS} and {SRT_INPUT_SECRETS}", (
+            Grant(_a("secretsmanager", "GetSecretValue"), (SECRET,), must_bind=True),
+        ), _T, ("[inferred] AWS's trusted-entity table lists secretsmanager:GetSecretValue only for SRT caller outputs "
+                "(T20) and Irdeto (T21); the user guide has SRT caller and listener inputs name a Secrets Manager secret "
+                "holding the passphrase the upstream system encrypts with (reference §9, open question 7), which MediaLive "
+                "reads when the channel starts. Granted only for the secrets the workflow names (srt_input_secrets).",)),
     Row("T21", "Irdeto A/B watermarking licence stored in Secrets Manager", _TE, (
         Grant(_a("secretsmanager", "GetSecretValue"), (SECRET,), must_bind=True),
     ), _T, ("E21: the Link page's example secret ARNs are malformed; the form is secret:<name>-<6 chars>.",)),
