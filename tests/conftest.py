@@ -8,7 +8,6 @@ deliberately invalid template opts out with ``@pytest.mark.invalid_template``.
 
 from __future__ import annotations
 
-import os
 
 from tools.iam_evaluator.project_node import use_project_node  # noqa: E402
 

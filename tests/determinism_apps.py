@@ -12,7 +12,6 @@ cost seconds per synth.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 from typing import Callable

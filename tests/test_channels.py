@@ -18,7 +18,7 @@ from medialive_iam_constructs.channels import channel_uses, workflow_props_from_
 from medialive_iam_constructs.trusted_role import WorkflowProps
 from tests import synthesized
 from tests.helpers import ACCOUNT, REGION, new_stack
-from tests.test_trusted_role_alpha_parity import _encodes, _hls
+from tests.test_trusted_role_alpha_parity import _hls
 
 SECRET_OUT = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:medialive/srt-out-AbCdEf"
 SECRET_IN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:medialive/srt-in-GhIjKl"

@@ -25,7 +25,7 @@ import random
 
 
 from medialive_iam_constructs.day2 import update_windows
-from medialive_iam_constructs.packing import pack, plan_policies, policy_dependencies
+from medialive_iam_constructs.packing import plan_policies, policy_dependencies
 from medialive_iam_constructs.statements import Statement
 
 LIMIT = 1500  # small documents, so that a principal holds several policies (the logic is that of 6,144)

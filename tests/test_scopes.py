@@ -10,7 +10,7 @@ from constructs import Construct
 from medialive_iam_constructs import MediaLiveIamError
 from medialive_iam_constructs.catalog.model import PrincipalRows
 from medialive_iam_constructs.catalog.opt_ins import BY_PROP, DEFAULT_WIZARD_STACK_PREFIX
-from medialive_iam_constructs.catalog.resources import CFN_STACK, EVENTS_RULE, SNS_TOPIC, SSM_PARAMETER
+from medialive_iam_constructs.catalog.resources import EVENTS_RULE, SNS_TOPIC, SSM_PARAMETER
 from medialive_iam_constructs.scopes import OperatorProps, password_statements, wizard_guard
 from tests.helpers import ACCOUNT, REGION, new_stack
 

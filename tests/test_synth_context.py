@@ -22,7 +22,7 @@ def _app(account: str) -> tuple[cdk.App, cdk.Stack]:
 
 def test_token_resolvers_and_stacks_are_per_app():
     """Was tokens._CACHES and tokens._STACKS: two apps with a stack of the same path, used in turn."""
-    (app_a, stack_a), (app_b, stack_b) = _app("111111111111"), _app("222222222222")
+    (app_a, stack_a), (_, stack_b) = _app("111111111111"), _app("222222222222")
     scope_a, scope_b = iam.Group(stack_a, "G"), iam.Group(stack_b, "G")
     for _ in range(2):  # interleaved: each lookup finds its own app's state
         assert stack_of(scope_a) is stack_a and stack_of(scope_b) is stack_b

@@ -6,7 +6,6 @@ All decisions come from @cloud-copilot/iam-simulate through one node process per
 
 from __future__ import annotations
 
-import os
 
 from tools.iam_evaluator.project_node import use_project_node  # noqa: E402
 

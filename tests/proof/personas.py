@@ -335,7 +335,7 @@ def _opt_ins(built: Built, ev) -> None:
             construct = RestrictedAdmin(stack, cid, operator_groups=[admin_ops], trusted_entity=option,
                                         group_name=f"Proof{cid}"[:128], policy_name_prefix=f"Proof{cid}"[:60],
                                         admin_policy_path=f"/proof-admin-{len(made)}/",
-                                        policy_path=f"/medialive/trusted-entity/", **kw)
+                                        policy_path="/medialive/trusted-entity/", **kw)
         else:
             t = OperatorTier[tier]
             if t is not OperatorTier.BASIC:

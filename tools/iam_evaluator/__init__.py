@@ -21,13 +21,12 @@ import json
 import os
 import re
 import select
-import shutil
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 __all__ = [
     "Decision",
@@ -63,7 +62,6 @@ UNSAFE_ACTIONS = frozenset(
 )
 
 from medialive_iam_constructs.principals import (  # noqa: E402 - the one template reader, shared with the package
-    AWS_MANAGED_DIR,
     DEFAULT_ACCOUNT,
     DEFAULT_PARTITION,
     DEFAULT_REGION,
