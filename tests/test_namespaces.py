@@ -70,11 +70,16 @@ def test_declared_resources_pass_in_every_app(app_kind, form):
 @pytest.mark.parametrize("app_kind", APPS)
 @pytest.mark.parametrize("form", OUTSIDE)
 def test_undeclared_resources_fail_in_every_app(app_kind, form):
+    props, shown = OUTSIDE[form]
+    _assert_outside(app_kind, lambda stack: _props(stack, props), shown)
+
+
+def _assert_outside(app_kind: str, props, shown: str) -> None:
+    """A role whose ``props(stack)`` name something outside the default namespaces fails, showing ``shown``."""
     stack = _stack(app_kind)
     boundary = MediaLivePermissionsBoundary(stack, "Boundary")
-    props, shown = OUTSIDE[form]
     with pytest.raises(MediaLiveIamError, match="fall outside the boundary") as raised:
-        MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **_props(stack, props))
+        MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **props(stack))
     assert shown in str(raised.value) and "permissions_boundary" in str(raised.value)
 
 
@@ -155,12 +160,7 @@ def test_resources_the_app_creates_inside_the_namespaces_pass_without_a_warning(
 @pytest.mark.parametrize("form", CREATED_OUTSIDE)
 def test_resources_the_app_creates_outside_the_namespaces_fail(app_kind, form):
     """Passed before with a warning only: a bucket the app itself names ``other-src`` is outside ``medialive-*``."""
-    stack = _stack(app_kind)
-    boundary = MediaLivePermissionsBoundary(stack, "Boundary")
-    props, shown = CREATED_OUTSIDE[form]
-    with pytest.raises(MediaLiveIamError, match="fall outside the boundary") as raised:
-        MediaLiveTrustedRole(stack, "Role", role_name="News", permissions_boundary=boundary, **props(stack))
-    assert shown in str(raised.value) and "permissions_boundary" in str(raised.value)
+    _assert_outside(app_kind, *CREATED_OUTSIDE[form])
 
 
 @pytest.mark.parametrize("form", CREATED_UNNAMED)
