@@ -3,7 +3,8 @@
 The guide's Step 6 asks the administrator to tell each group what it may do and which role ARNs to choose. This
 module renders that handout from a synthesized template alone, from what the constructs record: the catalog rows
 of every group and role (``medialive-iam:rows`` metadata), the roles each group's PassRole statements name, and
-the tags its statements' conditions require (``aws:ResourceTag/<key>``: a tag-scoped row says on which tag). ARNs
+the tags its statements' conditions require (``aws:ResourceTag/<key>``: a tag-scoped row says on which tag, and
+``partly`` with what it grants untagged when not every statement of the row carries the tag). ARNs
 carry the stack's account, region and partition where its environment (in the cloud assembly's manifest) fixes
 them, placeholders (``<AWS::AccountId>``) where the stack is environment-agnostic. It
 ships with the package and needs no evaluator; the repository's tests prove, through the IAM evaluator, that what
@@ -85,7 +86,9 @@ def _tags(statement: Mapping[str, Any], which: str) -> tuple[str, ...]:
 def _resource_kind(resource: str) -> str:
     """``channels`` for ``arn:...:medialive:...:channel:*``, ``input security groups``, ``roles``, ``mediapackage
     channels``: the resource type an ARN (or pattern) names, in words."""
-    parts = resource.split(":", 5)
+    if resource == "*":
+        return "any resource"
+    parts = re.sub(r"<[^<>]*>", lambda m: m.group(0).replace(":", "_"), resource).split(":", 5)  # <AWS::Partition>
     if len(parts) < 6:
         return "resources"
     service, kind = parts[2], re.split(r"[:/]", parts[5])[0]
@@ -94,30 +97,69 @@ def _resource_kind(resource: str) -> str:
     return plural if service in ("medialive", "iam") else f"{service} {plural}"
 
 
+#: An action that only reads (``List*``, ``Describe*``, ``Get*``, ``BatchGet*``): on ``*`` it names no resource, so
+#: a tag condition could not limit it anyway; any other action on ``*`` writes.
+_READ_ACTION = re.compile(r"[^:]*:(List|Describe|Get|BatchGet)", re.IGNORECASE)
+#: At most this many untagged actions are named; more are counted.
+_NAMED_ACTIONS = 3
+
+
+def _untagged(statement: Mapping[str, Any], text: Callable[[Any], str]) -> dict[str, set[str]]:
+    """What an Allow statement without a tag condition grants that a tag cannot limit: for each resource kind it
+    names, its actions; on ``*``, its actions that write (a read on ``*`` names no resource)."""
+    if _tags(statement, "ResourceTag") or _tags(statement, "RequestTag"):
+        return {}
+    actions = {str(a) for a in listed(statement.get("Action", []))}
+    out: dict[str, set[str]] = {}
+    for resource in (text(r) for r in listed(statement.get("Resource", []))):
+        acts = actions if resource != "*" else {a for a in actions if not _READ_ACTION.match(a)}
+        if acts:
+            out.setdefault(_resource_kind(resource), set()).update(acts)
+    return out
+
+
+def _tag_list(tags: Iterable[str]) -> str:
+    return " and ".join(f"`{t}`" for t in sorted(tags))
+
+
 def tag_scopes(policy_statements: Iterable[Mapping[str, Any]], text: Callable[[Any], str] = str) -> dict[str, str]:
     """For each catalog row (named by the statements' Sids) that a tag condition limits, on what, as the handout
-    prints it after "yes": ``only channels, inputs tagged Team=news; creates them only so tagged``. Read from the
-    policy conditions (``aws:ResourceTag/<key>``, ``aws:RequestTag/<key>``), never from the constructs."""
+    prints it after "yes": ``only channels, inputs tagged Team=news; creates them only tagged Team=news`` when every
+    Allow statement of the row that names a resource or writes carries the condition, else ``partly: tagged
+    Team=news for channels; untagged: input devices (11 actions), any resource (medialive:BatchStart)``: what the
+    row's statements grant without it (a statement merged for several rows counts for each). Read from the policy
+    conditions (``aws:ResourceTag/<key>``, ``aws:RequestTag/<key>``), never from the constructs."""
     kinds: dict[str, set[str]] = {}
     tags: dict[str, set[str]] = {}
     creates: dict[str, set[str]] = {}
+    loose: dict[str, dict[str, set[str]]] = {}
     for st in policy_statements:
         if st.get("Effect") != "Allow":
             continue
-        on, made = _tags(st, "ResourceTag"), _tags(st, "RequestTag")
+        on, made, untagged = _tags(st, "ResourceTag"), _tags(st, "RequestTag"), _untagged(st, text)
         for row in sid_rows(str(st.get("Sid", ""))):
             if on:
                 kinds.setdefault(row, set()).update(_resource_kind(text(r)) for r in listed(st.get("Resource", [])))
                 tags.setdefault(row, set()).update(on)
             if made:
                 creates.setdefault(row, set()).update(made)
+            for kind, actions in untagged.items():
+                loose.setdefault(row, {}).setdefault(kind, set()).update(actions)
     out = {}
     for row in sorted(set(tags) | set(creates)):
+        partly = row in loose
         parts = []
         if row in tags:
-            parts.append(f"only {', '.join(sorted(kinds[row]))} tagged {' and '.join(f'`{t}`' for t in sorted(tags[row]))}")
+            on = ", ".join(sorted(kinds[row]))
+            parts.append(f"partly: tagged {_tag_list(tags[row])} for {on}" if partly
+                         else f"only {on} tagged {_tag_list(tags[row])}")
         if row in creates:
-            parts.append(f"creates them only tagged {' and '.join(f'`{t}`' for t in sorted(creates[row]))}")
+            lead = "partly: " if partly and not parts else ""
+            parts.append(f"{lead}creates them only tagged {_tag_list(creates[row])}")
+        if partly:
+            parts.append("untagged: " + ", ".join(
+                f"{kind} ({', '.join(sorted(acts)) if len(acts) <= _NAMED_ACTIONS else f'{len(acts)} actions'})"
+                for kind, acts in sorted(loose[row].items(), key=lambda k: (k[0] == "any resource", k[0]))))
         out[row] = "; ".join(parts)
     return out
 
@@ -348,7 +390,8 @@ def render(template: Mapping[str, Any], *, title: str, environment: str | None =
         lines += [f"Environment: `{environment}`.", ""]
     lines += ["Rendered from the catalog rows the constructs recorded in the template (`medialive-iam:rows`); row ids",
               "are those of AWS's tables (docs/catalog.md). Guard rails (explicit denies) are marked as such; a row",
-              "its policies limit by tag says on which tag (read from their `aws:ResourceTag` conditions).", ""]
+              "its policies limit by tag says on which tag (read from their `aws:ResourceTag` conditions); `partly`",
+              "when some of its statements grant without the tag, and what they grant untagged.", ""]
     for h in group_handouts(template, environment=environment):
         lines += [f"## {h.kind} `{h.name}`", ""]
         if h.passable:
@@ -363,7 +406,8 @@ def render(template: Mapping[str, Any], *, title: str, environment: str | None =
 
 def _row_lines(h: GroupHandout) -> list[tuple[str, str, str]]:
     """``(row, may, activity)`` of each of ``h``'s rows, as both renderers print them: ``yes`` (with the tag a
-    condition limits it to), ``guard rail`` (explicit denies) or ``?`` (a row this version's catalog lacks)."""
+    condition limits it to), ``partly: ...`` (a tag limits some of it, :func:`tag_scopes`),
+    ``guard rail`` (explicit denies) or ``?`` (a row this version's catalog lacks)."""
     out = []
     for row_id in h.rows:
         row = catalog.ROWS.get(row_id)
@@ -371,8 +415,9 @@ def _row_lines(h: GroupHandout) -> list[tuple[str, str, str]]:
             out.append((row_id, "?", "(not in this version's catalog)"))
             continue
         guard = row.grants and all(g.effect == "Deny" for g in row.grants)
-        out.append((row_id, "guard rail" if guard else "yes" + (f", {h.scopes[row_id]}" if row_id in h.scopes else ""),
-                    row.title))
+        scope = h.scopes.get(row_id, "")
+        may = scope if scope.startswith("partly") else "yes" + (f", {scope}" if scope else "")
+        out.append((row_id, "guard rail" if guard else may, row.title))
     return out
 
 

@@ -128,8 +128,8 @@ def test_handout_of_a_user_app_says_the_tag_and_the_accounts_arns(tmp_path, caps
     directory, _ = _user_app(tmp_path, cdk.Environment(account="444455556666", region="eu-west-1"))
     assert main([directory, "--stack", "NewsIam"]) == 0
     text = capsys.readouterr().out
-    assert "| S1 | yes, only channels, input security groups, inputs tagged `Team=news`; creates them only tagged " \
-           "`Team=news` |" in text
+    assert "| S1 | partly: tagged `Team=news` for channels, input security groups, inputs; creates them only tagged " \
+           "`Team=news`; untagged: input devices (7 actions) |" in text  # input devices take no tag (review)
     assert "| S10 | yes, only channels tagged `Team=news` |" in text
     assert "| S25 | yes | Monitor channel health" in text  # CloudWatch metrics take no tag: not scoped, not said
     assert "- `arn:aws:iam::444455556666:role/medialive/*` (only roles tagged `Team=news`)" in text
@@ -178,6 +178,37 @@ def test_tag_scopes_read_the_conditions_only():
                                       "S1": "creates them only tagged `Dept=news or sport`"}
 
 
+def test_tag_scopes_say_partly_when_a_statement_of_the_row_names_a_resource_or_writes_untagged():
+    from medialive_iam_constructs.handout import tag_scopes
+
+    tagged = {"StringEquals": {"aws:ResourceTag/Team": "news"}}
+    statements = [
+        {"Sid": "S41No2", "Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:r:1:parameter/m/*",
+         "Condition": tagged},
+        {"Sid": "S41", "Effect": "Allow", "Action": ["ssm:PutParameter", "ssm:DeleteParameter"],
+         "Resource": "arn:aws:ssm:r:1:parameter/m/*"},  # names a resource, untagged
+        {"Sid": "S8S10S41", "Effect": "Allow", "Action": ["medialive:ListChannels", "ssm:DescribeParameters"],
+         "Resource": "*"},  # reads on *: name no resource, so no tag could limit them
+        {"Sid": "S10", "Effect": "Allow", "Action": "medialive:StartChannel",
+         "Resource": "arn:aws:medialive:r:1:channel:*", "Condition": tagged},
+        {"Sid": "S8", "Effect": "Allow", "Action": "medialive:DescribeMultiplex",
+         "Resource": "arn:aws:medialive:r:1:multiplex:*", "Condition": tagged},
+        {"Sid": "S3runS8", "Effect": "Allow", "Action": ["medialive:BatchStart", "medialive:ListMultiplexes"],
+         "Resource": "*"},  # a write on *
+        {"Sid": "S1", "Effect": "Allow", "Action": [f"medialive:UpdateInputDevice{i}" for i in range(4)],
+         "Resource": "arn:aws:medialive:r:1:inputDevice:*"},
+        {"Sid": "S1No2", "Effect": "Allow", "Action": "medialive:CreateInput",
+         "Resource": "arn:aws:medialive:r:1:input:*", "Condition": {"StringEquals": {"aws:RequestTag/Team": "news"}}},
+    ]
+    assert tag_scopes(statements) == {
+        "S10": "only channels tagged `Team=news`",
+        "S41": "partly: tagged `Team=news` for ssm parameters; untagged: ssm parameters (ssm:DeleteParameter, "
+               "ssm:PutParameter)",
+        "S8": "partly: tagged `Team=news` for multiplexes; untagged: any resource (medialive:BatchStart)",
+        "S1": "partly: creates them only tagged `Team=news`; untagged: input devices (4 actions)",
+    }
+
+
 def test_the_evaluated_handout_names_the_tag_too(tmp_path):
     import aws_cdk as cdk
 
@@ -188,3 +219,72 @@ def test_the_evaluated_handout_names_the_tag_too(tmp_path):
     text = render(template, title="News", evaluated=evaluated_groups(template, lambda policies, held: {"S10": "yes"}))
     line = next(t for t in text.splitlines() if t.startswith("Tag-scoped"))
     assert "S10" in line and "only channels tagged `Team=news`" in line
+
+
+# --- security review: "only ... tagged" for rows that also reach untagged resources --------------------------------
+
+def _untagged_requests(held, row, *, loose_only=False):
+    """(action, resource) of every Allow statement whose Sid names ``row``, on a resource its ARN pattern matches
+    (``channel:*`` -> ``channel:x``) and no tag; a read on ``*`` (it names no resource) left out; ``loose_only``:
+    only the statements without a condition."""
+    from medialive_iam_constructs._rows import sid_rows
+    from medialive_iam_constructs.template import listed
+
+    return [(a, r.replace("*", "x") if r != "*" else r) for s in held
+            if s["Effect"] == "Allow" and row in sid_rows(s.get("Sid", "")) and not (loose_only and "Condition" in s)
+            for a in listed(s["Action"]) for r in listed(s["Resource"])
+            if not (r == "*" and a.split(":")[1].startswith(("List", "Describe", "Get", "BatchGet")))]
+
+
+@pytest.mark.parametrize("batch", [True, False])
+def test_only_tagged_rows_are_denied_untagged_and_partly_rows_are_allowed_some(iam_evaluator, batch):
+    """The reviewer's group (ADVANCED, Team=news, allow_batch_operations): on cdf2912 the handout said S2, S6, S7,
+    S8 act "only on channels, inputs tagged Team=news" and S41 "only on ssm parameters tagged", although the
+    statements of those rows grant Batch* on `*`, ssm:DeleteParameter/PutParameter and input devices untagged.
+    Checked against the evaluator: each "only" row's actions on an untagged resource are denied; each "partly"
+    row has a request on an untagged resource that is allowed."""
+    from tools.iam_evaluator import EvaluationError, TemplateEvaluator
+    from medialive_iam_constructs import MediaLiveOperatorGroup, OperatorTier
+    from medialive_iam_constructs.handout import _row_lines
+    from medialive_iam_constructs.template import statements
+    from tests.helpers import new_stack
+
+    _, stack = new_stack("TagScoped")
+    MediaLiveOperatorGroup(stack, "News", tier=OperatorTier.ADVANCED, resource_tag=("Team", "news"),
+                           allow_batch_operations=batch, pass_roles_by_path="/medialive/")
+    template = template_of(stack)
+    (group,) = [h for h in group_handouts(template) if h.kind == "group"]
+    batch_ops = "any resource (medialive:BatchDelete, medialive:BatchStart, medialive:BatchStop)"
+    for row in ("S2", "S6", "S7", "S8", "S41") if batch else ("S2", "S41"):
+        assert group.scopes[row].startswith("partly: tagged `Team=news` for "), row
+        assert (batch_ops in group.scopes[row]) == batch, row
+    assert "input devices (11 actions)" in group.scopes["S2"]
+    assert "ssm parameters (ssm:DeleteParameter, ssm:DeleteParameters, ssm:PutParameter)" in group.scopes["S41"]
+    assert group.scopes["S10"] == "only channels tagged `Team=news`"
+    if not batch:
+        assert group.scopes["S7"] == "only multiplexes tagged `Team=news`"
+    may = {row: text for row, text, _ in _row_lines(group)}
+    assert may["S41"].startswith("partly: ") and may["S10"] == "yes, only channels tagged `Team=news`"
+
+    te = TemplateEvaluator(template, iam_evaluator)
+
+    def decide(action, resource):  # a pair the packer merged that IAM never authorizes (DeleteInput on an ISG)
+        try:
+            return te.decide(group.logical_id, action, resource)
+        except EvaluationError as e:
+            assert "no.resource.types" in str(e), e
+            return "NotApplicable"
+
+    held = statements(p.document for p in te.policies(group.logical_id).identity_policies)
+    only = [row for row, scope in group.scopes.items() if scope.startswith("only")]
+    partly = [row for row, scope in group.scopes.items() if scope.startswith("partly")]
+    assert len(only) >= 10 and len(partly) >= 4, (only, partly)
+    asked = 0
+    for row in only:  # every action of the row's statements on an untagged resource they name: denied
+        for action, resource in _untagged_requests(held, row):
+            asked += 1
+            assert decide(action, resource) != "Allowed", (row, action, resource)
+    for row in partly:  # some request of the row's statements on an untagged resource: allowed
+        requests = _untagged_requests(held, row, loose_only=True)
+        assert any(decide(a, r) == "Allowed" for a, r in requests), row
+    assert asked >= 50
