@@ -7,13 +7,16 @@
 #  3. The opt-ins' costs (issue 20): stacks under the wizard's or monitor's prefix that hold a stored service role;
 #     whether workflow monitor's CreateStack passes ResourceTypes (W4 requires it); whether sns:Unsubscribe is
 #     authorized against the topic (S40 scopes it there).
-#  4. `adopt` (docs/adopting.md, issue 23): what LocalStack cannot do (tests/test_tools_localdeploy_adopt.py proves
-#     the rest): `cdk import` of the console's MediaLiveAccessRole into a stack (LocalStack answers 501 to IMPORT
-#     change sets), checked to change nothing (same RoleId, trust, policies) and to keep the role when the stack
-#     goes; and the channels a tag-scoped group would lose until tagged (MediaLive is not in LocalStack).
+#  4. `adopt` (docs/adopting.md, issue 23): the users under the RestrictedAdmin's user path that are in a group it
+#     does not manage or have a policy of their own (it resets their passwords: it would hold those grants; exit
+#     1 if any, tools/localdeploy/adopt_check.py, also run on LocalStack); what LocalStack cannot do
+#     (tests/test_tools_localdeploy_adopt.py proves the rest): `cdk import` of the console's MediaLiveAccessRole into
+#     a stack (LocalStack answers 501 to IMPORT change sets), checked to change nothing (same RoleId, trust,
+#     policies) and to keep the role when the stack goes; and the channels a tag-scoped group would lose until
+#     tagged (MediaLive is not in LocalStack).
 # Needs AWS credentials in the environment (AWS_PROFILE or keys) and `bash scripts/setup.sh` done.
 # Usage: [MONITOR_STACK_PREFIX=...] [WIZARD_STACK_PREFIX=...] bash scripts/validate-in-account.sh [cdk.out] [region]
-#        [TAG_KEY=Team TAG_VALUE=news] bash scripts/validate-in-account.sh adopt [region]
+#        [ADMIN_GROUP=MediaLiveAdministrators] [TAG_KEY=Team TAG_VALUE=news] bash scripts/validate-in-account.sh adopt [region]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "adopt" ]; then
@@ -37,10 +40,13 @@ print(json.dumps([r["RoleId"], str(r["CreateDate"]), r["AssumeRolePolicyDocument
                  sort_keys=True))
 PY
   }
-  echo "== adopt 1/3: the console's MediaLiveAccessRole before the import"
+  echo "== adopt 1/4: users under ${ADMIN_GROUP:-MediaLiveAdministrators}'s user path holding what it does not manage"
+  rc=0
+  .venv/bin/python -m tools.localdeploy.adopt_check "${ADMIN_GROUP:-MediaLiveAdministrators}" || rc=$?
+  echo "== adopt 2/4: the console's MediaLiveAccessRole before the import"
   before="$(state)" || { echo "no MediaLiveAccessRole in this account: nothing to import" >&2; exit 1; }
   echo "$before"
-  echo "== adopt 2/3: cdk import into stack MediaLiveAdoptImport (MediaLiveAccessRole(adopt_existing=True)), then destroy"
+  echo "== adopt 3/4: cdk import into stack MediaLiveAdoptImport (MediaLiveAccessRole(adopt_existing=True)), then destroy"
   LID="$(node_modules/.bin/cdk synth MediaLiveAdoptImport --app "$APP" -c medialive-iam:adoptStep=import --quiet -o cdk.out.adopt >/dev/null && \
         .venv/bin/python -c "import json; t = json.load(open('cdk.out.adopt/MediaLiveAdoptImport.template.json')); print(next(k for k, v in t['Resources'].items() if v['Type'] == 'AWS::IAM::Role'))")"
   echo "{\"$LID\": {\"RoleName\": \"MediaLiveAccessRole\"}}" > cdk.out.adopt/mapping.json
@@ -52,7 +58,7 @@ PY
   after="$(state)" || { echo "FAIL: MediaLiveAccessRole is gone after the stack's destroy (Retain expected)" >&2; exit 1; }
   [ "$before" = "$imported" ] && echo "OK: the import changed nothing" || { echo "FAIL: the import changed the role:"; echo "$imported"; }
   [ "$before" = "$after" ] && echo "OK: the role outlived the stack, unchanged" || { echo "FAIL: the role changed:"; echo "$after"; }
-  echo "== adopt 3/3: channels a group with resource_tag=(${TAG_KEY:-Team}, ${TAG_VALUE:-news}) could not reach until tagged"
+  echo "== adopt 4/4: channels a group with resource_tag=(${TAG_KEY:-Team}, ${TAG_VALUE:-news}) could not reach until tagged"
   .venv/bin/python - "$REGION" "${TAG_KEY:-Team}" "${TAG_VALUE:-news}" <<'PY'
 import sys, boto3
 region, key, value = sys.argv[1:]
@@ -66,7 +72,7 @@ for page in ml.get_paginator("list_channels").paginate():
             print(f"  fix: aws medialive create-tags --resource-arn {ch['Arn']} --tags {key}={value}"
                   f"   (and its inputs: {[a.get('InputId') for a in ch.get('InputAttachments', [])]})")
 PY
-  exit 0
+  exit "$rc"
 fi
 OUT="${1:-cdk.out}"
 REGION="${2:-${AWS_REGION:-us-east-1}}"

@@ -43,8 +43,8 @@ def test_package_readme_example_synthesizes(tmp_path):
 
 
 def test_adopting_example_synthesizes_at_every_step():
-    """docs/adopting.md's stack, run as written, at steps 1, 4 and 5: it synthesizes; the console role is referenced,
-    never created; the users are added, never created; the SIMPLE group goes at step 5."""
+    """docs/adopting.md's stack, run as written, at steps 1, 3 and 4: it synthesizes; the console role is referenced,
+    never created; the users are added, never created; the SIMPLE group goes at step 4."""
     import re
 
     import aws_cdk as cdk
@@ -54,7 +54,7 @@ def test_adopting_example_synthesizes_at_every_step():
     namespace: dict = {}
     exec(block, namespace)
     groups = {}
-    for step, props in ((1, {}), (4, {"workflows": True}), (5, {"workflows": True, "console_channels": False})):
+    for step, props in ((1, {}), (3, {"workflows": True}), (4, {"workflows": True, "console_channels": False})):
         app = cdk.App()
         stack = namespace["Adoption"](app, "Adoption", env=cdk.Environment(account="111122223333", region="us-east-1"),
                                       **props)
@@ -64,6 +64,6 @@ def test_adopting_example_synthesizes_at_every_step():
         roles = [r["Properties"].get("RoleName") for r in resources if r["Type"] == "AWS::IAM::Role"]
         assert "MediaLiveAccessRole" not in roles and (roles == ["medialiveNews"]) == (step > 1), roles
         groups[step] = sorted(r["Properties"]["GroupName"] for r in resources if r["Type"] == "AWS::IAM::Group")
-        assert types.count("AWS::IAM::UserToGroupAddition") == (2 if step == 1 else 3 if step == 4 else 2)
+        assert types.count("AWS::IAM::UserToGroupAddition") == (2 if step == 1 else 3 if step == 3 else 2)
         del stack
-    assert "MediaLiveSimpleUsers" in groups[4] and "MediaLiveSimpleUsers" not in groups[5], groups
+    assert "MediaLiveSimpleUsers" in groups[3] and "MediaLiveSimpleUsers" not in groups[4], groups

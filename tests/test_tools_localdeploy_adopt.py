@@ -8,18 +8,25 @@ group ``MediaLivePowerUsers`` (``MediaLivePowerAccess`` medialive:*, ``MediaConn
 Then the steps of docs/adopting.md (``tools/localdeploy/adopt_app.py``; deploys and IAM API calls):
 
 1. deploy: reference the console role, alice into a SIMPLE READ_WRITE group, bob into BASIC (``existing_users``);
-2. API: move alice and bob from ``/`` to ``/medialive/`` (``UpdateUser --new-path``), where the RestrictedAdmin
-   manages users;
+   (2. tagging the console's channels: MediaLive is not in LocalStack)
 3. deploy: a per-workflow role and a COMPLEX READ_WRITE group that passes it; alice in both groups;
 4. deploy: every channel on a per-workflow role: the SIMPLE group goes;
-5. API: take alice and bob out of ``MediaLivePowerUsers`` (the old grants, last).
+5. API: take alice and bob out of ``MediaLivePowerUsers`` (the old grants);
+6. API: check, as documented, that each user is only in the library's groups and has no policy of its own
+   (``ListGroupsForUser``, ``ListUserPolicies``, ``ListAttachedUserPolicies``), then move alice and bob from ``/``
+   to ``/medialive/`` (``UpdateUser --new-path``), where the RestrictedAdmin manages users (last: on cdf2912 this
+   came second, and the administrator could reset the password of users still in ``MediaLivePowerUsers``).
 
 After each step, through the IAM API only (LocalStack stores IAM but does not enforce it; decisions by
 ``tools.iam_evaluator`` over the documents ``GetAccountAuthorizationDetails`` returns, ``tools/localdeploy/effective.py``):
+- no user under the RestrictedAdmin's user path is in a group the administrator does not manage, or has a policy of
+  its own (``tools/localdeploy/adopt_check.py``, which ``scripts/validate-in-account.sh adopt`` runs too); the
+  users are under it from step 6 only;
 - every user holds every handout row (user rows S.., F3; admin rows A..) it held in the console state, until step 5,
   and at every step every row the handout gives its new groups (the groups' own policies, read back the same way);
 - alice may pass the role her channels use: ``MediaLiveAccessRole`` until step 4, ``medialiveNews`` from step 3;
-- the RestrictedAdmin may reset alice's password only once she is under ``/medialive/`` (users at ``/`` are outside);
+- the RestrictedAdmin may reset alice's password only once she is under ``/medialive/`` (step 6; users at ``/`` are
+  outside);
 - nothing was replaced or lost: the console's role (RoleId, CreateDate, inline policy, attachments), group and users
   (UserId, CreateDate) are the same; the stack's groups, roles and policies that stay keep their physical and IAM ids;
   every resource of the template is deployed (``localdeploy.verify``).
@@ -60,8 +67,10 @@ FULL_ACCESS = ("AmazonS3FullAccess", "CloudWatchFullAccess", "AmazonSNSFullAcces
 NEW_GROUPS = {
     1: {READ_WRITE_USER: ["MediaLiveSimpleUsers"], BASIC_USER: ["MediaLiveBasicUsers"]},
     3: {READ_WRITE_USER: ["MediaLiveSimpleUsers", "MediaLiveWorkflowUsers"], BASIC_USER: ["MediaLiveBasicUsers"]},
-    5: {READ_WRITE_USER: ["MediaLiveWorkflowUsers"], BASIC_USER: ["MediaLiveBasicUsers"]},
+    4: {READ_WRITE_USER: ["MediaLiveWorkflowUsers"], BASIC_USER: ["MediaLiveBasicUsers"]},
 }
+#: The groups each user ends in: the only groups a user may be in when moved under the administrator's path.
+LIBRARY_GROUPS = NEW_GROUPS[4]
 ADMINS = "MediaLiveAdministrators"
 
 
@@ -105,6 +114,7 @@ def console_state(iam) -> dict:
 @pytest.mark.localdeploy
 def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
     from tools.localdeploy import run
+    from tools.localdeploy.adopt_check import users_beyond_admin, users_under_admin
     from tools.localdeploy.effective import AccountIam, held_rows
 
     log: list[str] = []
@@ -112,10 +122,15 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
     passes: dict[str, dict[str, str]] = {}
 
     def step_checks(ctx: run.DeployContext, name: str, step: int, baseline: dict, console: dict,
-                    old_grants: bool) -> list[str]:
+                    old_grants: bool, moved: bool = False) -> list[str]:
         acct = AccountIam(ctx.iam, ctx.account)
         problems = [f"console resource changed: {k}: {console[k]} -> {v}"
                     for k, v in console_state(ctx.iam).items() if v != console[k]]
+        # at no step a user the administrator reaches holds what the administrator does not manage
+        problems += users_beyond_admin(acct, ADMINS)
+        under[name] = users_under_admin(acct, ADMINS)
+        if under[name] != (sorted(USERS) if moved else []):
+            problems.append(f"users under the administrator's path: {under[name]}")
         for user in USERS:
             held = held_now[user] = held_rows(iam_evaluator, acct.user(user), ctx.region)
             handed = set().union(*(held_rows(iam_evaluator, acct.group(g), ctx.region) for g in NEW_GROUPS[step][user]))
@@ -136,7 +151,8 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
         passes[name]["admin resets alice"] = iam_evaluator.check(admin, "iam:UpdateLoginProfile", alice_arn)
         return problems
 
-    NEW_ROLE_IF = {1: None, 3: NEWS_ROLE, 5: NEWS_ROLE}
+    NEW_ROLE_IF = {1: None, 3: NEWS_ROLE, 4: NEWS_ROLE}
+    under: dict[str, list[str]] = {}
     baseline: dict = {}
     console: dict = {}
 
@@ -153,8 +169,9 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
         template, physical = ctx.template, ctx.physical_ids
         ids = _unique_ids({"iam": ctx.iam}, template, physical)
 
-        def record(name: str, start: float, problems: list[str], step: int, old_grants: bool, deployed: float = 0.0):
-            problems = problems + step_checks(ctx, name, step, baseline, console, old_grants)
+        def record(name: str, start: float, problems: list[str], step: int, old_grants: bool, deployed: float = 0.0,
+                   moved: bool = False):
+            problems = problems + step_checks(ctx, name, step, baseline, console, old_grants, moved)
             findings[name] = problems
             log.append(f"{name}: deploy {deployed:.1f} s, checks {time.monotonic() - start - deployed:.1f} s, "
                        f"{len(problems)} problem(s)")
@@ -162,15 +179,8 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
         start = time.monotonic()
         record("1 reference the console role (deploy)", start, [], 1, True)
 
-        start = time.monotonic()
-        for user in USERS:
-            ctx.iam.update_user(UserName=user, NewPath="/medialive/")
-        problems = [f"{u} path {ctx.iam.get_user(UserName=u)['User']['Path']}" for u in USERS
-                    if ctx.iam.get_user(UserName=u)["User"]["Path"] != "/medialive/"]
-        record("2 move users under /medialive/ (API)", start, problems, 1, True)
-
         for step, name in ((3, "3 per-workflow role and COMPLEX group (deploy)"),
-                           (5, "4 retire the SIMPLE group (deploy)")):
+                           (4, "4 retire the SIMPLE group (deploy)")):
             start = time.monotonic()
             outdir = tmp_path / f"cdk.out.{step}"
             run.run_cdk(["deploy", STACK_NAME, "--app", APP, "--output", str(outdir), "--require-approval", "never",
@@ -193,7 +203,21 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
         start = time.monotonic()
         for user in USERS:
             ctx.iam.remove_user_from_group(GroupName=CONSOLE_GROUP, UserName=user)
-        record("5 remove the old grants: users out of MediaLivePowerUsers (API)", start, [], 5, False)
+        record("5 remove the old grants: users out of MediaLivePowerUsers (API)", start, [], 4, False)
+
+        start = time.monotonic()
+        problems = []
+        for user in USERS:  # the documented check before the move: only the library's groups, no own policy
+            groups = sorted(g["GroupName"] for g in ctx.iam.list_groups_for_user(UserName=user)["Groups"])
+            own = (ctx.iam.list_user_policies(UserName=user)["PolicyNames"]
+                   + ctx.iam.list_attached_user_policies(UserName=user)["AttachedPolicies"])
+            if groups != sorted(LIBRARY_GROUPS[user]) or own:
+                problems.append(f"{user} not ready to move: groups {groups}, own policies {own}")
+                continue
+            ctx.iam.update_user(UserName=user, NewPath="/medialive/")
+        problems += [f"{u} path {ctx.iam.get_user(UserName=u)['User']['Path']}" for u in USERS
+                     if ctx.iam.get_user(UserName=u)["User"]["Path"] != "/medialive/"]
+        record("6 move users under /medialive/ (API)", start, problems, 4, False, moved=True)
 
         # cdk import: not emulated here (scripts/validate-in-account.sh adopt runs it in an account)
         try:
@@ -222,13 +246,17 @@ def test_adoption_path_keeps_every_user_able(tmp_path, iam_evaluator):
     assert result.ok, report
     assert {k: v for k, v in findings.items() if v} == {}, json.dumps(findings, indent=1) + "\n" + report
     assert len(findings) == 6, report
-    # alice passes the role her channels use at each step; the admin reaches her only under /medialive/
+    # alice passes the role her channels use at each step; the admin reaches her only under /medialive/, at step 6,
+    # once she holds nothing it does not manage
     steps = list(passes)
+    assert list(under.values()) == [[], [], [], [], sorted(USERS)], under
     assert passes[steps[0]] == {"MediaLiveAccessRole": "Allowed", "admin resets alice": "ImplicitlyDenied"}, report
-    assert passes[steps[1]]["admin resets alice"] == "Allowed", report
-    assert passes[steps[2]] == {"MediaLiveAccessRole": "Allowed", NEWS_ROLE: "Allowed", "admin resets alice": "Allowed"}
-    # still in MediaLivePowerUsers (iam:PassRole on *) until the last step
-    assert passes[steps[3]] == {"MediaLiveAccessRole": "Allowed", NEWS_ROLE: "Allowed", "admin resets alice": "Allowed"}
+    # still in MediaLivePowerUsers (iam:PassRole on *) until step 5; the admin does not reach her
+    for step in steps[1:3]:
+        assert passes[step] == {"MediaLiveAccessRole": "Allowed", NEWS_ROLE: "Allowed",
+                                "admin resets alice": "ImplicitlyDenied"}, report
+    assert passes[steps[3]] == {"MediaLiveAccessRole": "ImplicitlyDenied", NEWS_ROLE: "Allowed",
+                                "admin resets alice": "ImplicitlyDenied"}, report
     assert passes[steps[4]] == {"MediaLiveAccessRole": "ImplicitlyDenied", NEWS_ROLE: "Allowed",
                                 "admin resets alice": "Allowed"}, report
     # the old grants were broader: bob (BASIC) created channels (S1) through MediaLivePowerUsers, and no longer does
@@ -275,3 +303,66 @@ def test_effective_reads_users_groups_and_aws_managed_policies_and_decides_rows(
     assert {"S1", "S2"} <= held_rows(iam_evaluator, full, "us-east-1")
     listing = AccountIam(_FakeIam([]), "000000000000").user("bob")
     assert "S1" not in held_rows(iam_evaluator, listing, "us-east-1")
+
+
+class _AdoptIam(_FakeIam):
+    """An account mid-adoption: an administrator group that resets passwords under ``/medialive/`` and adds users to
+    ``MediaLiveBasicUsers``; alice moved under the path while still in ``MediaLivePowerUsers`` (the order
+    docs/adopting.md had on cdf2912), bob moved after leaving it, carol at ``/``, dave with a policy of his own."""
+
+    def __init__(self):
+        super().__init__([])
+        acct = "arn:aws:iam::000000000000"
+        admin = {"Statement": [
+            {"Effect": "Allow", "Action": ["iam:UpdateLoginProfile"], "Resource": f"{acct}:user/medialive/*"},
+            {"Effect": "Allow", "Action": "iam:AddUserToGroup", "Resource": [f"{acct}:group/MediaLiveBasicUsers"]},
+            {"Effect": "Deny", "Action": "iam:AddUserToGroup", "Resource": f"{acct}:group/{CONSOLE_GROUP}"}]}
+
+        def user(name, path, groups, attached=()):
+            return {"UserName": name, "Arn": f"{acct}:user{path}{name}", "GroupList": list(groups),
+                    "UserPolicyList": [], "AttachedManagedPolicies": [{"PolicyArn": a} for a in attached]}
+
+        def group(name, policies=()):
+            return {"GroupName": name, "Arn": f"{acct}:group/{name}", "AttachedManagedPolicies": [],
+                    "GroupPolicyList": [{"PolicyName": "p", "PolicyDocument": json.dumps(d)} for d in policies]}
+
+        self.details["UserDetailList"] = [
+            user("alice", "/medialive/", [CONSOLE_GROUP, "MediaLiveBasicUsers"]),
+            user("bob", "/medialive/", ["MediaLiveBasicUsers"]),
+            user("carol", "/", [CONSOLE_GROUP]),
+            user("dave", "/medialive/", [], ["arn:aws:iam::aws:policy/IAMFullAccess"])]
+        self.details["GroupDetailList"] = [group(ADMINS, [admin]), group(CONSOLE_GROUP), group("MediaLiveBasicUsers")]
+
+
+def test_adopt_check_lists_users_under_the_admins_path_with_grants_it_does_not_manage(capsys):
+    """tools/localdeploy/adopt_check.py (scripts/validate-in-account.sh adopt) without an emulator: alice, moved
+    under /medialive/ while in MediaLivePowerUsers, and dave, with a policy of his own, are listed; bob (only the
+    administrator's groups) and carol (at /, outside the administrator's reach) are not; exit 1."""
+    from tools.localdeploy.adopt_check import main, users_beyond_admin, users_under_admin
+    from tools.localdeploy.effective import AccountIam
+
+    acct = AccountIam(_AdoptIam(), "000000000000")
+    assert users_under_admin(acct, ADMINS) == ["alice", "bob", "dave"]
+    assert users_beyond_admin(acct, ADMINS) == [
+        f"alice (arn:aws:iam::000000000000:user/medialive/alice) is in group {CONSOLE_GROUP}, which {ADMINS} does "
+        "not manage",
+        "dave (arn:aws:iam::000000000000:user/medialive/dave) has an attached policy of its own: "
+        "arn:aws:iam::aws:policy/IAMFullAccess"]
+    assert main([ADMINS], _AdoptIam(), "000000000000") == 1
+    assert "FAIL: alice" in capsys.readouterr().out
+    assert main(["NoSuchAdmins"], _AdoptIam(), "000000000000") == 2
+    done = _AdoptIam()  # the documented order: under the path only once out of every other group
+    done.details["UserDetailList"] = [u for u in done.details["UserDetailList"] if u["UserName"] in ("bob", "carol")]
+    assert main([ADMINS], done, "000000000000") == 0
+
+
+def test_validate_in_account_adopt_runs_the_check_and_fails_with_it():
+    """scripts/validate-in-account.sh adopt (needs an account: not run here) runs adopt_check first and exits with
+    its code at the end, after the import and tagging checks."""
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parent.parent / "scripts" / "validate-in-account.sh").read_text()
+    adopt = script.split('if [ "${1:-}" = "adopt" ]; then', 1)[1].split("\nfi\n", 1)[0]
+    check = '.venv/bin/python -m tools.localdeploy.adopt_check "${ADMIN_GROUP:-MediaLiveAdministrators}" || rc=$?'
+    assert check in adopt and adopt.index(check) < adopt.index("cdk import")
+    assert adopt.rstrip().endswith('exit "$rc"')

@@ -4,15 +4,16 @@ tests/test_tools_localdeploy_adopt.py, never by this app) taken to the library's
 
     npx cdk synth --app "python -m tools.localdeploy.adopt_app" -c medialive-iam:adoptStep=1   (stack: MediaLiveAdopt)
 
-Steps (context ``medialive-iam:adoptStep``), each one ``cdk deploy`` (the steps between them are IAM API calls):
+Steps (context ``medialive-iam:adoptStep``, numbered as docs/adopting.md's steps), each one ``cdk deploy`` (steps
+2, 5 and 6 are other calls: tagging, then the IAM API):
 
 1. reference: the console's role referenced (``MediaLiveAccessRole.from_console_role``); alice joins a SIMPLE
    READ_WRITE group (her channels keep ``MediaLiveAccessRole``), bob a BASIC group, both as ``existing_users``
-   (still in ``MediaLivePowerUsers``); the ``RestrictedAdmin`` manages users under ``/medialive/`` and the BASIC
-   group (the SIMPLE group stays outside it: the COMPLEX administrator does not hold S30).
+   (still in ``MediaLivePowerUsers``, still at ``/``); the ``RestrictedAdmin`` manages users under ``/medialive/``
+   and the BASIC group (the SIMPLE group stays outside it: the COMPLEX administrator does not hold S30).
 3. workflow roles: + the per-workflow role ``medialiveNews`` and a COMPLEX READ_WRITE group that may pass it; alice
    in both groups (SIMPLE refuses ``trusted_roles``, COMPLEX refuses the console role: two groups while channels move).
-5. retire: every channel runs on a per-workflow role: the SIMPLE group goes; the console role stays, untouched.
+4. retire: every channel runs on a per-workflow role: the SIMPLE group goes; the console role stays, untouched.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class AdoptionStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         groups = [MediaLiveOperatorGroup(self, "Basic", tier=OperatorTier.BASIC, group_name="MediaLiveBasicUsers",
                                          existing_users=[BASIC_USER])]
-        if step < 5:
+        if step < 4:
             console = MediaLiveAccessRole.from_console_role(self, "ConsoleRole")
             simple = MediaLiveOperatorGroup(self, "Simple", tier=OperatorTier.READ_WRITE, trusted_entity="SIMPLE",
                                             group_name="MediaLiveSimpleUsers", existing_users=[READ_WRITE_USER])
