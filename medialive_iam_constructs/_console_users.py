@@ -49,11 +49,17 @@ def create_console_users(
 def check_existing_users(scope: Construct, prop: str, values: Sequence, *, users: Sequence[iam.IUser],
                          console_users: Sequence[str]) -> list[str]:
     """``existing_users``: names (or ``iam.IUser`` with a literal name) of users that exist outside the app, each a
-    valid IAM user name, given once (case-insensitively), neither created here (``console_users``: the deploy would
+    valid IAM user name, given once (case-insensitively), a literal ARN (here or in ``users``) of the stack's account
+    and partition (:func:`~.converters.user_arn`), neither created here (``console_users``: the deploy would
     fail with ``EntityAlreadyExists``) nor also in ``users``. Returns the names."""
+    from .converters import user_arn
     from .tokens import is_token
 
     check_list(scope, prop, values)
+    for other, given in ((prop, values), ("users", users)):
+        for value in given:
+            if not isinstance(value, str):
+                user_arn(scope, other, value)  # another account's or partition's user: refused (security review)
     names = []
     for value in values:
         name = value if isinstance(value, str) else getattr(value, "user_name", None)

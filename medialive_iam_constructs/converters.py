@@ -133,6 +133,20 @@ def role_arn(scope: IConstruct, prop: str, value: Any, *, partitions: Partitions
     return arn
 
 
+def user_arn(scope: IConstruct, prop: str, value: Any) -> str | None:
+    """The ARN of an ``iam.IUser`` a group adds, checked when it is literal (``iam.User.from_user_arn``) as the ARN of
+    one IAM user of the stack's account and partition; None for a token. Security review: a membership names the
+    user only, so another account's ``alice`` added this account's ``alice``."""
+    arn = getattr(value, "user_arn", None)
+    if not isinstance(arn, str) or is_token(arn):
+        return None
+    parts = arn_parts(scope, prop, arn, "iam", "user/", one=(
+        "IAM user", "give arn:<partition>:iam::<account>:user/<path/name> without wildcards, or the user's name"))
+    _own_account(scope, prop, arn, parts, "give a user of the stack's account: a group's members are users of its "
+                 "own account, and IAM would add this account's user of that name")
+    return arn
+
+
 def _own_account(scope: IConstruct, prop: str, arn: str, parts: dict | None, why: str) -> None:
     """The ARN (``parts``, None for a token) names the stack's account when both are known; ``why`` is the fix."""
     account = stack_of(scope).account
@@ -165,6 +179,42 @@ def role_name(value: Any, arn: str) -> str | None:
     return literal if isinstance(literal, str) else name
 
 
+def app_role(scope: IConstruct, arn: Any) -> Any:
+    """The ``iam.CfnRole`` of the app whose ARN the token ``arn`` is (``{"Fn::GetAtt": [<logical id>, "Arn"]}``:
+    a role made in the app, given as its ``role_arn`` or re-imported with ``iam.Role.from_role_arn``), preferring
+    ``scope``'s stack; None for a literal ARN or a token of anything else (a parameter, an import)."""
+    if not is_token(arn):
+        return None
+    from aws_cdk import aws_iam as iam
+
+    from .tokens import stack_tokens
+
+    stack = stack_of(scope)
+    resolved = stack_tokens(stack).resolve(arn)
+    target = resolved.get("Fn::GetAtt") if isinstance(resolved, dict) and len(resolved) == 1 else None
+    if not (isinstance(target, list) and len(target) == 2 and target[1] == "Arn"):
+        return None
+    found = [node for node in scope.node.root.node.find_all() if isinstance(node, iam.CfnRole)
+             and stack_tokens(stack_of(node)).resolve(node.logical_id) == target[0]]
+    found.sort(key=lambda node: stack_of(node) is not stack)
+    return found[0] if found else None
+
+
+def role_identity(scope: IConstruct, value: Any, arn: str) -> tuple[str | None, str | None]:
+    """``(name, path)`` of the role ``role_arn`` converted ``value`` to, each None when unknown at synth: from a
+    literal ARN, from the role's ``CfnRole`` when the app makes it (an ``iam.Role``, a construct's ``.role``, or its
+    ``role_arn`` token, also re-imported: :func:`app_role`); a name IAM generates is None."""
+    child = getattr(getattr(getattr(value, "role", value), "node", None), "default_child", None)
+    cfn = child if child is not None and hasattr(child, "role_name") and hasattr(child, "path") else None
+    cfn = cfn if cfn is not None else app_role(scope, arn)
+    if cfn is None:
+        name = role_name(value, arn)
+        return (None if is_token(name) else name), v.role_path_of(value if not isinstance(value, str) else arn)
+    name, path = cfn.role_name, cfn.path
+    return (name if isinstance(name, str) and not is_token(name) else None,
+            "/" if path is None else (path if isinstance(path, str) and not is_token(path) else None))
+
+
 def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_by_path: str | None, *,
                    partitions: Partitions | None = None) -> list[str]:
     """S32: the roles an operator group passes to MediaLive, each ARN once: ``trusted_roles`` (:func:`role_arn`, never
@@ -172,12 +222,20 @@ def pass_role_arns(scope: IConstruct, trusted_roles: Iterable[Any], pass_roles_b
     arns: list[str] = []
     for value in trusted_roles:
         arn = role_arn(scope, "trusted_roles", value, partitions=partitions)
-        v.check_complex_role_name(scope, "trusted_roles", role_name(value, arn))
+        v.check_complex_role_name(scope, "trusted_roles", role_identity(scope, value, arn)[0],
+                                  simple_role=_is_simple_role(value))
         arns.append(arn)
     if pass_roles_by_path is not None:
         v.check_pass_roles_path(scope, "pass_roles_by_path", pass_roles_by_path)
         arns.append(under_path(scope, kinds.IAM_ROLE, pass_roles_by_path))
     return list(dict.fromkeys(arns))
+
+
+def _is_simple_role(value: Any) -> bool:
+    """A ``MediaLiveAccessRole`` or ``MediaLiveConsoleRole`` (the simple option's role, whatever ARN it carries)."""
+    from .trusted_role import MediaLiveAccessRole, MediaLiveConsoleRole
+
+    return isinstance(value, (MediaLiveAccessRole, MediaLiveConsoleRole))
 
 
 def group_of(value: Any) -> iam.IGroup:

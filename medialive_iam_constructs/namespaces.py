@@ -228,7 +228,10 @@ def named_resources(stack: Any) -> dict[str, str]:
     literal name (issue 23, item 3: a bucket the app creates as ``medialive-src`` is inside a boundary of
     ``medialive-*``, and one it creates as ``other-src`` is not): a bucket's ``Ref`` (its name) and ``Arn``, a
     secret's ``Ref`` (its ARN, with the 6-character suffix left as ``??????``), a parameter's ``Ref`` (its name).
-    A resource the stack names with a token, or leaves for CloudFormation to name, is not among them."""
+    A resource the stack names with a token, or leaves for CloudFormation to name, is not among them; except a role
+    (``Arn``) with a literal path, whose generated name is written ``*`` (any name under the path: security review,
+    an ``iam.Role`` outside the administrator's role path used to pass as unverifiable)."""
+    from aws_cdk import aws_iam as iam
     from aws_cdk import aws_s3 as s3
     from aws_cdk import aws_secretsmanager as sm
     from aws_cdk import aws_ssm as ssm
@@ -242,7 +245,13 @@ def named_resources(stack: Any) -> dict[str, str]:
             flat[key] = rendered
 
     for node in stack.node.find_all():
-        if isinstance(node, (s3.CfnBucket, sm.CfnSecret, ssm.CfnParameter)) and stack_of(node) is stack:
+        if isinstance(node, iam.CfnRole) and stack_of(node) is stack:
+            path = "/" if node.path is None else node.path
+            if _literal(path):
+                name = node.role_name if _literal(node.role_name) else "*"
+                add(f"{tokens.resolve(node.logical_id)}.Arn",
+                    render_kind(stack, kinds.IAM_ROLE, RoleNameWithPath=path[1:] + name))
+        elif isinstance(node, (s3.CfnBucket, sm.CfnSecret, ssm.CfnParameter)) and stack_of(node) is stack:
             lid = tokens.resolve(node.logical_id)
             if isinstance(node, s3.CfnBucket) and _literal(node.bucket_name):
                 add(lid, node.bucket_name)
@@ -315,10 +324,12 @@ def _display(text: str) -> str:
     return text
 
 
-def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Iterable[Statement]) -> tuple[list, list]:
+def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Iterable[Statement], *,
+              unknown: list | None = None) -> tuple[list, list]:
     """``(outside, unverifiable)``: the (row, action, resource) of ``statements`` the ``boundary``'s Allow statements
     do not cover, and those the stack cannot check at synth: a resource that is a token of this stack (a bucket it
-    creates), or one covered only if an environment-agnostic stack deploys in the region or account it names.
+    creates), or one covered only if an environment-agnostic stack deploys in the region or account it names. With
+    ``unknown`` (a list), the grants on a token resource go there instead of into ``unverifiable``.
 
     Pseudo parameters are compared as the deployment will see them: the stack's known account, region and
     partition (the partition from the region when ``enablePartitionLiterals`` is off) replace ``${AWS::...}`` on
@@ -353,7 +364,7 @@ def uncovered(scope: Construct, statements: Iterable[Statement], boundary: Itera
             for action in s.actions:
                 where = (",".join(sorted(s.rows)), action, raw)
                 if resource is None:
-                    unverifiable.append(where)
+                    (unverifiable if unknown is None else unknown).append(where)
                     continue
                 verdict = None  # None: not covered; False: covered; True: covered only if deployed where it names
                 for acts, pats in allows:

@@ -141,17 +141,22 @@ class MediaLiveOperatorGroup(GroupConstruct):
         ``MediaLiveAccessRole`` from the console. This EQUALS IAM ADMINISTRATION: whoever may create that role
         writes its trust policy and inline policy, and can make it trust themselves with any permission. Prefer
         the ``MediaLiveAccessRole`` construct, which creates the role in the stack.
-    :param users: existing users to add to the group.
+    :param users: existing users to add to the group (an ``iam.User.from_user_arn`` of another account or partition
+        fails).
     :param existing_users: users that exist outside this app (the console's users at path ``/``), by name or as
         ``iam.User.from_user_name(...)``: each joins the group through its own ``AWS::IAM::UserToGroupAddition``
         (construct id ``Member-<name>``, which depends on this group and the user only); nothing of the user changes
         and its other groups stay. Moving one from this group to another in one deploy adds it to the new group
         first: CloudFormation removes the old membership in its clean-up phase. Prefer it to ``users=`` for the
         same user in several groups: CDK numbers the memberships of an imported user per stack
-        (``aliceGroup0``, ``aliceGroup1``...), so removing one group renumbers the others. docs/adopting.md.
+        (``aliceGroup0``, ``aliceGroup1``...), so removing one group renumbers the others. An
+        ``iam.User.from_user_arn`` of another account or partition fails (IAM would add this account's user of that
+        name). docs/adopting.md.
     :param console_users: names of IAM users to create, with console access only: a generated initial
         password in Secrets Manager (never in the template), reset required at first sign-in, no access keys.
-    :param user_path: IAM path of the created users (default: ``path``).
+    :param user_path: IAM path of the created users (default: ``path``). Outside a ``RestrictedAdmin``'s
+        ``user_path`` unless the administrator manages this group (synth fails otherwise: it could reset their
+        passwords and hold what this group holds).
     :param password_encryption_key: KMS key of the initial-password secrets; default: a key created here
         (with rotation) when ``console_users`` are given.
     """

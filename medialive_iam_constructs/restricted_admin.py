@@ -15,6 +15,7 @@ from __future__ import annotations
 import jsii
 from typing import TYPE_CHECKING, Any, Sequence
 
+from aws_cdk import CfnOutput, CfnResource
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -47,7 +48,8 @@ from ._unique_names import ensure_unique_names
 from .nag import acknowledge, nag_text
 from .packing import MANAGED_POLICY_MAX_CHARS, create_managed_policies, pack, statement_resolver, value_key
 from .statements import Statement, row_statements, stack_env
-from .tokens import stack_of, stack_tokens
+from .tokens import is_token, stack_of, stack_tokens
+from ._synth_checks import add_check
 from .validation import (
     check_admin_paths,
     check_admins_outside,
@@ -60,7 +62,9 @@ from .validation import (
     check_path,
     check_user_boundary_option,
     check_users,
+    check_users_of_other_groups,
     parse_enum,
+    user_path_of,
 )
 
 #: The trusted-entity rows whose grants make up the role boundary (reference §1.4).
@@ -144,7 +148,9 @@ class RestrictedAdmin(GroupConstruct):
         The administrator creates users and adds them to these groups, so it holds whatever they hold: synth fails
         for a group made otherwise (what it holds cannot be checked), a group with a row the administrator lacks
         (give it the same opt-in), or a group whose grants reach resources the administrator's own do not (another
-        parameter path, notification prefix, stack prefix, role path or role).
+        parameter path, notification prefix, stack prefix, role path or role; a role unknown at synth). Any other
+        group's users the app creates or adds must lie outside ``user_path`` (checked over the whole app at synth):
+        the administrator could reset their passwords and hold what that group holds.
     :param trusted_entity: ``COMPLEX`` (default) or ``SIMPLE``: selects the trusted-entity rows of the
         ADVANCED tier (reference §6).
     :param group_name: name of the administrators' group (the guide's ``MediaLiveAdministrators``).
@@ -300,6 +306,7 @@ class RestrictedAdmin(GroupConstruct):
         self.users, self.initial_password_secrets, self.password_encryption_key = add_members(
             self, self.group, admin_users, console_names, self.console_user_path, password_encryption_key, self.rows,
             empty_reason=_NO_MEMBERS_REASON)
+        add_check(self.node.root, _UsersOfOtherGroups(self, [*groups, self.group]))
         self._seal()
 
     # --- helpers ------------------------------------------------------------------------------------
@@ -380,3 +387,104 @@ class RestrictedAdmin(GroupConstruct):
                         "their own resource kind); the operator groups' policies scope the resources, and the "
                         "effective permission is the intersection of both.")
         return policy
+
+
+class _UsersOfOtherGroups:
+    """At synth, over the whole app (groups, users and the administrator are made in any order, in any stack): the
+    users the app creates (``iam.CfnUser``: ``console_users``, ``MediaLiveConsoleUsers``, ``iam.User``) or adds
+    (``iam.CfnUserToGroupAddition``: ``existing_users``, an imported user's ``users=``) under the administrator's
+    ``user_path`` belong to none of the groups it does not manage (:func:`~.validation.check_users_of_other_groups`).
+    A user added by name has the path of the imported user of that name (``iam.User.from_user_arn``), or of the user
+    the app creates with that name; a bare name (``existing_users=['bob']``) has no path known at synth."""
+
+    def __init__(self, admin: RestrictedAdmin, managed: Sequence[iam.IGroup]) -> None:
+        self.admin, self.managed = admin, managed
+
+    def validate(self) -> list[str]:
+        groups: dict[tuple[str, str], iam.CfnGroup] = {}  # (stack path, logical id) -> group
+        users: dict[tuple[str, str], iam.CfnUser] = {}
+        additions: list[iam.CfnUserToGroupAddition] = []
+        imported: dict[str, str | None] = {}  # user name (lower case) -> path
+        exports: dict[str, tuple[str, Any]] = {}  # export name -> (stack path, value): a group of another stack
+        for node in self.admin.node.root.node.find_all():
+            if isinstance(node, CfnOutput) and _literal(node.export_name):
+                exports[node.export_name] = (stack_of(node).node.path, stack_tokens(stack_of(node)).resolve(node.value))
+            elif isinstance(node, iam.CfnGroup):
+                groups[_key(node)] = node
+            elif isinstance(node, iam.CfnUser):
+                users[_key(node)] = node
+            elif isinstance(node, iam.CfnUserToGroupAddition):
+                additions.append(node)
+            elif not isinstance(node, CfnResource) and isinstance(getattr(node, "user_name", None), str) \
+                    and isinstance(getattr(node, "user_arn", None), str) and not is_token(node.user_name):
+                imported[node.user_name.lower()] = user_path_of(node)
+        managed = {_key(c) for c in (getattr(g.node, "default_child", None) for g in self.managed)
+                   if isinstance(c, iam.CfnGroup)}
+        managed |= {k for k, c in groups.items() if _password_change_group(c)}
+        names = {c.group_name.lower() for k, c in groups.items() if k in managed and _literal(c.group_name)}
+        for user in users.values():
+            if _literal(user.user_name):
+                imported.setdefault(user.user_name.lower(), _path(user))
+
+        def foreign(stack_node, reference) -> str | None:
+            """The group ``reference`` names (resolved in ``stack_node``'s stack), when it is not a managed one."""
+            stack_path, value = stack_of(stack_node).node.path, stack_tokens(stack_of(stack_node)).resolve(reference)
+            if isinstance(value, dict) and set(value) == {"Fn::ImportValue"} and value["Fn::ImportValue"] in exports:
+                stack_path, value = exports[value["Fn::ImportValue"]]
+            if isinstance(value, dict) and set(value) == {"Ref"}:
+                key = (stack_path, value["Ref"])
+                if key in managed:
+                    return None
+                group = groups.get(key)
+                return _describe_group(group) if group is not None else f"Ref {value['Ref']}"
+            if isinstance(value, str):
+                return None if value.lower() in names else repr(value)
+            return f"{value!r} (unknown at synth)"
+
+        members = []
+        for user in users.values():
+            for reference in stack_of(user).resolve(user.groups) or ():  # a list token: CDK resolves it
+                group = foreign(user, reference)
+                if group is not None:
+                    members.append((describe(user.node.scope), _path(user), group))
+        for addition in additions:
+            group = foreign(addition, addition.group_name)
+            if group is None:
+                continue
+            for name in stack_of(addition).resolve(addition.users) or ():
+                if isinstance(name, dict) and set(name) == {"Ref"}:
+                    user = users.get((stack_of(addition).node.path, name["Ref"]))
+                    if user is not None:
+                        members.append((describe(user.node.scope), _path(user), group))
+                elif isinstance(name, str):
+                    members.append((repr(name), imported.get(name.lower()), group))
+        return check_users_of_other_groups(self.admin, "user_path", members, self.admin.user_path)
+
+
+def _password_change_group(group: iam.CfnGroup) -> bool:
+    """The group ``MediaLiveConsoleUsers`` puts its users in for A9 alone (their own password): the administrator
+    gains nothing by signing in as a member of it (console_users.py imports this module: checked by attribute)."""
+    made = group.node.scope
+    owned = getattr(made.node.scope, "password_change_group", None)
+    return owned is not None and owned.node.path == made.node.path
+
+
+def _describe_group(group: iam.CfnGroup) -> str:
+    """The operator group (or the ``iam.Group``) that made ``group``."""
+    made = group.node.scope
+    owner = made.node.scope
+    return describe(owner if hasattr(owner, "rows") and hasattr(owner, "statements") else made)
+
+
+def _key(node: Any) -> tuple[str, str]:
+    return stack_of(node).node.path, stack_tokens(stack_of(node)).resolve(node.logical_id)
+
+
+def _literal(value: Any) -> bool:
+    return isinstance(value, str) and not is_token(value)
+
+
+def _path(user: iam.CfnUser) -> str | None:
+    """The IAM path of a user the app creates (IAM's ``/`` without one), None when it is a token."""
+    path = user.path
+    return "/" if path is None else (path if _literal(path) else None)

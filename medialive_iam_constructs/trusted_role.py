@@ -791,7 +791,8 @@ class MediaLiveConsoleRole(_MediaLiveRole):
     them in code (docs/adopting.md).
 
     :param role_arn: the role's ARN; default: ``MediaLiveAccessRole`` at path ``/`` in the stack's account and
-        partition. An ARN of another account, another name or another path fails.
+        partition. An ARN of another account, another name or another path fails, and so does a token that is not
+        the ARN of a role the app makes (a parameter, an import: what it names cannot be checked at synth).
     """
 
     def __init__(self, scope: Construct, id: str, *, role_arn: str | None = None) -> None:
@@ -800,8 +801,14 @@ class MediaLiveConsoleRole(_MediaLiveRole):
             self._role = iam.Role.from_role_name(self, "Role", catalog.SIMPLE_ROLE_NAME, mutable=False)
             return
         arn = c.role_arn(self, "role_arn", role_arn)
-        name, path = c.role_name(role_arn, arn), v.role_path_of(arn)
-        if not is_token(arn) and (name is None or name.lower() != catalog.SIMPLE_ROLE_NAME.lower() or path != "/"):
+        if is_token(arn) and c.app_role(self, arn) is None:
+            raise MediaLiveIamError(
+                describe(self), "role_arn", f"{arn!r} is a token that is not the ARN of a role this app makes: its "
+                f"account, name and path cannot be checked at synth (it could be any role, of any account)",
+                f"give the literal ARN (arn:<partition>:iam::<account>:role/{catalog.SIMPLE_ROLE_NAME}), or leave "
+                "role_arn out for the stack's account")
+        name, path = c.role_identity(self, role_arn, arn)
+        if name is None or name.lower() != catalog.SIMPLE_ROLE_NAME.lower() or path != "/":
             raise MediaLiveIamError(
                 describe(self), "role_arn", f"{arn!r} is not the console's role: the console makes "
                 f"{catalog.SIMPLE_ROLE_NAME} at path / (reference §2.2)",

@@ -768,9 +768,11 @@ def check_passable_roles(scope, tag: tuple[str, str], pass_roles_by_path: str, r
     return errors
 
 
-def check_complex_role_name(scope, prop: str, name: str | None) -> None:
-    """The complex option's roles are never named ``MediaLiveAccessRole``, the simple option's console role (§6)."""
-    if isinstance(name, str) and not is_token(name) and name.lower() == SIMPLE_ROLE_NAME.lower():
+def check_complex_role_name(scope, prop: str, name: str | None, *, simple_role: bool = False) -> None:
+    """The complex option's roles are never named ``MediaLiveAccessRole``, the simple option's console role (§6),
+    nor the simple option's role construct whatever its ARN (``simple_role``: ``MediaLiveAccessRole``,
+    ``MediaLiveConsoleRole``, security review: a token ARN hid the name)."""
+    if simple_role or (isinstance(name, str) and not is_token(name) and name.lower() == SIMPLE_ROLE_NAME.lower()):
         raise MediaLiveIamError(
             describe(scope), prop, f"the complex option's roles must not be named "
             f"{SIMPLE_ROLE_NAME} (reference §6: that name belongs to the simple option's console role)",
@@ -824,6 +826,21 @@ def check_admins_outside(scope, prop: str, users, user_path: str, admin_policy_p
                 "or delete their user", f"create the administrators under another path, e.g. {admin_policy_path!r} "
                 "(console_users= does)",
             )
+
+
+def check_users_of_other_groups(scope, prop: str, members, user_path: str) -> list[str]:
+    """Security review (HIGH): no user of the app under the administrator's ``user_path`` belongs to a group it does
+    not manage. It manages every user there (A1-A3: passwords, keys, deletion), so it could sign in as one and hold
+    what that group holds (S29/S31 of a simple-option group it is refused). ``members``: ``(user, path, group)`` of
+    each membership of a user the app creates or adds in a group the administrator does not manage (``path`` None
+    when unknown at synth). Returns the errors as text (a synth-time validation)."""
+    return [str(MediaLiveIamError(
+        describe(scope), prop, f"user {user} is under {user_path!r} and in the group {group}, which this "
+        "administrator does not manage: it manages every user under that path (A1-A3) and could reset this one's "
+        "password and sign in as them, holding what that group holds",
+        f"create that group's users under a path of their own (MediaLiveOperatorGroup(user_path='/medialive-ops/'), "
+        f"iam.User(path=...)), outside {user_path!r}; or add the group to operator_groups if the administrator may "
+        "hold what it holds")) for user, path, group in members if path is not None and path.startswith(user_path)]
 
 
 def check_console_user_path(scope, prop: str, value: str, *, user_path: str, admin_policy_path: str,
@@ -904,11 +921,18 @@ def check_user_boundary_option(scope, prop: str, require_user_boundary: bool, op
         )
 
 
+#: The warning id of an operator group's grant the administrator covers only if an env-agnostic stack deploys where
+#: the grant's ARN points.
+GROUP_UNVERIFIED_WARNING = "medialive-iam:operator-group-unverified"
+
+
 def check_groups_within(scope, prop: str, groups, rows, statements) -> None:
     """The administrator holds, through a user of its own, whatever any of its operator groups holds. Refused at
     synth: a group with a row the administrator lacks (an opt-in it was not given, S29/S31 which it never gets), or
     with a grant on resources the administrator's own grants do not cover (another parameter path, notification
-    prefix, stack prefix, role path or role: second review). Conditions are not compared: a group's grants are
+    prefix, stack prefix, role path or role: second review), or on a resource unknown at synth (a token of nothing
+    the app names: security review); a warning for a grant covered only if an env-agnostic stack deploys in the
+    account or region it names. Conditions are not compared: a group's grants are
     those of its rows, and the rows are compared first. A group's own A9 (its console users' passwords) is not
     the administrator's to hold."""
     from .catalog.admin import PASSWORD_ROW
@@ -930,14 +954,26 @@ def check_groups_within(scope, prop: str, groups, rows, statements) -> None:
                 fix,
             )
         own = [st for st in group.statements if not set(st.rows) <= {PASSWORD_ROW}]
-        outside, _ = uncovered(scope, own, statements)
-        if outside:
-            shown = "; ".join(f"{a} on {r} ({rows})" for rows, a, r in outside[:3])
-            raise MediaLiveIamError(
-                describe(scope), prop,
-                f"the operator group {describe(group)} reaches {len(outside)} grant(s) the administrator's own do not "
-                f"cover, and the administrator would hold them through a user of its own: {shown}"
-                f"{' ...' if len(outside) > 3 else ''}",
-                "give the group and the RestrictedAdmin the same parameter_path, notification_prefix, stack prefixes "
-                "and role path (or roles under it), or manage that group outside the RestrictedAdmin",
-            )
+        unknown: list = []
+        outside, assumed = uncovered(scope, own, statements, unknown=unknown)
+        # security review: grants on a token no resource of the app names (an imported role) were dropped unchecked
+        for grants, what, fix in (
+            (outside, "reaches {n} grant(s) the administrator's own do not cover", "give the group and the "
+             "RestrictedAdmin the same parameter_path, notification_prefix, stack prefixes and role path (or roles "
+             "under it), or manage that group outside the RestrictedAdmin"),
+            (unknown, "holds {n} grant(s) on resources unknown at synth (a token that is no resource this app "
+             "names)", "give the group literal role ARNs or roles this app makes with a literal path (under the "
+             "administrator's role path), or manage that group outside the RestrictedAdmin"),
+        ):
+            if grants:
+                shown = "; ".join(f"{a} on {r} ({rows})" for rows, a, r in grants[:3])
+                raise MediaLiveIamError(
+                    describe(scope), prop, f"the operator group {describe(group)} {what.format(n=len(grants))}, and "
+                    f"the administrator would hold them through a user of its own: {shown}"
+                    f"{' ...' if len(grants) > 3 else ''}", fix)
+        if assumed:
+            _warn(scope, GROUP_UNVERIFIED_WARNING, prop,
+                  f"{len(assumed)} grant(s) of the operator group {describe(group)} are covered by the administrator's "
+                  f"own only if this stack (without env) deploys in the account and region they name, e.g. "
+                  f"{assumed[0][1]} on {assumed[0][2]} ({assumed[0][0]})",
+                  "give the stack an env (account and region), or make sure it deploys where the group's ARNs point")

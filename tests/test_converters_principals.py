@@ -112,6 +112,39 @@ def test_role_name(scope):
     assert c.role_name(object(), Token.as_string({"Ref": "Role"})) is None
 
 
+def test_app_role_and_role_identity(scope):
+    """Security review: a role the app makes, given by its GetAtt token ARN (also re-imported), is its CfnRole, whose
+    literal name and path are read; a token of anything else, and a literal ARN, are not an app role."""
+    stack = Stack.of(scope)
+    named = iam.Role(stack, "Named", assumed_by=iam.AccountRootPrincipal(), role_name="medialiveNews", path="/ops/")
+    unnamed = iam.Role(stack, "Unnamed", assumed_by=iam.AccountRootPrincipal())
+    again = iam.Role.from_role_arn(stack, "Again", named.role_arn)
+    assert c.app_role(scope, named.role_arn).node.path == "Test/Named/Resource"
+    assert c.app_role(scope, again.role_arn).node.path == "Test/Named/Resource"
+    assert c.app_role(scope, ROLE) is None and c.app_role(scope, Token.as_string({"Ref": "P"})) is None
+    assert c.role_identity(scope, named.role_arn, named.role_arn) == ("medialiveNews", "/ops/")
+    assert c.role_identity(scope, again, again.role_arn) == ("medialiveNews", "/ops/")
+    assert c.role_identity(scope, unnamed, unnamed.role_arn) == (None, "/")
+    assert c.role_identity(scope, ROLE, ROLE) == ("News", "/medialive/")
+    imported = iam.Role.from_role_arn(stack, "Imported", Token.as_string({"Ref": "P"}))
+    assert c.role_identity(scope, imported, imported.role_arn) == (None, None)
+
+
+def test_user_arn(scope):
+    """Security review (LOW): an existing user's literal ARN of another account or partition is refused (a
+    membership names the user only: IAM would add this account's user of that name)."""
+    stack = Stack.of(scope)
+    own = iam.User.from_user_arn(stack, "Own", f"arn:aws:iam::{ACCOUNT}:user/medialive/alice")
+    assert c.user_arn(scope, "existing_users", own) == f"arn:aws:iam::{ACCOUNT}:user/medialive/alice"
+    assert c.user_arn(scope, "existing_users", iam.User.from_user_name(stack, "ByName", "bob")) is None
+    with raises("existing_users", "is in account 999999999999"):
+        c.user_arn(scope, "existing_users", iam.User.from_user_arn(stack, "Other", "arn:aws:iam::999999999999:user/a"))
+    with raises("existing_users", "is in partition 'aws-cn'"):
+        c.user_arn(scope, "existing_users", iam.User.from_user_arn(stack, "Cn", f"arn:aws-cn:iam::{ACCOUNT}:user/a"))
+    with raises("users", "is not the ARN of one IAM user"):
+        c.user_arn(scope, "users", iam.User.from_user_arn(stack, "Star", f"arn:aws:iam::{ACCOUNT}:user/*"))
+
+
 def test_pass_role_arns(scope):
     arns = c.pass_role_arns(scope, [ROLE, ROLE], "/medialive-other/")
     assert text(scope, arns) == [ROLE, f"arn:aws:iam::{ACCOUNT}:role/medialive-other/*"]

@@ -221,3 +221,29 @@ def test_namespace_arns_get_the_checks_of_the_trusted_roles_arns(field, value, p
     with pytest.raises(MediaLiveIamError, match=re.escape(problem)) as raised:
         MediaLivePermissionsBoundary(stack, "Boundary", namespaces=MediaLiveNamespaces(**{field: [value]}))
     assert raised.value.prop == f"namespaces.{field}"
+
+
+# --- security review: roles the app makes, by their ARN token ----------------------------------------------------
+
+@pytest.mark.parametrize("app_kind", APPS)
+def test_roles_the_app_makes_are_named_by_path_and_name(app_kind):
+    """``named_resources`` writes a role's ``Arn`` from its literal path and name (``*`` for a name CloudFormation
+    generates); a role with a token path is not among them. Before, every role ARN token was unverifiable, and the
+    administrator's check of its operator groups dropped it (an ``iam.Role`` outside its role path passed)."""
+    from aws_cdk import aws_iam as iam
+
+    from medialive_iam_constructs.namespaces import named_resources
+
+    stack = _stack(app_kind)
+    principal = iam.AccountRootPrincipal()
+    roles = {
+        "named": iam.Role(stack, "Named", assumed_by=principal, role_name="medialiveNews", path="/other/"),
+        "unnamed": iam.Role(stack, "Unnamed", assumed_by=principal),
+        "token path": iam.Role(stack, "TokenPath", assumed_by=principal, path=cdk.Fn.import_value("P")),
+    }
+    named = named_resources(stack)
+    key = {k: f"{stack.resolve(r.node.default_child.logical_id)}.Arn" for k, r in roles.items()}
+    assert named[key["named"]].endswith(":iam::" + ("${AccountId}" if "no env" in app_kind else ACCOUNT)
+                                        + ":role/other/medialiveNews"), named[key["named"]]
+    assert named[key["unnamed"]].endswith(":role/*"), named[key["unnamed"]]
+    assert key["token path"] not in named

@@ -880,6 +880,53 @@ def test_complex_group_refuses_the_simple_role_however_it_is_given():
             MediaLiveOperatorGroup(stack, f"G{i}", tier=OperatorTier.READ_WRITE, trusted_roles=[role])
 
 
+def _access_role(stack):
+    from medialive_iam_constructs import MediaLiveAccessRole
+
+    return MediaLiveAccessRole(stack, "Access")
+
+
+def _console_role(stack, role_arn):
+    from medialive_iam_constructs import MediaLiveAccessRole
+
+    return MediaLiveAccessRole.from_console_role(stack, "Console", role_arn=role_arn)
+
+
+_SIMPLE_ROLE_FORMS = {
+    "role_arn token": lambda stack: _access_role(stack).role_arn,
+    "re-imported role_arn": lambda stack: iam.Role.from_role_arn(stack, "I", _access_role(stack).role_arn),
+    "console role, token ARN of the app's role": lambda stack: _console_role(stack, _access_role(stack).role_arn),
+    "console role, literal ARN": lambda stack: _console_role(stack, SIMPLE_ROLE),
+}
+
+
+@pytest.mark.parametrize("form", list(_SIMPLE_ROLE_FORMS))
+def test_complex_group_refuses_the_simple_role_given_by_token_or_type(form):
+    """Security review (MEDIUM): the stack-made MediaLiveAccessRole's role_arn (a GetAtt token), re-imported or
+    not, hid its name from the refusal above: failed on cdf2912, the group synthesized and could pass
+    MediaLiveAccessRole to MediaLive (evaluator: Allowed, /tmp/rv_exp4.py). Its CfnRole's literal name is read now; a MediaLiveConsoleRole is refused by
+    type, whatever ARN it carries."""
+    _, stack = new_stack("ComplexRefusesTokens")
+    role = _SIMPLE_ROLE_FORMS[form](stack)
+    raises_named(lambda: MediaLiveOperatorGroup(stack, "G", tier=OperatorTier.READ_WRITE, trusted_roles=[role]),
+                 construct="ComplexRefusesTokens/G (MediaLiveOperatorGroup)", prop="trusted_roles")
+
+
+def test_complex_group_takes_a_workflow_role_by_its_token_arn(iam_evaluator):
+    """The neighbour that stays accepted: a per-workflow role the app makes, given as its role_arn token; the group
+    passes that role to MediaLive and not MediaLiveAccessRole (evaluator)."""
+    from medialive_iam_constructs import MediaLiveTrustedRole
+
+    _, stack = new_stack("ComplexTakesToken")
+    role = MediaLiveTrustedRole(stack, "News", role_name="medialiveNews")
+    group = MediaLiveOperatorGroup(stack, "G", tier=OperatorTier.READ_WRITE, trusted_roles=[role.role_arn])
+    te = TemplateEvaluator(template_of(stack), iam_evaluator)
+    gid = stack.get_logical_id(group.group.node.default_child)
+    to_medialive = {"iam:PassedToService": "medialive.amazonaws.com"}
+    assert te.decide(gid, "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/medialive/medialiveNews", to_medialive) == "Allowed"
+    assert te.decide(gid, "iam:PassRole", SIMPLE_ROLE, to_medialive) != "Allowed"
+
+
 def test_simple_group_and_existing_users_join_without_being_created(iam_evaluator):
     """The console's role referenced, the console's users added as they are: one UserToGroupAddition per user and
     group, no AWS::IAM::User, and the group passes the console role to MediaLive (S30)."""

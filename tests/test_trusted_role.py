@@ -876,6 +876,31 @@ def test_console_role_arn_is_checked(arn, fragment):
     assert fragment in str(err), str(err)
 
 
+@pytest.mark.parametrize("make, fragment", [
+    (lambda stack: cdk.CfnParameter(stack, "P").value_as_string, "is a token that is not the ARN of a role"),
+    (lambda stack: cdk.Fn.import_value("ConsoleRoleArn"), "is a token that is not the ARN of a role"),
+    (lambda stack: iam.Role(stack, "Other", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"),
+                            role_name="other").role_arn, "not the console's role"),
+    (lambda stack: iam.Role(stack, "Pathed", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"),
+                            role_name="MediaLiveAccessRole", path="/team/").role_arn, "not the console's role"),
+], ids=["CfnParameter", "import_value", "app role of another name", "app role of another path"])
+def test_console_role_token_arn_is_checked(make, fragment):
+    """Security review (MEDIUM): a token role_arn skipped the account, name and path checks above (failed on
+    cdf2912: accepted). A token of a role the app makes is checked by its CfnRole; any other token is refused."""
+    _, stack = new_stack("ConsoleToken")
+    arn = make(stack)
+    err = raises_named(lambda: MediaLiveAccessRole.from_console_role(stack, "Console", role_arn=arn),
+                       construct="ConsoleToken/Console (MediaLiveConsoleRole)", prop="role_arn")
+    assert fragment in str(err), str(err)
+
+
+def test_console_role_takes_the_token_arn_of_the_apps_access_role():
+    _, stack = new_stack("ConsoleTokenOk")
+    access = MediaLiveAccessRole(stack, "Access")
+    console = MediaLiveAccessRole.from_console_role(stack, "Console", role_arn=access.role_arn)
+    assert stack.resolve(console.role_arn) == stack.resolve(access.role_arn)
+
+
 def test_srt_input_secrets_grant_t20_input_and_srt_secrets_keep_t20(iam_evaluator):
     """SRT input passphrases (T20.input, issue 23) are their own prop; srt_secrets stays T20 (outputs)."""
     _, stack = new_stack("SrtInput")

@@ -7,6 +7,8 @@ Counted with ``PYTHONPATH=<checkout> python -m tests.test_validation_at_synth`` 
 fix; the three guard cases had no guard to run; the other 13 synthesized silently); after: 18 of 18.
 Issue 23 (cases ``23.*``), counted the same way on main at fa9ab59: 0 of 13 reported (12 synthesized silently; the
 MediaPackage v2 ARN of another region in a boundary blamed the boundary's namespaces); after: 13 of 13.
+Security review (cases ``rv.*``), counted the same way on main at cdf2912: 0 of 7 reported (all synthesized); after:
+7 of 7.
 """
 
 from __future__ import annotations
@@ -210,6 +212,54 @@ def tag_scoped_group_role_under_path_without_tag(app, stack):
                            resource_tag=("Team", "news"))
 
 
+# --- security review: a takeover and checks a token or an ARN of another account bypassed ---
+
+def _simple_power_group(stack, **members):
+    return MediaLiveOperatorGroup(stack, "Power", tier=OperatorTier.READ_WRITE, trusted_entity="SIMPLE",
+                                  simple_role_write_equals_iam_admin=True, group_name="SimpleWriters", **members)
+
+
+def unmanaged_console_user_under_admin_path(app, stack):
+    _simple_power_group(stack, console_users=["carol"])
+    RestrictedAdmin(stack, "Admin", operator_groups=[MediaLiveOperatorGroup(stack, "Basic", tier="basic")])
+
+
+def plain_user_under_admin_path_in_plain_group(app, stack):
+    RestrictedAdmin(stack, "Admin", operator_groups=[MediaLiveOperatorGroup(stack, "Basic", tier="basic")])
+    iam.User(stack, "Carol", path="/medialive/", groups=[iam.Group(stack, "Other")])
+
+
+def complex_group_with_access_role_arn_token(app, stack):
+    from medialive_iam_constructs import MediaLiveAccessRole
+
+    MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE,
+                           trusted_roles=[MediaLiveAccessRole(stack, "Access").role_arn])
+
+
+def admin_over_group_with_l2_role_outside_role_path(app, stack):
+    role = iam.Role(stack, "Other", assumed_by=iam.ServicePrincipal("medialive.amazonaws.com"), path="/other/",
+                    role_name="otherRole")
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[role])
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops])
+
+
+def admin_over_group_with_imported_token_role(app, stack):
+    role = iam.Role.from_role_arn(stack, "Imp", cdk.Fn.import_value("RoleArn"))
+    ops = MediaLiveOperatorGroup(stack, "Ops", tier=OperatorTier.READ_WRITE, trusted_roles=[role])
+    RestrictedAdmin(stack, "Admin", operator_groups=[ops])
+
+
+def console_role_arn_from_a_parameter(app, stack):
+    from medialive_iam_constructs import MediaLiveAccessRole
+
+    MediaLiveAccessRole.from_console_role(stack, "Console", role_arn=cdk.CfnParameter(stack, "P").value_as_string)
+
+
+def existing_user_of_another_account(app, stack):
+    MediaLiveOperatorGroup(stack, "Ops", tier="basic", existing_users=[
+        iam.User.from_user_arn(stack, "U", "arn:aws:iam::999999999999:user/alice")])
+
+
 #: (case, build, outcome, prop or text the report must contain)
 CASES: list[tuple[str, Callable, str, str]] = [
     ("1 S3 prefix without trailing slash", prefix_without_slash, "warning", "source_buckets.prefix"),
@@ -248,6 +298,18 @@ CASES: list[tuple[str, Callable, str, str]] = [
      "mediapackage_v2_channels"),
     ("23.5 channel ARN of another partition", channel_of_another_partition, "error", "channel_arns"),
     ("23.5 role ARN of another partition", role_of_another_partition, "error", "trusted_roles"),
+    ("rv.1 console user of an unmanaged group under the admin's user path", unmanaged_console_user_under_admin_path,
+     "synth-error", "Bad/Admin (RestrictedAdmin): user_path: user Bad/Power/User-carol"),
+    ("rv.1 iam.User under the admin's user path in a plain group", plain_user_under_admin_path_in_plain_group,
+     "synth-error", "Bad/Admin (RestrictedAdmin): user_path: user Bad/Carol"),
+    ("rv.2 COMPLEX group given MediaLiveAccessRole's role_arn token", complex_group_with_access_role_arn_token,
+     "error", "trusted_roles"),
+    ("rv.2 iam.Role outside the admin's role path", admin_over_group_with_l2_role_outside_role_path, "error",
+     "operator_groups"),
+    ("rv.2 imported role unknown at synth under an admin", admin_over_group_with_imported_token_role, "error",
+     "operator_groups"),
+    ("rv.2 console role ARN from a CfnParameter", console_role_arn_from_a_parameter, "error", "role_arn"),
+    ("rv.3 existing user of another account", existing_user_of_another_account, "error", "existing_users"),
 ]
 
 

@@ -356,6 +356,14 @@ def test_check_admins_outside(scope):
                            "/medialive-admin/")
 
 
+def test_check_users_of_other_groups(scope):
+    members = [("carol", "/medialive/ops/", "Power"), ("dan", "/simple/", "Power"), ("bob", None, "Power")]
+    (error,) = v.check_users_of_other_groups(scope, "user_path", members, "/medialive/")
+    assert error.startswith("Test/X (Construct): user_path: user carol is under '/medialive/' and in the group Power")
+    assert "Fix: create that group's users under a path of their own" in error
+    assert v.check_users_of_other_groups(scope, "user_path", members[1:], "/medialive/") == []
+
+
 def test_check_console_user_path(scope):
     kw = dict(user_path="/medialive/", admin_policy_path="/medialive-admin/")
     with raises("console_user_path", "'/medialive/ops/' is under user_path '/medialive/'"):
