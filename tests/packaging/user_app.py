@@ -67,8 +67,11 @@ class SimpleOption(cdk.Stack):
         console = MediaLiveAccessRole(self, "Console")
         ops = MediaLiveOperatorGroup(self, "Operators", tier=OperatorTier.ADVANCED,
                                      trusted_entity=TrustedEntityOption.SIMPLE)
+        # A second administrator in the same app (one account, as far as synth knows) manages users under a path
+        # of its own: under the other's /medialive/ it could reset the passwords of users it does not manage.
         RestrictedAdmin(self, "Admins", operator_groups=[ops], trusted_entity="simple",
-                        group_name="MediaLiveSimpleAdministrators", policy_name_prefix="MediaLiveSimpleAdminAccess")
+                        group_name="MediaLiveSimpleAdministrators", policy_name_prefix="MediaLiveSimpleAdminAccess",
+                        user_path="/medialive-simple/")
         console.grant_pass_role(ops.group)
 
 
