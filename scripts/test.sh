@@ -13,12 +13,12 @@ export PATH="$PWD/node_modules/node/bin:$PATH"  # the project's Node 24 (package
 logs="$(mktemp -d)"
 # the LocalStack virtualenv (Python 3.13) is set up at the head of its lane, while the other lane already runs
 { bash tools/localdeploy/setup_emulator.sh && bash tools/docs_site/install_chromium.sh \
-    && .venv/bin/python -m pytest -m "packaging or localdeploy or site" -p no:cacheprovider "$@"; } \
+    && .venv/bin/python -m pytest -m "packaging or localdeploy or site" -p no:cacheprovider --durations=10 "$@"; } \
   > "$logs/packaging.log" 2>&1 &
 packaging=$!
 status=0
 set +e
-.venv/bin/python -m pytest -m "not packaging and not localdeploy and not site" "$@" 2>&1 | tee "$logs/suite.log"
+.venv/bin/python -m pytest -m "not packaging and not localdeploy and not site" --durations=20 "$@" 2>&1 | tee "$logs/suite.log"
 suite=${PIPESTATUS[0]}
 wait "$packaging"
 pack=$?

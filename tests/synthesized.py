@@ -30,11 +30,19 @@ class not_recorded:
         return False
 
 
+#: digests of templates a test already linted clean in this process (``helpers.assert_cfn_lint_clean``): the pass
+#: at the end does not lint them a second time
+LINTED: set[str] = set()
+
+
+def digest_of(template: dict) -> str:
+    return hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()
+
+
 def record(template: dict) -> None:
     if current_test is None or not template.get("Resources"):
         return
-    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()
-    TEMPLATES.setdefault(digest, (current_test, template))
+    TEMPLATES.setdefault(digest_of(template), (current_test, template))
 
 
 def _record_assembly(assembly) -> None:
