@@ -174,8 +174,7 @@ def role_name(value: Any, arn: str) -> str | None:
     if name is None or not is_token(name):
         return name
     # a role made in this app: its CfnRole holds the literal name (role_name is a Ref token)
-    role = getattr(value, "role", value)
-    literal = getattr(getattr(getattr(role, "node", None), "default_child", None), "role_name", None)
+    literal = getattr(v.role_child(value), "role_name", None)
     return literal if isinstance(literal, str) else name
 
 
@@ -204,7 +203,7 @@ def role_identity(scope: IConstruct, value: Any, arn: str) -> tuple[str | None, 
     """``(name, path)`` of the role ``role_arn`` converted ``value`` to, each None when unknown at synth: from a
     literal ARN, from the role's ``CfnRole`` when the app makes it (an ``iam.Role``, a construct's ``.role``, or its
     ``role_arn`` token, also re-imported: :func:`app_role`); a name IAM generates is None."""
-    child = getattr(getattr(getattr(value, "role", value), "node", None), "default_child", None)
+    child = v.role_child(value)
     cfn = child if child is not None and hasattr(child, "role_name") and hasattr(child, "path") else None
     cfn = cfn if cfn is not None else app_role(scope, arn)
     if cfn is None:

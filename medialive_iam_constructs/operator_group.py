@@ -47,6 +47,7 @@ from .validation import (
     check_trusted_roles,
     check_users,
     parse_enum,
+    role_child,
 )
 
 __all__ = ["MediaLiveOperatorGroup", "OperatorTier", "TrustedEntityOption"]
@@ -301,7 +302,7 @@ class _PassableRoles:
 def _cfn_role(value) -> iam.CfnRole | None:
     """The ``CfnRole`` of an ``iam.Role`` or of a construct's ``.role`` made in this app; None for an ARN or an
     imported role."""
-    child = getattr(getattr(getattr(value, "role", value), "node", None), "default_child", None)
+    child = role_child(value)
     return child if isinstance(child, iam.CfnRole) else None
 
 

@@ -7,7 +7,7 @@ Values that are CDK tokens (unknown until deploy) are not checked as strings.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sized
+from typing import Any, Mapping, Sized
 
 from .catalog import SIMPLE_ROLE_NAME
 from .errors import MediaLiveIamError, describe
@@ -662,10 +662,16 @@ def check_group_rows(scope, tier, option, *, rows, add_rows, remove_rows, opted)
         raise MediaLiveIamError(describe(scope), "remove_rows", "every row is removed", "keep at least one row")
 
 
+def role_child(value: Any) -> Any:
+    """The L1 resource (``CfnRole``) of a role the app makes, given as an ``iam.Role`` or a construct's ``.role``;
+    None for an ARN or an imported role (no default child)."""
+    return getattr(getattr(getattr(value, "role", value), "node", None), "default_child", None)
+
+
 def role_path_of(value) -> str | None:
     """The IAM path of a role (``iam.IRole``, a construct's ``.role``, a role ARN) when known at synth, else None."""
     role = getattr(value, "role", value)
-    child = getattr(getattr(role, "node", None), "default_child", None)
+    child = role_child(value)
     if child is not None:
         path = getattr(child, "path", None)
         return "/" if path is None else (path if isinstance(path, str) and not is_token(path) else None)
