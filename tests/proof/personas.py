@@ -267,6 +267,7 @@ def _user_app(built: Built, ev) -> None:
     archive = s3.Bucket.from_bucket_name(stack, "Archive", "example-user-archive")
     live = MediaLiveTrustedRole(stack, "LiveRole", role_name="MediaLiveLiveWorkflow",
                                 permissions_boundary=boundary, source_buckets=[S3Location(archive, "live/")], srt_secrets=["medialive/live/srt"],
+                                srt_input_secrets=["medialive/live/srt-input"],
                                 password_parameter_paths=["/medialive/live/"])
     vod = MediaLiveTrustedRole(stack, "VodRole", role_name="MediaLiveVodWorkflow", permissions_boundary=boundary.policy,
                                destination_buckets=[archive], mediapackage_channels=["vod-channel"])
